@@ -1,0 +1,203 @@
+# edigate - one non-recursive Makefile (STYLE.md rule 19).
+#
+#   make                 release binary ./edigate (build/release/)
+#   make check           install what is missing, build with ASan+UBSan,
+#                        run every test
+#   make demo            install what is missing, build, run the demo
+#   make lint            clang-format and the banned-function check
+#   make bench           benchmark figures (release build)
+#   make fuzz            libFuzzer on the scanner and envelope (clang)
+#   make install         PREFIX=/usr/local DESTDIR=
+#
+# BUILD=debug|asan|release selects build/$(BUILD)/.
+
+BUILD ?= release
+PREFIX ?= /usr/local
+DESTDIR ?=
+FUZZ_SECONDS ?= 60
+
+CC ?= cc
+ifeq ($(origin CC),default)
+CC = gcc
+endif
+PKG_CONFIG ?= pkg-config
+
+B := build/$(BUILD)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wswitch-enum -Wformat=2 \
+	-Wstrict-prototypes -Wmissing-prototypes -Wvla
+STD := -std=c11 -D_POSIX_C_SOURCE=200809L
+INC := -Icommon -Itranslator -Imft -Ispool
+TEST_INC := -Itests
+
+ifeq ($(BUILD),release)
+OPT := -O2 -g
+else ifeq ($(BUILD),debug)
+OPT := -O0 -g3
+else ifeq ($(BUILD),asan)
+OPT := -O1 -g3 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+else
+$(error BUILD must be debug, asan or release, not '$(BUILD)')
+endif
+
+CFLAGS_ALL := $(STD) $(WARN) $(OPT) $(INC) $(CFLAGS)
+LDFLAGS_ALL := $(filter -fsanitize=%,$(OPT)) $(LDFLAGS)
+LIBS :=
+
+# --- sources, listed (not globbed) ---
+
+COMMON_SRC := \
+	common/buf.c \
+	common/edi_error.c \
+	common/json_out.c \
+	common/strview.c \
+	common/xalloc.c
+
+TRANSLATOR_SRC := \
+	translator/x12_envelope.c \
+	translator/x12_scan.c \
+	translator/x12_types.c
+
+SPOOL_SRC := \
+	spool/cmd_validate.c \
+	spool/report.c
+
+MAIN_SRC := spool/main.c
+
+LIB_SRC := $(COMMON_SRC) $(TRANSLATOR_SRC) $(SPOOL_SRC)
+
+TEST_SRC := \
+	tests/test_main.c \
+	tests/x12_fixture.c \
+	tests/common/test_buf.c \
+	tests/common/test_json_out.c \
+	tests/translator/test_x12_envelope.c \
+	tests/translator/test_x12_scan.c \
+	tests/translator/test_x12_types.c
+
+FUZZ_SRC := tests/fuzz/fuzz_x12.c
+
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+MAIN_OBJ := $(MAIN_SRC:%.c=$(B)/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(B)/%.o)
+
+CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+
+.PHONY: all check unit integration corpus lint bench fuzz demo install \
+	clean bootstrap FORCE
+
+all: edigate
+
+# --- flags stamp: objects rebuild when the flags change ---
+
+$(B)/.flags: FORCE
+	@mkdir -p $(B)
+	@echo '$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL)' | cmp -s - $@ || \
+		echo '$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL)' > $@
+
+# V=1 shows the commands
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '  %-6s %s\n' $(1) $(2);
+endif
+
+$(B)/%.o: %.c $(B)/.flags
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(B)/tests/%.o: tests/%.c $(B)/.flags
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(CC) $(CFLAGS_ALL) $(TEST_INC) $(CHECK_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/libedigate.a: $(LIB_OBJ)
+	$(Q)rm -f $@
+	$(call say,AR,$@)ar rcs $@ $^
+
+$(B)/edigate: $(MAIN_OBJ) $(B)/libedigate.a
+	$(call say,LINK,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS)
+
+$(B)/gen-x12: scripts/gen-x12.c $(B)/.flags
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(CC) $(STD) $(WARN) -O2 -o $@ $<
+
+$(B)/unit-tests: $(TEST_OBJ) $(B)/libedigate.a
+	$(call say,LINK,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS) $(CHECK_LIBS)
+
+edigate: $(B)/edigate
+	$(Q)cp $< $@
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+
+# --- set-up ---
+
+bootstrap:
+	@scripts/bootstrap
+
+# --- tests: everything under ASan and UBSan ---
+
+check: bootstrap
+	@$(MAKE) --no-print-directory BUILD=asan check-run
+
+.PHONY: check-run
+check-run: $(B)/edigate $(B)/unit-tests $(B)/gen-x12
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	scripts/run-tests $(B)
+
+# --- lint ---
+
+LINT_SRC := $(LIB_SRC) $(MAIN_SRC) $(TEST_SRC) $(FUZZ_SRC) scripts/gen-x12.c
+BANNED := strcpy|strcat|v?sprintf|strtok|atoi|atol|gets|gmtime|localtime|mktemp|system
+
+lint:
+	clang-format --dry-run -Werror $(LINT_SRC) $(wildcard common/*.h \
+		translator/*.h spool/*.h mft/*.h)
+	@if grep -nE '\b($(BANNED))\(' $(LIB_SRC) $(MAIN_SRC) \
+		$(wildcard common/*.h translator/*.h spool/*.h mft/*.h) \
+		scripts/gen-x12.c; then \
+		echo 'lint: banned functions above (STYLE.md rule 13)'; \
+		exit 1; \
+	fi
+	@echo 'lint: ok'
+
+# --- benchmark (release build) ---
+
+bench: bootstrap
+	@$(MAKE) --no-print-directory BUILD=release build/release/edigate \
+		build/release/gen-x12
+	@scripts/bench build/release
+
+# --- fuzzing (clang libFuzzer, ASan+UBSan) ---
+
+FUZZ_B := build/fuzz
+FUZZ_CFLAGS := $(STD) $(WARN) -O1 -g $(INC) -fsanitize=fuzzer,address,undefined
+
+$(FUZZ_B)/fuzz_x12: $(FUZZ_SRC) $(COMMON_SRC) $(TRANSLATOR_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $^
+
+fuzz: bootstrap $(FUZZ_B)/fuzz_x12
+	@scripts/fuzz $(FUZZ_B)/fuzz_x12 $(FUZZ_SECONDS)
+
+# --- demo ---
+
+demo: bootstrap
+	@$(MAKE) --no-print-directory BUILD=release edigate
+	@scripts/demo
+
+# --- install ---
+
+install: edigate
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/edigate
+	install -m 755 edigate $(DESTDIR)$(PREFIX)/bin/edigate
+	cp -R maps partners $(DESTDIR)$(PREFIX)/share/edigate/
+	install -m 644 edigate.yaml.sample \
+		$(DESTDIR)$(PREFIX)/share/edigate/edigate.yaml.sample
+
+clean:
+	rm -rf build edigate

@@ -1,0 +1,114 @@
+/*
+ * main - the edigate command: global options, then one command.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#ifndef EDIGATE_VERSION
+#define EDIGATE_VERSION "0.1.0"
+#endif
+
+static const char usage_text[] =
+	"usage: edigate [-c FILE] [--spool DIR] COMMAND [ARGS...]\n"
+	"\n"
+	"EDI translator and managed-file-transfer gateway for X12.\n"
+	"\n"
+	"Commands:\n"
+	"  validate FILE... [--json]   check X12 files: envelopes, counts,\n"
+	"                              control numbers, with locations\n"
+	"  help                        this text\n"
+	"  version                     print the version\n"
+	"\n"
+	"Global options:\n"
+	"  -c FILE        configuration file (default edigate.yaml)\n"
+	"  --spool DIR    spool directory (overrides the configuration)\n"
+	"  -h, --help     help; 'edigate COMMAND --help' for a command\n"
+	"\n"
+	"Exit status (sysexits): 0 ok, 64 usage, 65 data error, 66 missing\n"
+	"input, 70 internal error, 75 temporary failure, 78 configuration.\n";
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("edigate: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+bool cli_is_help(const char *arg)
+{
+	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
+
+bool cli_parse_count(const char *name, const char *text, size_t *out)
+{
+	char *end;
+	unsigned long long n;
+
+	if (!text || !*text || *text == '-')
+		goto bad;
+	n = strtoull(text, &end, 10);
+	if (*end || n == 0 || n > (unsigned long long)SIZE_MAX / 2)
+		goto bad;
+	*out = (size_t)n;
+	return true;
+bad:
+	cli_error("%s needs a positive number, not '%s'", name,
+		  text ? text : "");
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_global g = {0};
+	int i = 1;
+
+	while (i < argc && argv[i][0] == '-') {
+		if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "--spool")) {
+			if (i + 1 >= argc) {
+				cli_error("%s needs an argument", argv[i]);
+				return EXIT_USAGE;
+			}
+			if (argv[i][1] == 'c')
+				g.config_path = argv[i + 1];
+			else
+				g.spool_dir = argv[i + 1];
+			i += 2;
+		} else if (cli_is_help(argv[i])) {
+			fputs(usage_text, stdout);
+			return EXIT_OK_;
+		} else if (!strcmp(argv[i], "--version")) {
+			puts("edigate " EDIGATE_VERSION);
+			return EXIT_OK_;
+		} else {
+			cli_error("unknown option '%s'", argv[i]);
+			fputs(usage_text, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	argc -= i;
+	argv += i;
+	if (!strcmp(argv[0], "validate"))
+		return cmd_validate(argc, argv, &g);
+	if (!strcmp(argv[0], "help")) {
+		fputs(usage_text, stdout);
+		return EXIT_OK_;
+	}
+	if (!strcmp(argv[0], "version")) {
+		puts("edigate " EDIGATE_VERSION);
+		return EXIT_OK_;
+	}
+	cli_error("unknown command '%s'; 'edigate --help' lists them", argv[0]);
+	return EXIT_USAGE;
+}

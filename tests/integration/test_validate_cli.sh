@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# test_validate_cli - `edigate validate`: output, exit codes, JSON, and
+# bad input that must give a clear message and never a crash.
+. "$(dirname "$0")/lib.sh"
+X=$TESTDATA/x12
+
+# valid files: OK with counts, exit 0
+expect_exit 0 "$EDIGATE" validate "$X/850-two-orders.x12" "$X/810-005010.x12" \
+	"$X/hard-wrapped-80.x12" "$X/newline-terminator.x12" \
+	"$X/two-interchanges-mixed-delims.x12"
+expect_line "$T/out" '850-two-orders.x12: OK \(1 interchange, 1 group, 2 transaction sets\)$'
+expect_line "$T/out" 'two-interchanges-mixed-delims.x12: OK \(2 interchanges, 2 groups, 2 transaction sets\)$'
+[ "$(wc -l <"$T/out")" -eq 5 ] || fail "one line per valid file expected"
+
+# a warning does not make a file invalid
+expect_exit 0 "$EDIGATE" validate "$X/unpadded-isa.x12"
+expect_line "$T/out" 'OK \(.*1 warning\)'
+expect_line "$T/out" 'warning: segment 1 \(ISA\), offset 0: ISA is 75 bytes'
+
+# the issue's example format, every error on its own line
+expect_exit 65 "$EDIGATE" validate "$X/bad-counts.x12"
+expect_line "$T/out" '^.*bad-counts.x12: segment 17 \(SE\), element 1, offset 464: SE01 says 99 segments, the set has 15 \(AK502 4\)$'
+expect_line "$T/out" 'segment 17 \(SE\), element 2, offset 467: SE02 .0002. differs from ST02 .0001.'
+expect_line "$T/out" 'segment 18 \(GE\), element 1, offset 475: GE01 says 2 transaction sets, the group has 1 \(AK905 5\)'
+expect_line "$T/out" 'segment 19 \(IEA\), element 2, offset 487: IEA02 .000000699. differs from ISA13 .000000601. \(TA105 001\)'
+
+# a truncated file is never accepted
+expect_exit 65 "$EDIGATE" validate "$X/bad-truncated.x12"
+expect_line "$T/out" 'segment 3 \(ST\), offset 160: transaction set 850 .0001. has no SE: the file ends at offset 400 \(AK502 2\)'
+expect_line "$T/out" 'has no GE'
+expect_line "$T/out" 'has no IEA.*\(TA105 023\)'
+
+# empty, garbage, a directory, a missing file
+expect_exit 65 "$EDIGATE" validate "$X/empty.x12"
+expect_line "$T/out" 'empty.x12: offset 0: file is empty'
+expect_exit 65 "$EDIGATE" validate "$X/garbage.bin"
+expect_line "$T/out" 'garbage.bin: offset 1: file does not start with an ISA segment'
+expect_exit 66 "$EDIGATE" validate "$X"
+expect_line "$T/err" "cannot read '.*x12': is a directory"
+expect_exit 66 "$EDIGATE" validate "$T/nope.x12" "$X/850-two-orders.x12"
+expect_line "$T/err" "cannot read '.*nope.x12': No such file or directory"
+expect_line "$T/out" '850-two-orders.x12: OK'
+# missing wins over invalid
+expect_exit 66 "$EDIGATE" validate "$X/bad-counts.x12" "$T/nope.x12"
+
+# stdin
+expect_exit 0 "$EDIGATE" validate - <"$X/850-two-orders.x12"
+expect_line "$T/out" '^-: OK'
+
+# random bytes of many sizes never crash (ASan/UBSan abort with 70+)
+for n in 1 3 105 106 107 200 4096; do
+	head -c "$n" /dev/urandom >"$T/rand"
+	code=0
+	"$EDIGATE" validate "$T/rand" >/dev/null 2>&1 || code=$?
+	[ "$code" -eq 65 ] || [ "$code" -eq 0 ] || fail "random $n bytes: exit $code"
+	# and an ISA followed by random bytes
+	{ head -c 106 "$X/850-two-orders.x12"; cat "$T/rand"; } >"$T/rand2"
+	code=0
+	"$EDIGATE" validate "$T/rand2" >/dev/null 2>&1 || code=$?
+	[ "$code" -eq 65 ] || fail "ISA + random $n bytes: exit $code"
+done
+
+# --json: one object per file, valid JSON with locations and ack codes
+expect_exit 65 "$EDIGATE" validate --json "$X/bad-counts.x12" "$X/850-two-orders.x12"
+python3 - "$T/out" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert len(rows) == 2, rows
+bad, good = rows
+assert bad["valid"] is False and good["valid"] is True
+e = bad["errors"][0]
+assert e == {"code": "se-count", "message": "SE01 says 99 segments, the set has 15",
+             "segment": 17, "tag": "SE", "set_position": 15, "element": 1,
+             "offset": 464, "ack": {"element": "AK502", "code": 4}}, e
+assert good["sets"] == 2 and good["errors"] == [] and good["not_shown"] == 0
+PY
+
+# --max-errors keeps the first N and counts the rest
+expect_exit 65 "$EDIGATE" validate --max-errors 1 "$X/bad-counts.x12"
+expect_line "$T/out" 'bad-counts.x12: 3 more not shown'
+
+# usage errors
+expect_exit 64 "$EDIGATE" validate
+expect_exit 64 "$EDIGATE" validate --bogus "$X/empty.x12"
+expect_exit 64 "$EDIGATE" validate --max-errors 0 "$X/empty.x12"
+expect_exit 0 "$EDIGATE" validate --help
+expect_line "$T/out" '^usage: edigate validate'
+expect_exit 64 "$EDIGATE" frobnicate
+expect_line "$T/err" "unknown command 'frobnicate'"

@@ -1,0 +1,25 @@
+/*
+ * test_main - runs every Check suite of the unit tests.
+ *
+ * Each tests/<area>/test_<module>.c defines one <module>_suite().
+ * CK_RUN_SUITE and CK_RUN_CASE (Check's own variables) select a subset.
+ */
+#include <check.h>
+#include <stdlib.h>
+
+#include "suites.h"
+
+int main(void)
+{
+	SRunner *sr = srunner_create(buf_suite());
+	int failed;
+
+	srunner_add_suite(sr, json_out_suite());
+	srunner_add_suite(sr, x12_types_suite());
+	srunner_add_suite(sr, x12_scan_suite());
+	srunner_add_suite(sr, x12_envelope_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,166 @@
+/*
+ * x12_fixture - test input builders; see x12_fixture.h.
+ */
+#include "x12_fixture.h"
+
+#include <check.h>
+
+#include <check.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "x12_envelope.h"
+
+const struct fx_delims FX_STD = {'*', 'U', '>', '~', "00401", "000000001", ""};
+
+void fx_isa(struct buf *out, const struct fx_delims *d)
+{
+	char isa[128];
+	char e = d->element;
+
+	snprintf(isa, sizeof(isa),
+		 "ISA%c00%c          %c00%c          %cZZ%cSENDER         %cZZ"
+		 "%cRECEIVER       %c261127%c0930%c%c%c%s%c%s%c0%cP%c%c%c",
+		 e, e, e, e, e, e, e, e, e, e, e, d->repetition, e, d->version,
+		 e, d->control, e, e, e, d->component, d->terminator);
+	ck_assert_uint_eq(strlen(isa), 106);
+	buf_add(out, isa, 106);
+	buf_adds(out, d->after);
+}
+
+void fx_body(struct buf *out, const struct fx_delims *d, const char *segs)
+{
+	for (const char *p = segs; *p; p++) {
+		switch (*p) {
+		case '*':
+			buf_addc(out, d->element);
+			break;
+		case '>':
+			buf_addc(out, d->component);
+			break;
+		case '^':
+			buf_addc(out, d->repetition);
+			break;
+		case '~':
+			buf_addc(out, d->terminator);
+			buf_adds(out, d->after);
+			break;
+		default:
+			buf_addc(out, *p);
+			break;
+		}
+	}
+}
+
+void fx_850(struct buf *out, const struct fx_delims *d, int nlines)
+{
+	char line[160];
+
+	fx_isa(out, d);
+	fx_body(out, d,
+		"GS*PO*SENDER*RECEIVER*20261127*0930*1*X*004010~"
+		"ST*850*0001~BEG*00*SA*PO-1**20261120~");
+	for (int i = 1; i <= nlines; i++) {
+		snprintf(line, sizeof(line),
+			 "PO1*%d*2*EA*1.50**UP*012345678905>X~PID*F****THING "
+			 "%d~",
+			 i, i);
+		fx_body(out, d, line);
+	}
+	snprintf(line, sizeof(line), "CTT*%d~SE*%d*0001~GE*1*1~IEA*1*%s~",
+		 nlines, 2 * nlines + 4, d->control);
+	fx_body(out, d, line);
+}
+
+struct split_src {
+	const char *p;
+	size_t len, pos, split, max_read;
+};
+
+static ssize_t split_read(void *ctx, char *dst, size_t n)
+{
+	struct split_src *s = ctx;
+	size_t k = s->len - s->pos;
+
+	if (s->pos < s->split && s->split - s->pos < k)
+		k = s->split - s->pos;
+	if (k > n)
+		k = n;
+	if (k > s->max_read)
+		k = s->max_read;
+	memcpy(dst, s->p + s->pos, k);
+	s->pos += k;
+	return (ssize_t)k;
+}
+
+static void render_diag(const struct edi_diag *d, struct buf *out)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct edi_error *e = &d->items[i];
+		buf_addf(out, "D %s %zu %zu %u\n", edi_code_name(e->code),
+			 e->loc.offset, e->loc.segment, e->loc.element);
+	}
+}
+
+void fx_read(struct strview input, size_t split, size_t max_read,
+	     const struct x12_limits *limits, bool check, struct buf *out)
+{
+	struct split_src src = {input.ptr, input.len, 0, split, max_read};
+	struct x12_reader r;
+	struct x12_envelope env;
+	struct x12_segment seg;
+	struct edi_diag d;
+	struct edi_error err;
+	enum x12_next next;
+
+	edi_diag_init(&d, 1000);
+	if (split == SIZE_MAX)
+		x12_reader_init_mem(&r, input, limits, &d);
+	else
+		x12_reader_init_src(&r, (struct x12_source){split_read, &src},
+				    limits, &d);
+	x12_envelope_init(&env, limits, &d);
+	while ((next = x12_reader_next(&r, &seg, &err)) == X12_NEXT_SEGMENT) {
+		buf_addf(out, "S %zu %zu %.*s|%.*s\n", seg.index, seg.offset,
+			 (int)seg.tag.len, seg.tag.ptr, (int)seg.raw.len,
+			 seg.raw.ptr);
+		if (check)
+			x12_envelope_feed(&env, &seg);
+	}
+	ck_assert_int_eq(next, X12_NEXT_END);
+	if (check)
+		x12_envelope_finish(&env, x12_reader_offset(&r));
+	render_diag(&d, out);
+	x12_envelope_release(&env);
+	x12_reader_release(&r);
+	edi_diag_release(&d);
+}
+
+void fx_diag(struct strview input, struct edi_diag *d)
+{
+	struct x12_limits limits;
+	struct x12_reader r;
+	struct x12_envelope env;
+	struct edi_error err;
+
+	x12_limits_default(&limits);
+	edi_diag_init(d, 1000);
+	x12_reader_init_mem(&r, input, &limits, d);
+	x12_envelope_init(&env, &limits, d);
+	ck_assert_int_eq(x12_envelope_check(&r, &env, &err), EDI_OK);
+	x12_envelope_release(&env);
+	x12_reader_release(&r);
+}
+
+const struct edi_error *fx_find(const struct edi_diag *d, enum edi_code code,
+				size_t seg, unsigned el)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct edi_error *e = &d->items[i];
+		if (e->code == code && (!seg || e->loc.segment == seg) &&
+		    (!el || e->loc.element == el))
+			return e;
+	}
+	return NULL;
+}

@@ -1,0 +1,123 @@
+/*
+ * x12_envelope - the envelope rules of X12, checked segment by segment.
+ *
+ * The caller feeds every segment a reader hands out, in order, then calls
+ * x12_envelope_finish() at the end of input.  The checker follows the
+ * nesting ISA/IEA, GS/GE, ST/SE, checks the counts (SE01, GE01, IEA01),
+ * the control numbers (ISA13/IEA02, GS06/GE02, ST02/SE02, GS06 unique in
+ * its interchange, ST02 unique in its group), GS01 against ST01, and the
+ * ISA and GS fields.  Missing trailers (a truncated file) are errors.
+ * Each problem goes to the diagnostics list with its location and the
+ * TA1/AK9/AK5 code it maps to (edi_codes.def); checking goes on after an
+ * error.
+ *
+ * Memory is constant per open interchange and group, plus the control
+ * numbers seen in the open scopes, kept as runs of consecutive numbers
+ * (at most limits.max_tracked runs; past that uniqueness is not checked
+ * and a warning says so).
+ *
+ * x12_envelope_feed() returns the events the segment caused, as bits, so
+ * that a translator can hold a transaction set from ST to SE.  The info
+ * structs (isa, group, set) describe the current (or just closed) scope
+ * and stay valid until the next feed.
+ */
+#ifndef EDI_X12_ENVELOPE_H
+#define EDI_X12_ENVELOPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "edi_error.h"
+#include "x12_scan.h"
+
+enum x12_event {
+	X12_EV_ISA_BEGIN = 1 << 0,
+	X12_EV_ISA_END = 1 << 1,
+	X12_EV_GROUP_BEGIN = 1 << 2,
+	X12_EV_GROUP_END = 1 << 3,
+	X12_EV_SET_BEGIN = 1 << 4,
+	X12_EV_SET_END = 1 << 5
+};
+
+struct x12_isa_info {
+	char sender_qual[3], sender[16], receiver_qual[3], receiver[16];
+	char date[7], time[5], version[6], control[10];
+	char ack_requested, usage;
+	size_t segment, offset;
+	size_t ngroups;
+	size_t nerrors_at_start;
+	bool closed; /* by its IEA */
+};
+
+struct x12_group_info {
+	char code[3], sender[16], receiver[16], date[9], time[9];
+	char control[10], version[13];
+	size_t segment, offset;
+	size_t nsets;
+	size_t nerrors_at_start;
+	bool closed; /* by its GE */
+};
+
+struct x12_set_info {
+	char id[4], control[10];
+	size_t segment, offset; /* of the ST */
+	size_t nsegments;	/* ST..SE counted so far */
+	size_t nerrors_at_start;
+	size_t nerrors; /* errors inside the set, once it ended */
+	bool closed;	/* by its SE */
+};
+
+/* Runs of control numbers seen in one scope. */
+struct x12_ctlset {
+	unsigned long long (*runs)[2];
+	size_t n, cap, max;
+	bool overflow;
+};
+
+enum x12_env_state {
+	X12_ENV_OUTSIDE,
+	X12_ENV_INTERCHANGE,
+	X12_ENV_GROUP,
+	X12_ENV_SET
+};
+
+struct x12_env_summary {
+	size_t ninterchanges, ngroups, nsets, nsegments;
+};
+
+struct x12_envelope {
+	const struct x12_limits *limits;
+	struct edi_diag *diag;
+	enum x12_env_state state;
+	bool group_open;
+	struct x12_isa_info isa;
+	struct x12_group_info group;
+	struct x12_set_info set;
+	struct x12_ctlset groups_seen; /* GS06 in the interchange */
+	struct x12_ctlset sets_seen;   /* ST02 in the group */
+	struct x12_env_summary sum;
+};
+
+void x12_envelope_init(struct x12_envelope *env,
+		       const struct x12_limits *limits, struct edi_diag *diag);
+void x12_envelope_release(struct x12_envelope *env);
+/* Check one segment; returns the x12_event bits it caused. */
+unsigned x12_envelope_feed(struct x12_envelope *env,
+			   const struct x12_segment *seg);
+/* End of input at offset: closes what is open, with errors. */
+unsigned x12_envelope_finish(struct x12_envelope *env, size_t offset);
+
+/*
+ * Read everything r hands out through env; diagnostics go to the lists
+ * both were given.  Fails only when the reader's source fails.
+ */
+enum edi_code x12_envelope_check(struct x12_reader *r, struct x12_envelope *env,
+				 struct edi_error *err);
+
+/*
+ * The functional identifier code (GS01) that belongs to transaction set
+ * id (ST01), or NULL when edigate does not know it.
+ */
+const char *x12_group_code_for(struct strview set_id);
+
+#endif

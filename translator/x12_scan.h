@@ -1,0 +1,192 @@
+/*
+ * x12_scan - read X12 interchanges segment by segment, without copying.
+ *
+ * An x12_reader takes its bytes either from memory (x12_reader_init_mem:
+ * the caller's buffer, never copied) or from a source read in chunks
+ * (x12_reader_init_src, e.g. a file descriptor).  At the start of each
+ * interchange it reads the delimiters from the ISA: the element separator
+ * at offset 3, the repetition separator at 82 (ISA11, only from version
+ * 00402 and only when it is not a letter, digit or space and differs from
+ * the others), the component separator at 104 and the terminator at 105,
+ * with a strict check that all sixteen element separators sit at their
+ * fixed offsets.  ISAs hard-wrapped by CR/LF and unpadded ISAs (read by
+ * counting separators, with a warning) are accepted.  A UTF-8 BOM, white
+ * space and CR/LF after terminators, a newline as the terminator and
+ * hard-wrapped files are read as the partner meant them; EBCDIC (cp037)
+ * input is recognised and read as ASCII.  Each interchange in a file keeps
+ * its own delimiters.
+ *
+ * x12_reader_next() hands out one segment at a time.  The views in a
+ * segment point into the reader's window (or into the caller's buffer in
+ * memory mode, or into a scratch buffer when the segment had to be cleaned
+ * of line wrapping) and stay valid until the next call to
+ * x12_reader_next() or x12_reader_release().  x12_reader_mark() keeps the
+ * bytes from the current segment on in the window, so that
+ * x12_reader_marked() can hand out a whole transaction set as one view;
+ * memory then follows the largest marked span (up to limits.max_set), not
+ * the size of the input.
+ *
+ * Syntax problems the reader finds (no ISA, bad delimiters, a segment over
+ * the size limit, bytes between interchanges) go to the diagnostics list
+ * given at init, with their location; the reader then resynchronises on
+ * the next terminator or ISA and goes on.  Only an I/O error from the
+ * source stops it.  Envelope rules are x12_envelope's business.
+ */
+#ifndef EDI_X12_SCAN_H
+#define EDI_X12_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "buf.h"
+#include "edi_error.h"
+#include "strview.h"
+
+/* Limits; every one is configurable (struct x12_limits). */
+#define X12_DEFAULT_MAX_SEGMENT	 (1u << 20)   /* bytes in one segment */
+#define X12_DEFAULT_MAX_SET	 (256u << 20) /* bytes in one marked set */
+#define X12_DEFAULT_CHUNK	 (64u << 10)  /* bytes per read */
+#define X12_DEFAULT_MAX_ERRORS	 100	      /* diagnostics kept per input */
+#define X12_DEFAULT_MAX_TRACKED	 100000	      /* control numbers tracked */
+#define X12_DEFAULT_MAX_ELEMENTS 1024	      /* elements in one segment */
+#define X12_ISA_LEN		 106	      /* a fixed-width ISA */
+#define X12_ISA_LOOKAHEAD	 512	      /* bytes read to find an ISA */
+
+struct x12_limits {
+	size_t max_segment;
+	size_t max_set;
+	size_t chunk;
+	size_t max_errors;
+	size_t max_tracked;
+	size_t max_elements;
+};
+
+void x12_limits_default(struct x12_limits *l);
+
+struct x12_delims {
+	char element;
+	char component;
+	char repetition; /* 0 when the interchange has none */
+	char terminator;
+	/* a terminator that is a UTF-8 character ("\u2026") continues with
+	 * these bytes */
+	char terminator_tail[3];
+	unsigned char tail_len;
+	bool strip_newlines; /* CR/LF inside segments are line wrapping */
+};
+
+/* How the ISA was read. */
+enum x12_isa_form {
+	X12_ISA_FIXED,	 /* 106 bytes, separators at their offsets */
+	X12_ISA_WRAPPED, /* fixed-width once CR/LF are removed */
+	X12_ISA_LENIENT	 /* not fixed-width: found by counting separators */
+};
+
+struct x12_segment {
+	struct strview raw; /* the segment without its terminator */
+	struct strview tag;
+	size_t offset; /* byte offset of the segment in the input */
+	size_t index;  /* 1-based segment number in the input */
+	bool cleaned;  /* raw is a copy without line wrapping */
+	const struct x12_delims *delims;
+};
+
+struct x12_source {
+	/* Read at most n bytes into dst: bytes read, 0 at the end, -1 and
+	 * errno on error. */
+	ssize_t (*read)(void *ctx, char *dst, size_t n);
+	void *ctx;
+};
+
+/* An fd source; ctx points to an int. */
+ssize_t x12_source_fd_read(void *ctx, char *dst, size_t n);
+
+struct x12_reader {
+	const struct x12_limits *limits;
+	struct edi_diag *diag;
+	struct x12_source src;
+	bool borrowed; /* data is the caller's memory */
+	bool eof;
+	bool started;
+	bool ebcdic;
+	bool in_interchange;
+	bool seen_interchange;
+	bool mark_lost;
+	char *win; /* owned window when reading from a source */
+	size_t win_cap;
+	const char *data;
+	size_t len;
+	size_t base; /* input offset of data[0] */
+	size_t pos;
+	size_t mark; /* SIZE_MAX: none */
+	size_t last; /* start of the segment last returned */
+	size_t nsegments;
+	enum x12_isa_form isa_form;
+	struct x12_delims delims;
+	struct buf scratch;
+};
+
+enum x12_next { X12_NEXT_SEGMENT, X12_NEXT_END, X12_NEXT_ERROR };
+
+void x12_reader_init_mem(struct x12_reader *r, struct strview input,
+			 const struct x12_limits *limits,
+			 struct edi_diag *diag);
+void x12_reader_init_src(struct x12_reader *r, struct x12_source src,
+			 const struct x12_limits *limits,
+			 struct edi_diag *diag);
+void x12_reader_release(struct x12_reader *r);
+
+/*
+ * Next segment into *seg.  X12_NEXT_END at the end of input,
+ * X12_NEXT_ERROR when the source failed (*err says why).
+ */
+enum x12_next x12_reader_next(struct x12_reader *r, struct x12_segment *seg,
+			      struct edi_error *err);
+
+/* Keep the bytes from the segment last returned on; drop the mark. */
+void x12_reader_mark(struct x12_reader *r);
+void x12_reader_unmark(struct x12_reader *r);
+/*
+ * The raw bytes from the marked segment to the end of the segment last
+ * returned (terminator included).  EDI_ELIMIT when the span outgrew
+ * limits.max_set or a segment in it was dropped.
+ */
+enum edi_code x12_reader_marked(const struct x12_reader *r,
+				struct strview *span, size_t *offset);
+
+/* Total bytes consumed so far (input offset of the scan position). */
+size_t x12_reader_offset(const struct x12_reader *r);
+
+/*
+ * Read delimiters from an ISA at p (n bytes available; at_end when no more
+ * will follow).  On success fills *d, *form and *isa_len (raw bytes up to
+ * and including the terminator).  EDI_ELIMIT when more bytes are needed,
+ * else an X12_* code with *err filled.
+ */
+enum edi_code x12_delims_detect(const char *p, size_t n, bool at_end,
+				struct x12_delims *d, enum x12_isa_form *form,
+				size_t *isa_len, struct edi_error *err);
+
+/* Element n (1-based) of seg; an empty view when absent. */
+struct strview x12_element(const struct x12_segment *seg, unsigned n);
+/* Number of elements after the tag. */
+unsigned x12_element_count(const struct x12_segment *seg);
+/* Input offset of element n of seg (the segment's when unknown). */
+size_t x12_element_offset(const struct x12_segment *seg, unsigned n);
+/*
+ * Split v at sep into at most max views; returns the number of parts,
+ * which may exceed max (only max are stored).
+ */
+size_t x12_split(struct strview v, char sep, struct strview *out, size_t max);
+/* Part n (0-based) of v split at sep; empty when absent. */
+struct strview x12_part(struct strview v, char sep, size_t n);
+
+/* True when tag is 2-3 upper-case letters or digits, starting with a
+ * letter. */
+bool x12_tag_valid(struct strview tag);
+
+/* A location naming seg (and element n when n > 0). */
+struct edi_loc x12_loc(const struct x12_segment *seg, unsigned element);
+
+#endif
