@@ -193,11 +193,9 @@ demo: bootstrap
 # --- install ---
 
 install: edigate
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/edigate
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/edigate
 	install -m 755 edigate $(DESTDIR)$(PREFIX)/bin/edigate
-	cp -R maps partners $(DESTDIR)$(PREFIX)/share/edigate/
-	install -m 644 edigate.yaml.sample \
-		$(DESTDIR)$(PREFIX)/share/edigate/edigate.yaml.sample
+	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/edigate/
 
 clean:
 	rm -rf build edigate
