@@ -85,7 +85,7 @@ TEST_OBJ := $(TEST_SRC:%.c=$(B)/%.o)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
-.PHONY: all check unit integration corpus lint bench fuzz demo install \
+.PHONY: all check unit integration corpus lint format bench fuzz demo install \
 	clean bootstrap FORCE
 
 all: edigate
@@ -155,8 +155,8 @@ LINT_SRC := $(LIB_SRC) $(MAIN_SRC) $(TEST_SRC) $(FUZZ_SRC) scripts/gen-x12.c
 BANNED := strcpy|strcat|v?sprintf|strtok|atoi|atol|gets|gmtime|localtime|mktemp|system
 
 lint:
-	clang-format --dry-run -Werror $(LINT_SRC) $(wildcard common/*.h \
-		translator/*.h spool/*.h mft/*.h)
+	$(Q)clang-format --dry-run -Werror $(LINT_SRC) $(wildcard common/*.h \
+		translator/*.h spool/*.h mft/*.h tests/*.h)
 	@if grep -nE '\b($(BANNED))\(' $(LIB_SRC) $(MAIN_SRC) \
 		$(wildcard common/*.h translator/*.h spool/*.h mft/*.h) \
 		scripts/gen-x12.c; then \
@@ -164,6 +164,10 @@ lint:
 		exit 1; \
 	fi
 	@echo 'lint: ok'
+
+format:
+	clang-format -i $(LINT_SRC) $(wildcard common/*.h translator/*.h \
+		spool/*.h mft/*.h tests/*.h)
 
 # --- benchmark (release build) ---
 

@@ -476,11 +476,12 @@ enum edi_code x12_delims_detect(const char *p, size_t n, bool at_end,
 							"file ends inside the "
 							"ISA segment");
 				describe(e, what, sizeof(what));
-				return edi_fail(err, X12_STRUCTURE, &loc,
-						"ISA has %zu element separators "
-						"%s in its first %d bytes, not "
-						"16",
-						k, what, X12_ISA_LOOKAHEAD);
+				return edi_fail(
+					err, X12_STRUCTURE, &loc,
+					"ISA has %zu element separators "
+					"%s in its first %d bytes, not "
+					"16",
+					k, what, X12_ISA_LOOKAHEAD);
 			}
 			if (i + 1 >= n) {
 				if (!at_end)
@@ -590,9 +591,8 @@ static int start_interchange(struct x12_reader *r, struct x12_segment *seg,
 		*rc = find_isa(r, err);
 		return 0;
 	}
-	while ((*rc = x12_delims_detect(r->data + r->pos, avail(r), r->eof,
-					&d, &form, &isa_len, &e)) ==
-	       EDI_ELIMIT) {
+	while ((*rc = x12_delims_detect(r->data + r->pos, avail(r), r->eof, &d,
+					&form, &isa_len, &e)) == EDI_ELIMIT) {
 		*rc = ensure(r, avail(r) + 16, err);
 		if (*rc)
 			return 0;
