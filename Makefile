@@ -41,13 +41,16 @@ else
 $(error BUILD must be debug, asan or release, not '$(BUILD)')
 endif
 
-CFLAGS_ALL := $(STD) $(WARN) $(OPT) $(INC) $(CFLAGS)
+CFLAGS_ALL := $(STD) $(WARN) $(OPT) $(INC) $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL := $(filter -fsanitize=%,$(OPT)) $(LDFLAGS)
-LIBS :=
+PKGS := yaml-0.1 libpcre2-8 jansson
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
 # --- sources, listed (not globbed) ---
 
 COMMON_SRC := \
+	common/arena.c \
 	common/buf.c \
 	common/edi_error.c \
 	common/json_out.c \
@@ -183,7 +186,7 @@ FUZZ_CFLAGS := $(STD) $(WARN) -O1 -g $(INC) -fsanitize=fuzzer,address,undefined
 
 $(FUZZ_B)/fuzz_x12: $(FUZZ_SRC) $(COMMON_SRC) $(TRANSLATOR_SRC)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $^
+	clang $(FUZZ_CFLAGS) -o $@ $^ $(LIBS)
 
 fuzz: bootstrap $(FUZZ_B)/fuzz_x12
 	@scripts/fuzz $(FUZZ_B)/fuzz_x12 $(FUZZ_SECONDS)
