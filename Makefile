@@ -41,9 +41,10 @@ else
 $(error BUILD must be debug, asan or release, not '$(BUILD)')
 endif
 
-CFLAGS_ALL := $(STD) $(WARN) $(OPT) $(INC) $(PKG_CFLAGS) $(CFLAGS)
+CFLAGS_ALL := $(STD) $(WARN) $(OPT) $(INC) $(PKG_CFLAGS) \
+	-DEDIGATE_DATADIR='"$(PREFIX)/share/edigate"' $(CFLAGS)
 LDFLAGS_ALL := $(filter -fsanitize=%,$(OPT)) $(LDFLAGS)
-PKGS := yaml-0.1 libpcre2-8 jansson
+PKGS := yaml-0.1 libpcre2-8 jansson libcrypto
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
@@ -55,15 +56,40 @@ COMMON_SRC := \
 	common/edi_error.c \
 	common/json_out.c \
 	common/strview.c \
-	common/xalloc.c
+	common/xalloc.c \
+	common/yaml_doc.c
 
 TRANSLATOR_SRC := \
+	translator/dec.c \
+	translator/flat_map.c \
+	translator/map_compile.c \
+	translator/map_defs.c \
+	translator/map_exec.c \
+	translator/map_fields.c \
+	translator/map_guide.c \
+	translator/map_load.c \
+	translator/map_merge.c \
+	translator/map_path.c \
+	translator/map_pipe.c \
+	translator/map_rules.c \
+	translator/map_tree.c \
+	translator/map_xform.c \
+	translator/map_yaml.c \
+	translator/rec_csv.c \
+	translator/rec_json.c \
+	translator/rec_value.c \
 	translator/x12_envelope.c \
 	translator/x12_scan.c \
+	translator/x12_set.c \
+	translator/x12_translate.c \
 	translator/x12_types.c
 
 SPOOL_SRC := \
+	spool/cli.c \
+	spool/cmd_partners.c \
+	spool/cmd_translate.c \
 	spool/cmd_validate.c \
+	spool/registry.c \
 	spool/report.c
 
 MAIN_SRC := spool/main.c
@@ -73,8 +99,16 @@ LIB_SRC := $(COMMON_SRC) $(TRANSLATOR_SRC) $(SPOOL_SRC)
 TEST_SRC := \
 	tests/test_main.c \
 	tests/x12_fixture.c \
+	tests/rec_fixture.c \
 	tests/common/test_buf.c \
 	tests/common/test_json_out.c \
+	tests/common/test_yaml_doc.c \
+	tests/translator/test_dec.c \
+	tests/translator/test_map_load.c \
+	tests/translator/test_map_xform.c \
+	tests/translator/test_rec_csv.c \
+	tests/translator/test_rec_json.c \
+	tests/translator/test_rec_value.c \
 	tests/translator/test_x12_envelope.c \
 	tests/translator/test_x12_scan.c \
 	tests/translator/test_x12_types.c

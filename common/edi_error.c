@@ -170,6 +170,17 @@ void edi_diag_reset(struct edi_diag *d)
 	d->n = 0;
 	d->nerrors = 0;
 	d->nwarnings = 0;
+	memset(d->nerrors_at, 0, sizeof(d->nerrors_at));
+}
+
+static void count(struct edi_diag *d, enum edi_code code)
+{
+	if (edi_code_severity(code) == EDI_SEV_WARNING) {
+		d->nwarnings++;
+		return;
+	}
+	d->nerrors++;
+	d->nerrors_at[edi_code_level(code)]++;
 }
 
 bool edi_diag_full(const struct edi_diag *d)
@@ -184,10 +195,7 @@ size_t edi_diag_dropped(const struct edi_diag *d)
 
 void edi_diag_add(struct edi_diag *d, const struct edi_error *e)
 {
-	if (edi_code_severity(e->code) == EDI_SEV_WARNING)
-		d->nwarnings++;
-	else
-		d->nerrors++;
+	count(d, e->code);
 	if (d->n >= d->max)
 		return;
 	if (d->n == d->cap) {
@@ -206,11 +214,7 @@ enum edi_code edi_diag_addf(struct edi_diag *d, enum edi_code code,
 	va_list ap;
 
 	if (d->n >= d->max) {
-		/* only counted: skip the formatting */
-		if (edi_code_severity(code) == EDI_SEV_WARNING)
-			d->nwarnings++;
-		else
-			d->nerrors++;
+		count(d, code); /* only counted: skip the formatting */
 		return code;
 	}
 	va_start(ap, fmt);

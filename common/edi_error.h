@@ -95,6 +95,7 @@ struct edi_diag {
 	size_t max;	  /* keep at most this many */
 	size_t nerrors;	  /* all errors seen, kept or not */
 	size_t nwarnings; /* all warnings seen, kept or not */
+	size_t nerrors_at[EDI_LEVEL_AK4 + 1]; /* errors seen per level */
 };
 
 void edi_diag_init(struct edi_diag *d, size_t max);

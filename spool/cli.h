@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "edi_error.h"
+#include "registry.h"
 
 enum cli_exit {
 	EXIT_OK_ = 0,
@@ -30,6 +31,8 @@ struct cli_global {
 };
 
 int cmd_validate(int argc, char **argv, const struct cli_global *g);
+int cmd_translate(int argc, char **argv, const struct cli_global *g);
+int cmd_partners(int argc, char **argv, const struct cli_global *g);
 
 /* "edigate: " + message on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -37,5 +40,17 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool cli_parse_count(const char *name, const char *text, size_t *out);
 /* Is argv[i] "--help" or "-h"? */
 bool cli_is_help(const char *arg);
+/*
+ * ./NAME when it is a folder, else (when installed_too) the installed
+ * PREFIX/share/edigate/NAME, else NULL.
+ */
+const char *cli_default_dir(const char *name, bool installed_too);
+/*
+ * Load maps and partner profiles (NULL folders: the defaults); on a
+ * mistake print every one to stderr and return EXIT_CONFIG (or
+ * EXIT_NOINPUT for a missing folder), else EXIT_OK_.
+ */
+int cli_load_registry(struct registry *reg, const char *maps_dir,
+		      const char *partners_dir, struct edi_diag *errors);
 
 #endif

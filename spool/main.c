@@ -1,7 +1,6 @@
 /*
  * main - the edigate command: global options, then one command.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,10 @@ static const char usage_text[] =
 	"Commands:\n"
 	"  validate FILE... [--json]   check X12 files: envelopes, counts,\n"
 	"                              control numbers, with locations\n"
+	"  translate FILE...           canonical records (JSON Lines or CSV)\n"
+	"                              of every accepted transaction set\n"
+	"  partners [--check]          list partner profiles and maps; check\n"
+	"                              every one\n"
 	"  help                        this text\n"
 	"  version                     print the version\n"
 	"\n"
@@ -30,40 +33,6 @@ static const char usage_text[] =
 	"\n"
 	"Exit status (sysexits): 0 ok, 64 usage, 65 data error, 66 missing\n"
 	"input, 70 internal error, 75 temporary failure, 78 configuration.\n";
-
-void cli_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("edigate: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-bool cli_is_help(const char *arg)
-{
-	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
-}
-
-bool cli_parse_count(const char *name, const char *text, size_t *out)
-{
-	char *end;
-	unsigned long long n;
-
-	if (!text || !*text || *text == '-')
-		goto bad;
-	n = strtoull(text, &end, 10);
-	if (*end || n == 0 || n > (unsigned long long)SIZE_MAX / 2)
-		goto bad;
-	*out = (size_t)n;
-	return true;
-bad:
-	cli_error("%s needs a positive number, not '%s'", name,
-		  text ? text : "");
-	return false;
-}
 
 int main(int argc, char **argv)
 {
@@ -101,6 +70,10 @@ int main(int argc, char **argv)
 	argv += i;
 	if (!strcmp(argv[0], "validate"))
 		return cmd_validate(argc, argv, &g);
+	if (!strcmp(argv[0], "translate"))
+		return cmd_translate(argc, argv, &g);
+	if (!strcmp(argv[0], "partners"))
+		return cmd_partners(argc, argv, &g);
 	if (!strcmp(argv[0], "help")) {
 		fputs(usage_text, stdout);
 		return EXIT_OK_;

@@ -11,5 +11,12 @@ Suite *json_out_suite(void);
 Suite *x12_types_suite(void);
 Suite *x12_scan_suite(void);
 Suite *x12_envelope_suite(void);
+Suite *dec_suite(void);
+Suite *map_xform_suite(void);
+Suite *rec_value_suite(void);
+Suite *rec_json_suite(void);
+Suite *rec_csv_suite(void);
+Suite *yaml_doc_suite(void);
+Suite *map_load_suite(void);
 
 #endif

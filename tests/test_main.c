@@ -18,6 +18,13 @@ int main(void)
 	srunner_add_suite(sr, x12_types_suite());
 	srunner_add_suite(sr, x12_scan_suite());
 	srunner_add_suite(sr, x12_envelope_suite());
+	srunner_add_suite(sr, dec_suite());
+	srunner_add_suite(sr, map_xform_suite());
+	srunner_add_suite(sr, rec_value_suite());
+	srunner_add_suite(sr, rec_json_suite());
+	srunner_add_suite(sr, rec_csv_suite());
+	srunner_add_suite(sr, yaml_doc_suite());
+	srunner_add_suite(sr, map_load_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

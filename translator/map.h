@@ -162,7 +162,9 @@ struct map_field {
 	const char *constant;	    /* CONST: the value */
 	struct map_field *children; /* OBJECT, LIST, EACH: its fields */
 	size_t nchildren;
-	struct map_scope scope;	       /* EACH */
+	struct map_scope scope;	 /* EACH */
+	struct map_scope within; /* EACH: inside the first of these */
+	bool has_within;
 	char pairs_tag[4];	       /* PAIRS: "PO1" */
 	unsigned pairs_from, pairs_to; /* PAIRS: 6 and 25 */
 	struct map_mark mark;

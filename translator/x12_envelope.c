@@ -206,6 +206,7 @@ static unsigned close_set(struct x12_envelope *env, const char *why,
 	}
 	env->set.closed = why == NULL;
 	env->set.nerrors = env->diag->nerrors - env->set.nerrors_at_start;
+	env->done_set = env->set;
 	env->state = env->group_open ? X12_ENV_GROUP : X12_ENV_INTERCHANGE;
 	return X12_EV_SET_END;
 }
@@ -220,6 +221,9 @@ static unsigned close_group(struct x12_envelope *env, const char *why)
 			      env->group.code, env->group.control, why);
 	}
 	env->group.closed = why == NULL;
+	env->group.accepted =
+		env->diag->nerrors_at[EDI_LEVEL_AK9] == env->group.ak9_at_start;
+	env->done_group = env->group;
 	env->group_open = false;
 	env->state = X12_ENV_INTERCHANGE;
 	return X12_EV_GROUP_END;
@@ -236,6 +240,9 @@ static unsigned close_interchange(struct x12_envelope *env, enum edi_code code,
 			      env->isa.control, why);
 	}
 	env->isa.closed = why == NULL;
+	env->isa.accepted =
+		env->diag->nerrors_at[EDI_LEVEL_TA1] == env->isa.ta1_at_start;
+	env->done_isa = env->isa;
 	env->state = X12_ENV_OUTSIDE;
 	return X12_EV_ISA_END;
 }
@@ -345,15 +352,18 @@ static void check_isa(struct x12_envelope *env, const struct x12_segment *seg)
 static unsigned on_isa(struct x12_envelope *env, const struct x12_segment *seg)
 {
 	unsigned ev = 0;
-	size_t errors_before = env->diag->nerrors;
+	size_t errors_before, ta1_before;
 
 	if (env->state != X12_ENV_OUTSIDE)
 		ev |= close_to(env, X12_ENV_OUTSIDE,
 			       "another ISA starts before it ended");
+	errors_before = env->diag->nerrors;
+	ta1_before = env->diag->nerrors_at[EDI_LEVEL_TA1];
 	check_isa(env, seg);
 	env->isa.segment = seg->index;
 	env->isa.offset = seg->offset;
 	env->isa.nerrors_at_start = errors_before;
+	env->isa.ta1_at_start = ta1_before;
 	memset(&env->group, 0, sizeof(env->group));
 	env->group_open = false;
 	ctlset_reset(&env->groups_seen);
@@ -399,12 +409,13 @@ static unsigned on_gs(struct x12_envelope *env, const struct x12_segment *seg)
 	struct edi_loc loc;
 	char shown[96];
 	unsigned ev = 0, n = x12_element_count(seg);
-	size_t errors_before;
+	size_t errors_before, ak9_before;
 
 	if (env->state == X12_ENV_OUTSIDE)
 		return 0; /* the reader never hands one out there */
 	ev |= close_to(env, X12_ENV_INTERCHANGE, "a GS starts before it ended");
 	errors_before = env->diag->nerrors;
+	ak9_before = env->diag->nerrors_at[EDI_LEVEL_AK9];
 	for (unsigned i = 1; i <= 8; i++)
 		el[i] = x12_element(seg, i);
 #define BAD(code, i, ...)                                            \
@@ -454,6 +465,7 @@ static unsigned on_gs(struct x12_envelope *env, const struct x12_segment *seg)
 	env->group.segment = seg->index;
 	env->group.offset = seg->offset;
 	env->group.nerrors_at_start = errors_before;
+	env->group.ak9_at_start = ak9_before;
 	env->group_open = true;
 	ctlset_reset(&env->sets_seen);
 	env->isa.ngroups++;

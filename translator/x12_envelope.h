@@ -46,7 +46,9 @@ struct x12_isa_info {
 	size_t segment, offset;
 	size_t ngroups;
 	size_t nerrors_at_start;
-	bool closed; /* by its IEA */
+	size_t ta1_at_start; /* TA1-level errors before its own */
+	bool closed;	     /* by its IEA */
+	bool accepted;	     /* ended without TA1-level errors */
 };
 
 struct x12_group_info {
@@ -55,7 +57,9 @@ struct x12_group_info {
 	size_t segment, offset;
 	size_t nsets;
 	size_t nerrors_at_start;
-	bool closed; /* by its GE */
+	size_t ak9_at_start; /* AK9-level errors before its own */
+	bool closed;	     /* by its GE */
+	bool accepted;	     /* ended without AK9-level errors */
 };
 
 struct x12_set_info {
@@ -93,6 +97,11 @@ struct x12_envelope {
 	struct x12_isa_info isa;
 	struct x12_group_info group;
 	struct x12_set_info set;
+	/* the scopes the last feed ended (a segment may end one scope and
+	 * begin the next of the same kind) */
+	struct x12_isa_info done_isa;
+	struct x12_group_info done_group;
+	struct x12_set_info done_set;
 	struct x12_ctlset groups_seen; /* GS06 in the interchange */
 	struct x12_ctlset sets_seen;   /* ST02 in the group */
 	struct x12_env_summary sum;

@@ -109,6 +109,20 @@ void x12_reader_init_mem(struct x12_reader *r, struct strview input,
 	r->len = input.len;
 }
 
+void x12_reader_init_span(struct x12_reader *r, struct strview span,
+			  const struct x12_delims *delims, size_t base_offset,
+			  size_t first_index, const struct x12_limits *limits,
+			  struct edi_diag *diag)
+{
+	x12_reader_init_mem(r, span, limits, diag);
+	r->started = true;
+	r->in_interchange = true;
+	r->seen_interchange = true;
+	r->delims = *delims;
+	r->base = base_offset;
+	r->nsegments = first_index ? first_index - 1 : 0;
+}
+
 void x12_reader_init_src(struct x12_reader *r, struct x12_source src,
 			 const struct x12_limits *limits, struct edi_diag *diag)
 {

@@ -135,6 +135,15 @@ void x12_reader_init_mem(struct x12_reader *r, struct strview input,
 void x12_reader_init_src(struct x12_reader *r, struct x12_source src,
 			 const struct x12_limits *limits,
 			 struct edi_diag *diag);
+/*
+ * Read a span cut out of an interchange (e.g. a marked transaction set)
+ * with the interchange's delimiters: offsets count from base_offset and
+ * segment numbers from first_index.
+ */
+void x12_reader_init_span(struct x12_reader *r, struct strview span,
+			  const struct x12_delims *delims, size_t base_offset,
+			  size_t first_index, const struct x12_limits *limits,
+			  struct edi_diag *diag);
 void x12_reader_release(struct x12_reader *r);
 
 /*

@@ -1,0 +1,59 @@
+/*
+ * map_exec - build the canonical record of one transaction set.
+ *
+ * map_exec() evaluates the record section of a map over a set that
+ * map_guide_apply() has placed, and returns the record tree (rec_value),
+ * allocated in the arena given.  The engine's own members come first, in
+ * this order: doc_type, id, doc_key, partner, correlation_id, source; then
+ * the map's fields.  A value that cannot be mapped (a bad date under a
+ * date transform, a code missing from a table, a failed match) is an
+ * error with the location of the element (X12_MAP_VALUE); the record is
+ * still returned, and the caller rejects the set when diag has errors.
+ */
+#ifndef EDI_MAP_EXEC_H
+#define EDI_MAP_EXEC_H
+
+#include "arena.h"
+#include "edi_error.h"
+#include "map.h"
+#include "rec_value.h"
+#include "x12_set.h"
+
+/* Where the set came from; the strings must outlive the record. */
+struct map_source {
+	const char *partner;		      /* profile id, or NULL */
+	const char *correlation_id;	      /* spool entry id, or NULL */
+	const char *file;		      /* the input's name, or NULL */
+	const char *version;		      /* GS08 */
+	const char *sender_qual, *sender;     /* ISA05, ISA06 */
+	const char *receiver_qual, *receiver; /* ISA07, ISA08 */
+	const char *interchange;	      /* ISA13 */
+	const char *group;		      /* GS06 */
+};
+
+struct rec_value *map_exec(const struct map *m, const struct x12_set *set,
+			   const struct map_source *src, struct arena *a,
+			   struct edi_diag *diag);
+
+/*
+ * The value of a path in the whole set (the first match), or an empty
+ * view with *found false.  Used by the rules too.
+ */
+struct strview map_exec_path(const struct x12_set *set,
+			     const struct x12_loop *scope,
+			     const struct map_path *path, bool *found,
+			     const struct x12_seg **seg_out);
+
+/*
+ * Apply a PATH field's transforms (and its default or constant) to a raw
+ * value v (found: whether the path found one); *out is NULL when the
+ * field stays absent.  Used for flat files too.
+ */
+enum edi_code map_exec_value(const struct map_field *f, struct strview v,
+			     bool found, struct arena *a,
+			     struct rec_value **out, struct edi_error *err);
+
+/* The id prefix for a set without a partner profile: "zz-acmesupply". */
+const char *map_exec_partner_key(const struct map_source *src, struct arena *a);
+
+#endif

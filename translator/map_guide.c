@@ -1,0 +1,619 @@
+/*
+ * map_guide - guide placement and element checks; see map_guide.h.
+ *
+ * Placement keeps a stack of open loop instances, each with its position
+ * in its guide loop and the number of uses of every entry.  A segment is
+ * looked for from the current position forward, first in the innermost
+ * loop, then outwards; the first level that knows it wins and the loops
+ * above it are closed.  In a loop the first entry (the loop's trigger) is
+ * never matched again: its tag starts a new repetition one level up.  A
+ * segment no level knows stays where it is, reported, and the stack is
+ * left alone so that the segments after it are still placed well.
+ */
+#include "map_guide.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "x12_types.h"
+
+struct level {
+	const struct guide_node *node;
+	struct x12_loop *inst;
+	size_t pos;	 /* entry last matched */
+	unsigned *count; /* uses per entry in this instance */
+};
+
+struct walk {
+	const struct map *map;
+	struct x12_set *set;
+	struct edi_diag *diag;
+	struct level stack[MAP_GUIDE_MAX_DEPTH];
+	size_t depth; /* levels in use (root = 1) */
+};
+
+static bool tag_eq(struct strview tag, const char *t)
+{
+	return sv_eq_cstr(tag, t);
+}
+
+static struct x12_loop *new_loop(struct walk *w, struct x12_loop *parent,
+				 const struct guide_node *def, size_t first)
+{
+	struct x12_loop *l = arena_zalloc(w->set->arena, sizeof(*l));
+
+	l->def = def;
+	l->first = first;
+	l->end = first;
+	l->parent = parent;
+	if (parent->last_child)
+		parent->last_child->next = l;
+	else
+		parent->first_child = l;
+	parent->last_child = l;
+	return l;
+}
+
+static void push(struct walk *w, const struct guide_node *node,
+		 struct x12_loop *inst)
+{
+	struct level *lv = &w->stack[w->depth++];
+
+	lv->node = node;
+	lv->inst = inst;
+	lv->pos = 0;
+	lv->count = arena_array(w->set->arena,
+				node->nchildren ? node->nchildren : 1,
+				sizeof(unsigned));
+}
+
+/* Mandatory entries in [from, to) of a level that were never used. */
+static void report_missing(struct walk *w, struct level *lv, size_t from,
+			   size_t to, const struct x12_seg *at)
+{
+	for (size_t i = from; i < to && i < lv->node->nchildren; i++) {
+		const struct guide_node *e = &lv->node->children[i];
+		struct edi_loc loc;
+
+		if (e->req != MAP_REQ_M || lv->count[i])
+			continue;
+		loc = x12_seg_loc(at, 0, 0);
+		snprintf(loc.tag, sizeof(loc.tag), "%s", e->tag);
+		if (e->kind == GUIDE_LOOP)
+			edi_diag_addf(w->diag, X12_SEG_MISSING, &loc,
+				      "mandatory loop %s is missing (before "
+				      "segment %zu %.*s)",
+				      e->loop_id, at->index, (int)at->tag.len,
+				      at->tag.ptr);
+		else
+			edi_diag_addf(w->diag, X12_SEG_MISSING, &loc,
+				      "mandatory segment %s is missing (before "
+				      "segment %zu %.*s)",
+				      e->tag, at->index, (int)at->tag.len,
+				      at->tag.ptr);
+	}
+}
+
+/* Close the innermost level: its instance ends before segment `end`. */
+static void pop(struct walk *w, size_t end, const struct x12_seg *at)
+{
+	struct level *lv = &w->stack[w->depth - 1];
+
+	report_missing(w, lv, lv->pos + 1, lv->node->nchildren, at);
+	lv->inst->end = end;
+	w->depth--;
+}
+
+/* The first entry from the level's position on that the tag starts. */
+static bool find_in_level(const struct level *lv, bool is_root,
+			  struct strview tag, size_t *index)
+{
+	size_t from = lv->pos;
+
+	if (!is_root && from == 0)
+		from = 1; /* the trigger starts a new repetition above */
+	for (size_t i = from; i < lv->node->nchildren; i++)
+		if (tag_eq(tag, lv->node->children[i].tag)) {
+			*index = i;
+			return true;
+		}
+	return false;
+}
+
+static bool in_guide(const struct guide_node *n, struct strview tag)
+{
+	if (n->kind == GUIDE_SEGMENT)
+		return tag_eq(tag, n->tag);
+	for (size_t i = 0; i < n->nchildren; i++)
+		if (in_guide(&n->children[i], tag))
+			return true;
+	return false;
+}
+
+static void place(struct walk *w, size_t si)
+{
+	struct x12_seg *seg = &w->set->segs[si];
+	struct level *lv;
+	const struct guide_node *e;
+	struct edi_loc loc;
+	size_t d, i = 0;
+	bool found = false;
+
+	for (d = w->depth; d-- > 0;)
+		if (find_in_level(&w->stack[d], d == 0, seg->tag, &i)) {
+			found = true;
+			break;
+		}
+	if (!found) {
+		lv = &w->stack[w->depth - 1];
+		seg->loop = lv->inst;
+		loc = x12_seg_loc(seg, 0, 0);
+		if (in_guide(&w->map->guide, seg->tag))
+			edi_diag_addf(w->diag, X12_SEG_ORDER, &loc,
+				      "segment %.*s is not in its proper place "
+				      "here",
+				      (int)seg->tag.len, seg->tag.ptr);
+		else if (x12_tag_valid(seg->tag))
+			edi_diag_addf(w->diag, X12_SEG_UNDEFINED, &loc,
+				      "segment %.*s is not part of a %s",
+				      (int)seg->tag.len, seg->tag.ptr,
+				      w->map->document);
+		/* an invalid tag was reported by the envelope check */
+		return;
+	}
+	while (w->depth > d + 1)
+		pop(w, si, seg);
+	lv = &w->stack[d];
+	e = &lv->node->children[i];
+	if (i != lv->pos || (i == 0 && lv->count[0] == 0))
+		report_missing(w, lv,
+			       lv->count[lv->pos] ? lv->pos + 1 : lv->pos, i,
+			       seg);
+	lv->pos = i;
+	lv->count[i]++;
+	if (e->kind == GUIDE_SEGMENT) {
+		seg->node = e;
+		seg->loop = lv->inst;
+		if (e->max && lv->count[i] > e->max) {
+			loc = x12_seg_loc(seg, 0, 0);
+			edi_diag_addf(w->diag, X12_SEG_MAX, &loc,
+				      "segment %s is used %u times here, at "
+				      "most %u are allowed",
+				      e->tag, lv->count[i], e->max);
+		}
+		return;
+	}
+	/* a new repetition of loop e */
+	if (e->max && lv->count[i] > e->max) {
+		loc = x12_seg_loc(seg, 0, 0);
+		edi_diag_addf(
+			w->diag, X12_LOOP_MAX, &loc,
+			"loop %s repeats %u times, at most %u are allowed",
+			e->loop_id, lv->count[i], e->max);
+	}
+	if (w->depth >= MAP_GUIDE_MAX_DEPTH)
+		return; /* map_load refuses deeper guides */
+	push(w, e, new_loop(w, lv->inst, e, si));
+	lv = &w->stack[w->depth - 1];
+	lv->count[0] = 1;
+	seg->node = &e->children[0];
+	seg->loop = lv->inst;
+}
+
+/* --- the HL tree --- */
+
+static void build_hl_tree(struct walk *w)
+{
+	struct x12_set *set = w->set;
+	struct x12_loop **by_id = NULL, *prev = NULL;
+	size_t n = 0, cap = 0;
+
+	for (size_t si = 0; si < set->nsegs; si++) {
+		struct x12_seg *seg = &set->segs[si];
+		struct x12_loop *l = seg->loop, *parent = NULL;
+		struct edi_loc loc;
+		bool dup = false;
+
+		if (!tag_eq(seg->tag, "HL") || !l || l->first != si)
+			continue;
+		l->hl_id = x12_seg_el(seg, 1);
+		l->hl_parent_id = x12_seg_el(seg, 2);
+		l->hl_level = x12_seg_el(seg, 3);
+		for (size_t k = 0; k < n; k++) {
+			if (sv_eq(by_id[k]->hl_id, l->hl_id))
+				dup = true;
+			if (l->hl_parent_id.len &&
+			    sv_eq(by_id[k]->hl_id, l->hl_parent_id))
+				parent = by_id[k];
+		}
+		if (dup) {
+			loc = x12_seg_loc(seg, 1, 0);
+			edi_diag_addf(w->diag, X12_HL_DUPLICATE, &loc,
+				      "HL01 '%.*s' is used twice",
+				      (int)l->hl_id.len, l->hl_id.ptr);
+		}
+		if (l->hl_parent_id.len && !parent) {
+			loc = x12_seg_loc(seg, 2, 0);
+			edi_diag_addf(w->diag, X12_HL_PARENT, &loc,
+				      "HL02 '%.*s' names no earlier HL01",
+				      (int)l->hl_parent_id.len,
+				      l->hl_parent_id.ptr);
+		}
+		if (parent) {
+			l->hl_parent = parent;
+			if (parent->hl_last_child)
+				parent->hl_last_child->hl_next = l;
+			else
+				parent->hl_first_child = l;
+			parent->hl_last_child = l;
+		}
+		if (prev)
+			prev->hl_next_in_set = l;
+		else
+			set->hl_first = l;
+		prev = l;
+		set->has_hl = true;
+		if (n == cap) {
+			struct x12_loop **bigger;
+			cap = cap ? cap * 2 : 64;
+			bigger = arena_array(set->arena, cap, sizeof(*bigger));
+			if (n)
+				memcpy(bigger, by_id, n * sizeof(*bigger));
+			by_id = bigger;
+		}
+		by_id[n++] = l;
+	}
+}
+
+void map_guide_apply(const struct map *m, struct x12_set *set,
+		     struct edi_diag *diag)
+{
+	struct walk w = {.map = m, .set = set, .diag = diag};
+
+	if (!set->nsegs)
+		return;
+	memset(&set->root, 0, sizeof(set->root));
+	set->root.end = set->nsegs;
+	push(&w, &m->guide, &set->root);
+	w.stack[0].pos = 0;
+	for (size_t si = 0; si < set->nsegs; si++) {
+		place(&w, si);
+		if (set->segs[si].node && set->segs[si].node->def)
+			map_guide_check_segment(set->segs[si].node->def,
+						&set->segs[si], &set->delims,
+						diag);
+	}
+	while (w.depth > 1)
+		pop(&w, set->nsegs, &set->segs[set->nsegs - 1]);
+	report_missing(&w, &w.stack[0],
+		       w.stack[0].count[w.stack[0].pos] ? w.stack[0].pos + 1
+							: w.stack[0].pos,
+		       m->guide.nchildren, &set->segs[set->nsegs - 1]);
+	build_hl_tree(&w);
+}
+
+/* --- elements --- */
+
+static bool code_allowed(const struct map_elem *e, struct strview v)
+{
+	size_t lo = 0, hi = e->ncodes;
+
+	if (!e->codes)
+		return true;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const char *c = e->codes[mid];
+		size_t clen = strlen(c);
+		int cmp = memcmp(v.ptr, c, v.len < clen ? v.len : clen);
+		if (!cmp)
+			cmp = v.len < clen ? -1 : v.len > clen;
+		if (!cmp)
+			return true;
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return false;
+}
+
+/* Length as X12 counts it: sign and decimal point do not count for
+ * numbers. */
+static size_t x12_length(const struct map_elem *e, struct strview v)
+{
+	size_t n = v.len;
+
+	if (e->type != MAP_T_N && e->type != MAP_T_R)
+		return n;
+	for (size_t i = 0; i < v.len; i++)
+		if (v.ptr[i] == '-' || v.ptr[i] == '.' || v.ptr[i] == '+')
+			n--;
+	return n;
+}
+
+static bool numeric_ok(struct strview v, bool decimal_point)
+{
+	size_t i = 0, digits = 0;
+	bool point = false;
+
+	if (v.len && v.ptr[0] == '-')
+		i++;
+	for (; i < v.len; i++) {
+		if (v.ptr[i] >= '0' && v.ptr[i] <= '9')
+			digits++;
+		else if (v.ptr[i] == '.' && decimal_point && !point)
+			point = true;
+		else
+			return false;
+	}
+	return digits > 0;
+}
+
+static bool chars_ok(struct strview v)
+{
+	for (size_t i = 0; i < v.len; i++) {
+		unsigned char c = (unsigned char)v.ptr[i];
+		if (c < 0x20 || c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+static void check_value(const struct map_elem *e, struct strview v,
+			const struct x12_seg *seg, unsigned el, unsigned comp,
+			struct edi_diag *diag)
+{
+	struct edi_loc loc = x12_seg_loc(seg, el, comp);
+	size_t len = x12_length(e, v);
+	char name[24];
+
+	if (comp)
+		snprintf(name, sizeof(name), "%.3s%02u-%u", seg->tag.ptr, el,
+			 comp);
+	else
+		snprintf(name, sizeof(name), "%.3s%02u", seg->tag.ptr, el);
+	switch (e->type) {
+	case MAP_T_N:
+		if (!numeric_ok(v, false)) {
+			edi_diag_addf(diag, X12_EL_CHAR, &loc,
+				      "%s '%.*s' is not a whole number", name,
+				      (int)v.len, v.ptr);
+			return;
+		}
+		break;
+	case MAP_T_R:
+		if (!numeric_ok(v, true)) {
+			edi_diag_addf(diag, X12_EL_CHAR, &loc,
+				      "%s '%.*s' is not a decimal number", name,
+				      (int)v.len, v.ptr);
+			return;
+		}
+		break;
+	case MAP_T_DT:
+		if (!x12_date_valid(v) ||
+		    (e->min_len == 8 && v.len != 8 && e->max_len == 8)) {
+			edi_diag_addf(diag, X12_EL_DATE, &loc,
+				      "%s '%.*s' is not a date %s", name,
+				      (int)v.len, v.ptr,
+				      e->max_len == 6 ? "YYMMDD" : "CCYYMMDD");
+			return;
+		}
+		break;
+	case MAP_T_TM:
+		if (!x12_time_valid(v)) {
+			edi_diag_addf(diag, X12_EL_TIME, &loc,
+				      "%s '%.*s' is not a time HHMM[SS]", name,
+				      (int)v.len, v.ptr);
+			return;
+		}
+		break;
+	case MAP_T_ID:
+		if (!code_allowed(e, v)) {
+			edi_diag_addf(diag, X12_EL_CODE, &loc,
+				      "%s '%.*s' is not one of the codes "
+				      "allowed",
+				      name, (int)v.len, v.ptr);
+			return;
+		}
+		/* fall through: an ID is also text */
+		/* FALLTHROUGH */
+	case MAP_T_AN:
+		if (!chars_ok(v)) {
+			edi_diag_addf(diag, X12_EL_CHAR, &loc,
+				      "%s has a control character", name);
+			return;
+		}
+		break;
+	}
+	if (len < e->min_len)
+		edi_diag_addf(diag, X12_EL_TOO_SHORT, &loc,
+			      "%s '%.*s' is %zu characters, at least %u are "
+			      "required",
+			      name, (int)v.len, v.ptr, len, e->min_len);
+	else if (e->max_len && len > e->max_len)
+		edi_diag_addf(diag, X12_EL_TOO_LONG, &loc,
+			      "%s is %zu characters, at most %u are allowed",
+			      name, len, e->max_len);
+}
+
+static void check_element(const struct map_elem *e, struct strview v,
+			  const struct x12_seg *seg, unsigned el,
+			  const struct x12_delims *d, struct edi_diag *diag)
+{
+	struct strview reps[2], parts[2];
+	size_t nrep = 1, ncomp;
+	struct edi_loc loc;
+
+	if (d->repetition && memchr(v.ptr, d->repetition, v.len)) {
+		nrep = x12_split(v, d->repetition, reps, 2);
+		if (nrep > e->max_repeat) {
+			loc = x12_seg_loc(seg, el, 0);
+			edi_diag_addf(diag, X12_EL_REPEAT, &loc,
+				      "%.3s%02u repeats %zu times, at most %u "
+				      "are allowed",
+				      seg->tag.ptr, el, nrep, e->max_repeat);
+			return;
+		}
+	}
+	for (size_t r = 0; r < nrep; r++) {
+		struct strview one =
+			nrep == 1 ? v : x12_part(v, d->repetition, r);
+		if (!e->ncomponents) {
+			ncomp = memchr(one.ptr, d->component, one.len)
+					? x12_split(one, d->component, parts, 2)
+					: 1;
+			if (ncomp > 1) {
+				loc = x12_seg_loc(seg, el, 0);
+				edi_diag_addf(
+					diag, X12_EL_COMPONENTS, &loc,
+					"%.3s%02u is a simple element but "
+					"has components",
+					seg->tag.ptr, el);
+				continue;
+			}
+			check_value(e, one, seg, el, 0, diag);
+			continue;
+		}
+		ncomp = x12_split(one, d->component, parts, 0);
+		if (ncomp > e->ncomponents) {
+			loc = x12_seg_loc(seg, el,
+					  (unsigned)e->ncomponents + 1);
+			edi_diag_addf(
+				diag, X12_EL_COMPONENTS, &loc,
+				"%.3s%02u has %zu components, at most %zu "
+				"are allowed",
+				seg->tag.ptr, el, ncomp, e->ncomponents);
+		}
+		for (size_t c = 0; c < e->ncomponents; c++) {
+			struct strview cv = x12_part(one, d->component, c);
+			const struct map_elem *ce = &e->components[c];
+			if (!cv.len) {
+				if (ce->req == MAP_REQ_M) {
+					loc = x12_seg_loc(seg, el,
+							  (unsigned)c + 1);
+					edi_diag_addf(diag, X12_EL_MISSING,
+						      &loc,
+						      "%.3s%02u-%zu is "
+						      "mandatory",
+						      seg->tag.ptr, el, c + 1);
+				}
+				continue;
+			}
+			check_value(ce, cv, seg, el, (unsigned)c + 1, diag);
+		}
+	}
+}
+
+static bool present(const struct x12_seg *seg, unsigned pos)
+{
+	return x12_seg_el(seg, pos).len > 0;
+}
+
+static void check_syntax(const struct map_syntax *s, const struct x12_seg *seg,
+			 struct edi_diag *diag)
+{
+	unsigned n = 0, first_missing = 0, second_present = 0;
+	struct edi_loc loc;
+	char note[24];
+	size_t o;
+
+	o = (size_t)snprintf(note, sizeof(note), "%c", "PRECL"[s->kind]);
+	for (unsigned i = 0; i < s->npos && o + 3 < sizeof(note); i++)
+		o += (size_t)snprintf(note + o, sizeof(note) - o, "%02u",
+				      s->pos[i]);
+	for (unsigned i = 0; i < s->npos; i++) {
+		if (present(seg, s->pos[i])) {
+			n++;
+			if (n == 2)
+				second_present = s->pos[i];
+		} else if (!first_missing) {
+			first_missing = s->pos[i];
+		}
+	}
+	switch (s->kind) {
+	case MAP_SYN_P:
+		if (n && n < s->npos) {
+			loc = x12_seg_loc(seg, first_missing, 0);
+			edi_diag_addf(diag, X12_EL_CONDITIONAL, &loc,
+				      "%.3s%02u is required with the others of "
+				      "syntax note %s",
+				      seg->tag.ptr, first_missing, note);
+		}
+		break;
+	case MAP_SYN_R:
+		if (!n) {
+			loc = x12_seg_loc(seg, s->pos[0], 0);
+			edi_diag_addf(diag, X12_EL_CONDITIONAL, &loc,
+				      "%.3s needs at least one of the elements "
+				      "of syntax note %s",
+				      seg->tag.ptr, note);
+		}
+		break;
+	case MAP_SYN_E:
+		if (n > 1) {
+			loc = x12_seg_loc(seg, second_present, 0);
+			edi_diag_addf(diag, X12_EL_EXCLUSION, &loc,
+				      "%.3s%02u may not be used with the "
+				      "others of syntax note %s",
+				      seg->tag.ptr, second_present, note);
+		}
+		break;
+	case MAP_SYN_C:
+		if (present(seg, s->pos[0]))
+			for (unsigned i = 1; i < s->npos; i++)
+				if (!present(seg, s->pos[i])) {
+					loc = x12_seg_loc(seg, s->pos[i], 0);
+					edi_diag_addf(
+						diag, X12_EL_CONDITIONAL, &loc,
+						"%.3s%02u is required when "
+						"%.3s%02u is present (%s)",
+						seg->tag.ptr, s->pos[i],
+						seg->tag.ptr, s->pos[0], note);
+				}
+		break;
+	case MAP_SYN_L:
+		if (present(seg, s->pos[0]) && n < 2) {
+			loc = x12_seg_loc(seg, s->pos[0], 0);
+			edi_diag_addf(diag, X12_EL_CONDITIONAL, &loc,
+				      "%.3s%02u needs at least one of the "
+				      "others of syntax note %s",
+				      seg->tag.ptr, s->pos[0], note);
+		}
+		break;
+	}
+}
+
+void map_guide_check_segment(const struct map_segdef *def,
+			     const struct x12_seg *seg,
+			     const struct x12_delims *d, struct edi_diag *diag)
+{
+	struct edi_loc loc;
+	unsigned nel = seg->nel;
+
+	/* trailing empty elements are no elements */
+	while (nel && !seg->el[nel].len)
+		nel--;
+	if (nel > def->nelems) {
+		loc = x12_seg_loc(seg, (unsigned)def->nelems + 1, 0);
+		edi_diag_addf(diag, X12_EL_TOO_MANY, &loc,
+			      "%.3s has %u elements, at most %zu are defined",
+			      seg->tag.ptr, nel, def->nelems);
+	}
+	for (size_t i = 0; i < def->nelems; i++) {
+		const struct map_elem *e = &def->elems[i];
+		struct strview v = x12_seg_el(seg, (unsigned)i + 1);
+
+		if (!v.len) {
+			if (e->req == MAP_REQ_M) {
+				loc = x12_seg_loc(seg, (unsigned)i + 1, 0);
+				edi_diag_addf(diag, X12_EL_MISSING, &loc,
+					      "%.3s%02zu is mandatory",
+					      seg->tag.ptr, i + 1);
+			}
+			continue;
+		}
+		check_element(e, v, seg, (unsigned)i + 1, d, diag);
+	}
+	for (size_t i = 0; i < def->nsyntax; i++)
+		check_syntax(&def->syntax[i], seg, diag);
+}

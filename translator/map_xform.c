@@ -1,0 +1,445 @@
+/*
+ * map_xform - value transforms and check digits; see map_xform.h.
+ */
+#include "map_xform.h"
+
+#include <string.h>
+
+#include "dec.h"
+
+/* longest input echoed in a message */
+#define QUOTE_MAX 40
+#define QUOTE(v)                                                 \
+	(v).len > QUOTE_MAX ? QUOTE_MAX : (int)(v).len, (v).ptr, \
+		(v).len > QUOTE_MAX ? "..." : ""
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
+	       c == '\f';
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Blanks only: what fixed-width files pad with. */
+static struct strview unpad(struct strview v)
+{
+	while (v.len && (v.ptr[0] == ' ' || v.ptr[0] == '\t')) {
+		v.ptr++;
+		v.len--;
+	}
+	while (v.len && (v.ptr[v.len - 1] == ' ' || v.ptr[v.len - 1] == '\t'))
+		v.len--;
+	return v;
+}
+
+/* The value of n digits at p (the caller checked they are digits). */
+static unsigned num(const char *p, size_t n)
+{
+	unsigned v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (unsigned)(p[i] - '0');
+	return v;
+}
+
+static bool all_digits(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!is_digit(p[i]))
+			return false;
+	return true;
+}
+
+/* YY to a year: a fixed window, 00-49 -> 20xx, 50-99 -> 19xx. */
+static unsigned century(unsigned yy)
+{
+	return yy < 50 ? 2000 + yy : 1900 + yy;
+}
+
+static bool day_exists(unsigned year, unsigned month, unsigned day)
+{
+	static const unsigned char mdays[12] = {31, 29, 31, 30, 31, 30,
+						31, 31, 30, 31, 30, 31};
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+
+	if (month < 1 || month > 12 || day < 1 || day > mdays[month - 1])
+		return false;
+	return !(month == 2 && day == 29 && !leap);
+}
+
+static void put2(char *p, unsigned v)
+{
+	p[0] = (char)('0' + v / 10 % 10);
+	p[1] = (char)('0' + v % 10);
+}
+
+static struct strview iso_date(struct arena *a, unsigned y, unsigned m,
+			       unsigned d)
+{
+	char *p = arena_alloc(a, 10);
+
+	put2(p, y / 100);
+	put2(p + 2, y % 100);
+	p[4] = '-';
+	put2(p + 5, m);
+	p[7] = '-';
+	put2(p + 8, d);
+	return sv_make(p, 10);
+}
+
+enum edi_code map_xform_date(struct arena *a, struct strview in,
+			     struct strview *out, struct edi_error *err)
+{
+	struct strview v = unpad(in);
+	unsigned y, m, d;
+
+	if ((v.len != 8 && v.len != 6) || !all_digits(v.ptr, v.len))
+		return edi_fail(err, EDI_EDATA, NULL,
+				"'%.*s%s' is not a date CCYYMMDD or YYMMDD",
+				QUOTE(in));
+	if (v.len == 8) {
+		y = num(v.ptr, 4);
+		m = num(v.ptr + 4, 2);
+		d = num(v.ptr + 6, 2);
+	} else {
+		y = century(num(v.ptr, 2));
+		m = num(v.ptr + 2, 2);
+		d = num(v.ptr + 4, 2);
+	}
+	if (!day_exists(y, m, d))
+		return edi_fail(err, EDI_EDATA, NULL, "'%.*s' is not a date %s",
+				(int)v.len, v.ptr,
+				v.len == 8 ? "CCYYMMDD" : "YYMMDD");
+	*out = iso_date(a, y, m, d);
+	return EDI_OK;
+}
+
+enum date_token {
+	TOK_LITERAL,
+	TOK_YEAR4, /* YYYY, CCYY */
+	TOK_YEAR2, /* YY */
+	TOK_MONTH2,
+	TOK_MONTH, /* M: one or two digits */
+	TOK_DAY2,
+	TOK_DAY,
+	TOK_BAD /* a lone Y or C */
+};
+
+/* The token at p and its length in the pattern. */
+static enum date_token next_token(const char *p, size_t *len)
+{
+	*len = 4;
+	if (!strncmp(p, "YYYY", 4) || !strncmp(p, "CCYY", 4))
+		return TOK_YEAR4;
+	*len = 2;
+	if (!strncmp(p, "YY", 2))
+		return TOK_YEAR2;
+	if (!strncmp(p, "MM", 2))
+		return TOK_MONTH2;
+	if (!strncmp(p, "DD", 2))
+		return TOK_DAY2;
+	*len = 1;
+	switch (*p) {
+	case 'M':
+		return TOK_MONTH;
+	case 'D':
+		return TOK_DAY;
+	case 'Y':
+	case 'C':
+		return TOK_BAD;
+	default:
+		return TOK_LITERAL;
+	}
+}
+
+enum edi_code map_xform_pattern_check(const char *pattern,
+				      struct edi_error *err)
+{
+	unsigned years = 0, months = 0, days = 0;
+	size_t len;
+
+	for (const char *p = pattern; *p; p += len) {
+		switch (next_token(p, &len)) {
+		case TOK_LITERAL:
+			break;
+		case TOK_YEAR4:
+		case TOK_YEAR2:
+			years++;
+			break;
+		case TOK_MONTH2:
+		case TOK_MONTH:
+			months++;
+			break;
+		case TOK_DAY2:
+		case TOK_DAY:
+			days++;
+			break;
+		case TOK_BAD:
+			return edi_fail(err, EDI_ECONFIG, NULL,
+					"date pattern '%s': '%c' is not a "
+					"token, use YYYY, CCYY or YY",
+					pattern, *p);
+		}
+	}
+	if (years != 1 || months != 1 || days != 1)
+		return edi_fail(
+			err, EDI_ECONFIG, NULL,
+			"date pattern '%s' needs one year (YYYY or YY), "
+			"one month (MM or M) and one day (DD or D)",
+			pattern);
+	return EDI_OK;
+}
+
+/*
+ * Read exactly n digits (min == max) or min..max digits, greedily, at
+ * v[*pos]; false when they are not there.
+ */
+static bool take(struct strview v, size_t *pos, size_t min, size_t max,
+		 unsigned *value)
+{
+	size_t n = 0;
+
+	while (n < max && *pos + n < v.len && is_digit(v.ptr[*pos + n]))
+		n++;
+	if (n < min)
+		return false;
+	*value = num(v.ptr + *pos, n);
+	*pos += n;
+	return true;
+}
+
+enum edi_code map_xform_date_pattern(struct arena *a, struct strview in,
+				     const char *pattern, struct strview *out,
+				     struct edi_error *err)
+{
+	struct strview v = unpad(in);
+	unsigned y = 0, m = 0, d = 0;
+	size_t pos = 0, len;
+	bool ok = true;
+	enum edi_code rc = map_xform_pattern_check(pattern, err);
+
+	if (rc)
+		return rc;
+	for (const char *p = pattern; *p && ok; p += len) {
+		switch (next_token(p, &len)) {
+		case TOK_LITERAL:
+			ok = pos < v.len && v.ptr[pos] == *p;
+			pos++;
+			break;
+		case TOK_YEAR4:
+			ok = take(v, &pos, 4, 4, &y);
+			break;
+		case TOK_YEAR2:
+			ok = take(v, &pos, 2, 2, &y);
+			y = century(y);
+			break;
+		case TOK_MONTH2:
+			ok = take(v, &pos, 2, 2, &m);
+			break;
+		case TOK_MONTH:
+			ok = take(v, &pos, 1, 2, &m);
+			break;
+		case TOK_DAY2:
+			ok = take(v, &pos, 2, 2, &d);
+			break;
+		case TOK_DAY:
+			ok = take(v, &pos, 1, 2, &d);
+			break;
+		case TOK_BAD:
+			ok = false; /* the check above refused it */
+			break;
+		}
+	}
+	if (!ok || pos != v.len || !day_exists(y, m, d))
+		return edi_fail(err, EDI_EDATA, NULL,
+				"'%.*s%s' is not a date %s", QUOTE(in),
+				pattern);
+	*out = iso_date(a, y, m, d);
+	return EDI_OK;
+}
+
+enum edi_code map_xform_time(struct arena *a, struct strview in,
+			     struct strview *out, struct edi_error *err)
+{
+	struct strview v = unpad(in);
+	unsigned h, m, s = 0;
+	bool secs = v.len >= 6;
+	char *p;
+
+	if (v.len != 4 && v.len != 6 && v.len != 7 && v.len != 8)
+		goto bad;
+	if (!all_digits(v.ptr, v.len))
+		goto bad;
+	h = num(v.ptr, 2);
+	m = num(v.ptr + 2, 2);
+	if (secs)
+		s = num(v.ptr + 4, 2);
+	if (h > 23 || m > 59 || s > 59)
+		goto bad;
+	p = arena_alloc(a, secs ? 8 : 5);
+	put2(p, h);
+	p[2] = ':';
+	put2(p + 3, m);
+	if (secs) {
+		p[5] = ':';
+		put2(p + 6, s);
+	}
+	*out = sv_make(p, secs ? 8 : 5);
+	return EDI_OK;
+bad:
+	return edi_fail(err, EDI_EDATA, NULL,
+			"'%.*s%s' is not a time HHMM, HHMMSS or HHMMSSd..",
+			QUOTE(in));
+}
+
+/* Text into the arena, or the input itself when it is already that. */
+static struct strview keep_or_copy(struct arena *a, struct strview in,
+				   const char *text, size_t len)
+{
+	char *p;
+
+	if (in.len == len && !memcmp(in.ptr, text, len))
+		return in;
+	p = arena_alloc(a, len ? len : 1);
+	memcpy(p, text, len);
+	return sv_make(p, len);
+}
+
+enum edi_code map_xform_decimal(struct arena *a, struct strview in,
+				struct strview *out, struct edi_error *err)
+{
+	struct strview v = unpad(in);
+	struct dec d;
+	char text[DEC_TEXT_MAX];
+	size_t len;
+	enum edi_code rc = dec_parse(v, &d, err);
+
+	if (rc)
+		return rc;
+	len = dec_format(d, text);
+	*out = keep_or_copy(a, v, text, len);
+	return EDI_OK;
+}
+
+enum edi_code map_xform_implied(struct arena *a, struct strview in,
+				unsigned places, struct strview *out,
+				struct edi_error *err)
+{
+	struct strview v = unpad(in);
+	struct dec d;
+	char text[DEC_TEXT_MAX];
+	size_t len;
+	enum edi_code rc = dec_parse_implied(v, places, &d, err);
+
+	if (rc)
+		return rc;
+	len = dec_format(d, text);
+	*out = keep_or_copy(a, v, text, len);
+	return EDI_OK;
+}
+
+enum edi_code map_xform_integer(struct arena *a, struct strview in,
+				struct strview *out, struct edi_error *err)
+{
+	struct strview v = unpad(in), digits;
+	bool neg = false;
+	char *p;
+
+	if (v.len && (v.ptr[0] == '+' || v.ptr[0] == '-')) {
+		neg = v.ptr[0] == '-';
+		digits = sv_make(v.ptr + 1, v.len - 1);
+	} else {
+		digits = v;
+	}
+	if (!sv_is_digits(digits))
+		return edi_fail(err, EDI_EDATA, NULL,
+				"'%.*s%s' is not an integer", QUOTE(in));
+	while (digits.len > 1 && digits.ptr[0] == '0') {
+		digits.ptr++;
+		digits.len--;
+	}
+	if (digits.len > XFORM_INTEGER_MAX_DIGITS)
+		return edi_fail(err, EDI_ELIMIT, NULL,
+				"'%.*s%s' has more than %d digits", QUOTE(in),
+				XFORM_INTEGER_MAX_DIGITS);
+	if (!neg || (digits.len == 1 && digits.ptr[0] == '0')) {
+		*out = digits; /* a view into the input */
+		return EDI_OK;
+	}
+	if (digits.ptr == v.ptr + 1) {
+		*out = v; /* "-12" as it was */
+		return EDI_OK;
+	}
+	p = arena_alloc(a, digits.len + 1);
+	p[0] = '-';
+	memcpy(p + 1, digits.ptr, digits.len);
+	*out = sv_make(p, digits.len + 1);
+	return EDI_OK;
+}
+
+struct strview map_xform_trim(struct strview in)
+{
+	while (in.len && is_space(in.ptr[0])) {
+		in.ptr++;
+		in.len--;
+	}
+	while (in.len && is_space(in.ptr[in.len - 1]))
+		in.len--;
+	return in;
+}
+
+struct strview map_xform_upper(struct arena *a, struct strview in)
+{
+	size_t i = 0;
+	char *p;
+
+	while (i < in.len && !(in.ptr[i] >= 'a' && in.ptr[i] <= 'z'))
+		i++;
+	if (i == in.len)
+		return in; /* nothing to change */
+	p = arena_alloc(a, in.len);
+	memcpy(p, in.ptr, in.len);
+	for (; i < in.len; i++)
+		if (p[i] >= 'a' && p[i] <= 'z')
+			p[i] = (char)(p[i] - 'a' + 'A');
+	return sv_make(p, in.len);
+}
+
+int gs1_check_digit(struct strview body)
+{
+	unsigned sum = 0;
+
+	if (body.len == 0 || body.len > 17 || !sv_is_digits(body))
+		return -1;
+	/* weights 3, 1, 3, ... from the rightmost digit of the body */
+	for (size_t i = 0; i < body.len; i++) {
+		unsigned d = (unsigned)(body.ptr[body.len - 1 - i] - '0');
+		sum += i % 2 == 0 ? 3 * d : d;
+	}
+	return (int)((10 - sum % 10) % 10);
+}
+
+static bool check_digit_ok(struct strview v)
+{
+	int cd = gs1_check_digit(sv_make(v.ptr, v.len - 1));
+
+	return cd >= 0 && v.ptr[v.len - 1] == '0' + cd;
+}
+
+bool gtin_valid(struct strview v)
+{
+	if (v.len != 8 && v.len != 12 && v.len != 13 && v.len != 14)
+		return false;
+	return sv_is_digits(v) && check_digit_ok(v);
+}
+
+bool sscc_valid(struct strview v)
+{
+	if (v.len == 20 && v.ptr[0] == '0' && v.ptr[1] == '0')
+		v = sv_make(v.ptr + 2, 18);
+	return v.len == 18 && sv_is_digits(v) && check_digit_ok(v);
+}

@@ -1,0 +1,225 @@
+/*
+ * rec_json - record tree to JSON; see rec_json.h.
+ *
+ * Every write first makes room with an inline comparison against the
+ * buf's capacity and maximum (buf_reserve() only when it must grow), then
+ * copies straight into b->ptr; the buf's terminating NUL is put back once
+ * at the end.  Strings of plain printable ASCII, nearly all of EDI data,
+ * are copied and checked in one pass, eight bytes at a time; anything else
+ * goes through json_escape(), which also checks UTF-8.
+ */
+#include "rec_json.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "json_out.h"
+
+/* Room for n more bytes and the NUL. */
+static inline enum edi_code room(struct buf *b, size_t n)
+{
+	if (n < b->cap - b->len && n <= b->max - b->len)
+		return EDI_OK;
+	return buf_reserve(b, n);
+}
+
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+/* non-zero when a byte of x is below n (n <= 128), exactly (bithacks) */
+#define HAS_LESS(x, n) (((x)-ONES * (n)) & ~(x)&HIGH)
+
+/* Non-zero when one of the 8 bytes in w is not plain (see copy_plain). */
+static inline uint64_t special8(uint64_t w)
+{
+	return HAS_LESS(w, 0x20) | HAS_LESS(w ^ (ONES * '"'), 1) |
+	       HAS_LESS(w ^ (ONES * '\\'), 1) | (w & HIGH);
+}
+
+/*
+ * Copy n bytes from p to dst and tell whether they were all plain:
+ * printable ASCII other than '"' and '\\', what a JSON string holds as it
+ * is.  Eight bytes at a time; the last word overlaps the one before it,
+ * so nothing outside p[0..n) and dst[0..n) is touched.  When the answer
+ * is false dst holds a copy to throw away.
+ */
+static inline bool copy_plain(char *dst, const char *p, size_t n)
+{
+	uint64_t w, bad = 0;
+	size_t i = 0;
+
+	if (n < 8) {
+		for (; i < n; i++) {
+			unsigned char c = (unsigned char)p[i];
+
+			bad |= (unsigned char)(c - 0x20) >= 0x60 || c == '"' ||
+			       c == '\\';
+			dst[i] = (char)c;
+		}
+		return !bad;
+	}
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		bad |= special8(w);
+		memcpy(dst + i, &w, 8);
+	}
+	if (i < n) {
+		memcpy(&w, p + n - 8, 8);
+		bad |= special8(w);
+		memcpy(dst + n - 8, &w, 8);
+	}
+	return !bad;
+}
+
+/* A JSON string; sep (0: none) goes before it, ':' after when key. */
+static enum edi_code put_str(struct buf *b, char sep, const char *p, size_t n,
+			     bool key)
+{
+	enum edi_code rc;
+	char *w;
+
+	/* the common case: copy into place, checking on the way */
+	if (room(b, n + 2 + (sep != 0) + key) == EDI_OK) {
+		w = b->ptr + b->len;
+		if (sep)
+			*w++ = sep;
+		*w++ = '"';
+		if (copy_plain(w, p, n)) {
+			w += n;
+			*w++ = '"';
+			if (key)
+				*w++ = ':';
+			b->len = (size_t)(w - b->ptr);
+			return EDI_OK;
+		}
+	}
+	/* escapes, UTF-8 to check, or the buf's maximum to find exactly */
+	if (sep && (rc = room(b, 1)) != EDI_OK)
+		return rc;
+	if (sep)
+		b->ptr[b->len++] = sep;
+	rc = json_escape(b, sv_make(p, n));
+	if (rc == EDI_OK && key && (rc = room(b, 1)) == EDI_OK)
+		b->ptr[b->len++] = ':';
+	return rc;
+}
+
+/* Bytes that need no escaping (numbers, true, false), after sep. */
+static enum edi_code put(struct buf *b, char sep, const char *p, size_t n)
+{
+	enum edi_code rc = room(b, n + (sep != 0));
+	char *w;
+
+	if (rc)
+		return rc;
+	w = b->ptr + b->len;
+	if (sep)
+		*w++ = sep;
+	if (n)
+		memcpy(w, p, n);
+	b->len = (size_t)(w + n - b->ptr);
+	return EDI_OK;
+}
+
+/* One character c, after sep. */
+static inline enum edi_code put_char(struct buf *b, char sep, char c)
+{
+	enum edi_code rc = room(b, 2);
+
+	if (rc)
+		return put(b, sep, &c, 1); /* exact, near the maximum */
+	if (sep)
+		b->ptr[b->len++] = sep;
+	b->ptr[b->len++] = c;
+	return EDI_OK;
+}
+
+static bool digits(const char *p, size_t n, size_t *i)
+{
+	size_t start = *i;
+
+	while (*i < n && p[*i] >= '0' && p[*i] <= '9')
+		(*i)++;
+	return *i > start;
+}
+
+/* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? (RFC 8259) */
+static bool json_number(struct strview v)
+{
+	size_t i = 0;
+
+	if (i < v.len && v.ptr[i] == '-')
+		i++;
+	if (i < v.len && v.ptr[i] == '0')
+		i++;
+	else if (!(i < v.len && v.ptr[i] >= '1' && v.ptr[i] <= '9') ||
+		 !digits(v.ptr, v.len, &i))
+		return false;
+	if (i < v.len && v.ptr[i] == '.' && (++i, !digits(v.ptr, v.len, &i)))
+		return false;
+	if (i < v.len && (v.ptr[i] == 'e' || v.ptr[i] == 'E')) {
+		i++;
+		if (i < v.len && (v.ptr[i] == '+' || v.ptr[i] == '-'))
+			i++;
+		if (!digits(v.ptr, v.len, &i))
+			return false;
+	}
+	return i == v.len;
+}
+
+static enum edi_code write_value(struct buf *b, const struct rec_value *v,
+				 char sep, unsigned depth)
+{
+	const struct rec_value *c;
+	enum edi_code rc;
+	bool object;
+
+	switch (v->kind) {
+	case REC_STRING:
+		return put_str(b, sep, v->text.ptr, v->text.len, false);
+	case REC_NUMBER:
+		if (!json_number(v->text))
+			return EDI_EINTERNAL;
+		return put(b, sep, v->text.ptr, v->text.len);
+	case REC_BOOL:
+		return v->boolean ? put(b, sep, "true", 4)
+				  : put(b, sep, "false", 5);
+	case REC_OBJECT:
+	case REC_ARRAY:
+		break;
+	}
+	if (depth >= REC_JSON_MAX_DEPTH)
+		return EDI_ELIMIT;
+	object = v->kind == REC_OBJECT;
+	if ((rc = put_char(b, sep, object ? '{' : '[')) != EDI_OK)
+		return rc;
+	sep = 0;
+	for (c = v->first; c; c = c->next) {
+		if (object) {
+			if (!c->key)
+				return EDI_EINTERNAL;
+			rc = put_str(b, sep, c->key, strlen(c->key), true);
+			if (rc)
+				return rc;
+			sep = 0;
+		}
+		if ((rc = write_value(b, c, sep, depth + 1)) != EDI_OK)
+			return rc;
+		sep = ',';
+	}
+	return put_char(b, 0, object ? '}' : ']');
+}
+
+enum edi_code rec_json_write(struct buf *out, const struct rec_value *v)
+{
+	size_t start = out->len;
+	enum edi_code rc = write_value(out, v, 0, 0);
+
+	if (rc) {
+		out->len = start;
+		if (out->ptr)
+			out->ptr[start] = '\0';
+		return rc;
+	}
+	out->ptr[out->len] = '\0';
+	return EDI_OK;
+}

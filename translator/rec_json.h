@@ -1,0 +1,27 @@
+/*
+ * rec_json - write a canonical record tree as one JSON line.
+ *
+ * rec_json_write() appends one JSON value to a struct buf: members in
+ * insertion order, strings escaped as json_escape() does (bytes that are
+ * not UTF-8 become U+FFFD), numbers as their text, no white space and no
+ * trailing newline (the caller adds "\n" between records).  It is on the
+ * hot path of translate, so it writes straight into the buf's storage.
+ *
+ * Fails with EDI_ELIMIT when the buf's maximum is reached or the tree is
+ * nested deeper than REC_JSON_MAX_DEPTH, and EDI_EINTERNAL for a tree the
+ * record builder should never make (a member without a key, a NUMBER whose
+ * text is not a JSON number).  On failure the buf is as it was before the
+ * call, so a half record is never output.
+ */
+#ifndef EDI_REC_JSON_H
+#define EDI_REC_JSON_H
+
+#include "buf.h"
+#include "edi_error.h"
+#include "rec_value.h"
+
+#define REC_JSON_MAX_DEPTH 32
+
+enum edi_code rec_json_write(struct buf *out, const struct rec_value *v);
+
+#endif

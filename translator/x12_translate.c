@@ -1,0 +1,195 @@
+/*
+ * x12_translate - the translation driver; see x12_translate.h.
+ */
+#include "x12_translate.h"
+
+#include <string.h>
+
+#include "map_guide.h"
+#include "x12_set.h"
+
+/* Document arena block: most sets fit in one. */
+#define SET_ARENA_BLOCK (256u << 10)
+
+struct run {
+	struct x12_reader *r;
+	struct edi_diag *diag;
+	const struct x12_translate_opts *opts;
+	const struct x12_translate_hooks *hooks;
+	struct x12_translate_stats *stats;
+	struct x12_envelope env;
+	struct arena arena;
+	struct edi_diag set_diag;
+	size_t set_first_item; /* diag->n when the set began */
+};
+
+static void reject(struct run *x, const struct map *m, const char *partner,
+		   const char *stage)
+{
+	struct x12_set_result res = {.env = &x->env,
+				     .map = m,
+				     .partner = partner,
+				     .errors = &x->set_diag,
+				     .stage = stage};
+
+	x->stats->rejected++;
+	if (x->hooks->on_set_rejected)
+		x->hooks->on_set_rejected(x->hooks->ctx, &res);
+}
+
+/* The envelope errors raised while the set was open, for its reasons. */
+static void copy_envelope_errors(struct run *x)
+{
+	for (size_t i = x->set_first_item; i < x->diag->n; i++)
+		edi_diag_add(&x->set_diag, &x->diag->items[i]);
+	if (!x->set_diag.nerrors) /* all were past the limit */
+		edi_diag_addf(&x->set_diag, X12_SEGMENTS_IN_ERROR, NULL,
+			      "the set has envelope errors (see the file's "
+			      "errors)");
+}
+
+static void translate_set(struct run *x)
+{
+	const struct x12_set_info *si = &x->env.done_set;
+	struct map_rule_opts rules = {0};
+	const struct map *m = NULL;
+	const char *partner = NULL;
+	struct x12_set set;
+	struct strview span;
+	size_t offset;
+	struct edi_error err;
+	struct map_source src;
+	struct x12_set_result res;
+	struct rec_value *rec;
+	struct edi_loc loc;
+
+	x->stats->sets++;
+	edi_diag_reset(&x->set_diag);
+	arena_reset(&x->arena);
+	if (!si->closed || si->nerrors) {
+		copy_envelope_errors(x);
+		reject(x, NULL, NULL, "envelope");
+		return;
+	}
+	if (x12_reader_marked(x->r, &span, &offset) != EDI_OK) {
+		loc = edi_loc_none();
+		loc.segment = si->segment;
+		loc.offset = si->offset;
+		memcpy(loc.tag, "ST", 3);
+		edi_diag_addf(&x->set_diag, X12_SET_TOO_LARGE, &loc,
+			      "transaction set %s '%s' is larger than the "
+			      "limit of %zu bytes",
+			      si->id, si->control, x->opts->limits->max_set);
+		reject(x, NULL, NULL, "envelope");
+		return;
+	}
+	if (x->hooks->select_map)
+		m = x->hooks->select_map(
+			x->hooks->ctx, &x->env, sv_cstr(si->id),
+			sv_cstr(x->env.group.version), &partner, &rules);
+	if (!m) {
+		loc = edi_loc_none();
+		loc.segment = si->segment;
+		loc.offset = si->offset;
+		loc.set_position = 1;
+		memcpy(loc.tag, "ST", 3);
+		edi_diag_addf(&x->set_diag, X12_NO_MAP, &loc,
+			      "no map for transaction set %s version %s%s%s",
+			      si->id, x->env.group.version,
+			      partner ? " of partner " : "",
+			      partner ? partner : "");
+		reject(x, NULL, partner, "map");
+		return;
+	}
+	if (x12_set_split(&set, &x->arena, span, &x->r->delims, offset,
+			  si->segment, x->opts->limits, &x->set_diag,
+			  &err) != EDI_OK) {
+		edi_diag_addf(&x->set_diag, err.code, NULL, "%s", err.msg);
+		reject(x, m, partner, "envelope");
+		return;
+	}
+	map_guide_apply(m, &set, &x->set_diag);
+	map_rules_check(m, &set, &rules, &x->set_diag);
+	if (x->set_diag.nerrors) {
+		reject(x, m, partner, "validate");
+		return;
+	}
+	memset(&src, 0, sizeof(src));
+	src.partner = partner;
+	src.correlation_id = x->opts->correlation_id;
+	src.file = x->opts->file;
+	src.version = x->env.group.version;
+	src.sender_qual = x->env.isa.sender_qual;
+	src.sender = x->env.isa.sender;
+	src.receiver_qual = x->env.isa.receiver_qual;
+	src.receiver = x->env.isa.receiver;
+	src.interchange = x->env.isa.control;
+	src.group = x->env.group.control;
+	rec = map_exec(m, &set, &src, &x->arena, &x->set_diag);
+	if (x->set_diag.nerrors) {
+		reject(x, m, partner, "map");
+		return;
+	}
+	x->stats->accepted++;
+	memset(&res, 0, sizeof(res));
+	res.env = &x->env;
+	res.map = m;
+	res.partner = partner;
+	res.record = rec;
+	if (x->hooks->on_record)
+		x->hooks->on_record(x->hooks->ctx, &res);
+}
+
+static void on_events(struct run *x, unsigned ev)
+{
+	const struct x12_translate_hooks *h = x->hooks;
+
+	/* closing events first: one segment may end a set and begin one */
+	if (ev & X12_EV_SET_END) {
+		translate_set(x);
+		x12_reader_unmark(x->r);
+	}
+	if ((ev & X12_EV_GROUP_END) && h->on_group_end)
+		h->on_group_end(h->ctx, &x->env, x->env.done_group.accepted);
+	if ((ev & X12_EV_ISA_END) && h->on_interchange_end)
+		h->on_interchange_end(h->ctx, &x->env,
+				      x->env.done_isa.accepted);
+	if (ev & X12_EV_SET_BEGIN) {
+		x12_reader_mark(x->r);
+		x->set_first_item = x->diag->n;
+	}
+}
+
+enum edi_code x12_translate_run(struct x12_reader *r, struct edi_diag *diag,
+				const struct x12_translate_opts *opts,
+				const struct x12_translate_hooks *hooks,
+				struct x12_translate_stats *stats,
+				struct edi_error *err)
+{
+	struct run x;
+	struct x12_segment seg;
+	enum x12_next next;
+	enum edi_code rc = EDI_OK;
+
+	memset(&x, 0, sizeof(x));
+	memset(stats, 0, sizeof(*stats));
+	x.r = r;
+	x.diag = diag;
+	x.opts = opts;
+	x.hooks = hooks;
+	x.stats = stats;
+	x12_envelope_init(&x.env, opts->limits, diag);
+	arena_init(&x.arena, SET_ARENA_BLOCK);
+	edi_diag_init(&x.set_diag, opts->limits->max_errors);
+	while ((next = x12_reader_next(r, &seg, err)) == X12_NEXT_SEGMENT)
+		on_events(&x, x12_envelope_feed(&x.env, &seg));
+	if (next == X12_NEXT_ERROR)
+		rc = err->code;
+	else
+		on_events(&x,
+			  x12_envelope_finish(&x.env, x12_reader_offset(r)));
+	edi_diag_release(&x.set_diag);
+	arena_release(&x.arena);
+	x12_envelope_release(&x.env);
+	return rc;
+}

@@ -1,0 +1,84 @@
+/*
+ * x12_translate - drive one X12 input from bytes to canonical records.
+ *
+ * x12_translate_run() reads segments, checks the envelope, holds every
+ * transaction set from ST to SE (x12_reader_mark), and for each set that
+ * is sound at the envelope level: chooses its map (hooks->select_map),
+ * places and checks it against the guide (map_guide), runs the map's rules
+ * (map_rules) and builds its record (map_exec).  The caller gets one call
+ * per set, accepted (on_record) or rejected (on_set_rejected, with every
+ * error of that set), and one per group and interchange end with whether
+ * the envelope around the sets was sound: a group with an AK9-level error
+ * or an interchange with a TA1-level error rejects the sets inside it, so
+ * a caller that delivers records holds them until then.
+ *
+ * Memory: one set's bytes in the reader's window plus one arena per set,
+ * reset between sets.  Nothing here prints or touches files.
+ */
+#ifndef EDI_X12_TRANSLATE_H
+#define EDI_X12_TRANSLATE_H
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "edi_error.h"
+#include "map.h"
+#include "map_exec.h"
+#include "map_rules.h"
+#include "rec_value.h"
+#include "x12_envelope.h"
+#include "x12_scan.h"
+
+/* What one set was, for the hooks. */
+struct x12_set_result {
+	const struct x12_envelope *env; /* isa, group and set info */
+	const struct map *map;		/* NULL when none was found */
+	const char *partner;		/* profile id, or NULL */
+	const struct rec_value *record; /* accepted sets */
+	const struct edi_diag *errors;	/* rejected sets: why */
+	const char *stage; /* rejected: "envelope", "validate" or "map" */
+};
+
+struct x12_translate_hooks {
+	void *ctx;
+	/*
+	 * The map for a set (ST01 `document`, GS08 `version`) and the
+	 * partner profile id (NULL: none); NULL when there is no map.  May
+	 * also fill *rules with the partner's rule options.
+	 */
+	const struct map *(*select_map)(void *ctx,
+					const struct x12_envelope *env,
+					struct strview document,
+					struct strview version,
+					const char **partner,
+					struct map_rule_opts *rules);
+	void (*on_record)(void *ctx, const struct x12_set_result *r);
+	void (*on_set_rejected)(void *ctx, const struct x12_set_result *r);
+	void (*on_group_end)(void *ctx, const struct x12_envelope *env,
+			     bool accepted);
+	void (*on_interchange_end)(void *ctx, const struct x12_envelope *env,
+				   bool accepted);
+};
+
+struct x12_translate_opts {
+	const struct x12_limits *limits;
+	const char *file;	    /* for source.file */
+	const char *correlation_id; /* for every record */
+};
+
+struct x12_translate_stats {
+	size_t sets, accepted, rejected;
+};
+
+/*
+ * Translate everything r hands out.  File-level diagnostics (envelope)
+ * go to diag; per-set errors reach the hooks.  Fails only when the
+ * reader's source fails.
+ */
+enum edi_code x12_translate_run(struct x12_reader *r, struct edi_diag *diag,
+				const struct x12_translate_opts *opts,
+				const struct x12_translate_hooks *hooks,
+				struct x12_translate_stats *stats,
+				struct edi_error *err);
+
+#endif
