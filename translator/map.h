@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "strview.h"
@@ -79,6 +80,7 @@ enum guide_kind { GUIDE_SEGMENT, GUIDE_LOOP };
 struct guide_node {
 	enum guide_kind kind;
 	char tag[4];	  /* the segment; for a loop, its first segment */
+	uint32_t key;	  /* tag packed by x12_tag_key() */
 	char loop_id[8];  /* loops: "N1", "PO1", "HL" */
 	enum map_req req; /* M or O */
 	unsigned max;	  /* 0: no limit (">1") */

@@ -59,12 +59,14 @@ struct strview map_exec_path(const struct x12_set *set,
 {
 	struct strview none = {"", 0};
 
+	uint32_t key = x12_tag_key(p->tag);
+
 	*found = false;
 	for (size_t i = scope->first; i < scope->end; i++) {
 		const struct x12_seg *seg = &set->segs[i];
 		struct strview v;
 
-		if (!sv_eq_cstr(seg->tag, p->tag) || !where_matches(seg, p))
+		if (seg->key != key || !where_matches(seg, p))
 			continue;
 		if (p->pair_qualifier) {
 			for (unsigned k = p->pair_from; k + 1 <= p->pair_to;
@@ -476,8 +478,11 @@ static const char *sha256_hex(struct strview bytes, struct arena *a)
 	if (!EVP_Digest(bytes.ptr, bytes.len, md, &len, EVP_sha256(), NULL))
 		return NULL;
 	hex = arena_alloc(a, 2 * len + 1);
-	for (unsigned int i = 0; i < len; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	for (unsigned int i = 0; i < len; i++) {
+		hex[2 * i] = "0123456789abcdef"[md[i] >> 4];
+		hex[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
+	}
+	hex[2 * len] = '\0';
 	return hex;
 }
 

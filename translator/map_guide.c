@@ -12,6 +12,7 @@
  */
 #include "map_guide.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -105,15 +106,15 @@ static void pop(struct walk *w, size_t end, const struct x12_seg *at)
 }
 
 /* The first entry from the level's position on that the tag starts. */
-static bool find_in_level(const struct level *lv, bool is_root,
-			  struct strview tag, size_t *index)
+static bool find_in_level(const struct level *lv, bool is_root, uint32_t key,
+			  size_t *index)
 {
 	size_t from = lv->pos;
 
 	if (!is_root && from == 0)
 		from = 1; /* the trigger starts a new repetition above */
 	for (size_t i = from; i < lv->node->nchildren; i++)
-		if (tag_eq(tag, lv->node->children[i].tag)) {
+		if (key == lv->node->children[i].key) {
 			*index = i;
 			return true;
 		}
@@ -140,7 +141,7 @@ static void place(struct walk *w, size_t si)
 	bool found = false;
 
 	for (d = w->depth; d-- > 0;)
-		if (find_in_level(&w->stack[d], d == 0, seg->tag, &i)) {
+		if (find_in_level(&w->stack[d], d == 0, seg->key, &i)) {
 			found = true;
 			break;
 		}
@@ -359,81 +360,100 @@ static bool chars_ok(struct strview v)
 	return true;
 }
 
-static void check_value(const struct map_elem *e, struct strview v,
-			const struct x12_seg *seg, unsigned el, unsigned comp,
-			struct edi_diag *diag)
+/* An element error: the location and the element's name ("PO104-2") are
+ * only worked out here, off the hot path. */
+static void value_error(const struct x12_seg *seg, unsigned el, unsigned comp,
+			enum edi_code code, struct edi_diag *diag,
+			const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static void value_error(const struct x12_seg *seg, unsigned el, unsigned comp,
+			enum edi_code code, struct edi_diag *diag,
+			const char *fmt, ...)
 {
 	struct edi_loc loc = x12_seg_loc(seg, el, comp);
-	size_t len = x12_length(e, v);
-	char name[24];
+	char name[24], msg[EDI_MSG_MAX];
+	va_list ap;
 
 	if (comp)
 		snprintf(name, sizeof(name), "%.3s%02u-%u", seg->tag.ptr, el,
 			 comp);
 	else
 		snprintf(name, sizeof(name), "%.3s%02u", seg->tag.ptr, el);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	edi_diag_addf(diag, code, &loc, "%s%s", name, msg);
+}
+
+static void check_value(const struct map_elem *e, struct strview v,
+			const struct x12_seg *seg, unsigned el, unsigned comp,
+			struct edi_diag *diag)
+{
+	size_t len;
+
 	switch (e->type) {
 	case MAP_T_N:
 		if (!numeric_ok(v, false)) {
-			edi_diag_addf(diag, X12_EL_CHAR, &loc,
-				      "%s '%.*s' is not a whole number", name,
-				      (int)v.len, v.ptr);
+			value_error(seg, el, comp, X12_EL_CHAR, diag,
+				    " '%.*s' is not a whole number", (int)v.len,
+				    v.ptr);
 			return;
 		}
 		break;
 	case MAP_T_R:
 		if (!numeric_ok(v, true)) {
-			edi_diag_addf(diag, X12_EL_CHAR, &loc,
-				      "%s '%.*s' is not a decimal number", name,
-				      (int)v.len, v.ptr);
+			value_error(seg, el, comp, X12_EL_CHAR, diag,
+				    " '%.*s' is not a decimal number",
+				    (int)v.len, v.ptr);
 			return;
 		}
 		break;
 	case MAP_T_DT:
 		if (!x12_date_valid(v) ||
 		    (e->min_len == 8 && v.len != 8 && e->max_len == 8)) {
-			edi_diag_addf(diag, X12_EL_DATE, &loc,
-				      "%s '%.*s' is not a date %s", name,
-				      (int)v.len, v.ptr,
-				      e->max_len == 6 ? "YYMMDD" : "CCYYMMDD");
+			value_error(seg, el, comp, X12_EL_DATE, diag,
+				    " '%.*s' is not a date %s", (int)v.len,
+				    v.ptr,
+				    e->max_len == 6 ? "YYMMDD" : "CCYYMMDD");
 			return;
 		}
 		break;
 	case MAP_T_TM:
 		if (!x12_time_valid(v)) {
-			edi_diag_addf(diag, X12_EL_TIME, &loc,
-				      "%s '%.*s' is not a time HHMM[SS]", name,
-				      (int)v.len, v.ptr);
+			value_error(seg, el, comp, X12_EL_TIME, diag,
+				    " '%.*s' is not a time HHMM[SS]",
+				    (int)v.len, v.ptr);
 			return;
 		}
 		break;
 	case MAP_T_ID:
 		if (!code_allowed(e, v)) {
-			edi_diag_addf(diag, X12_EL_CODE, &loc,
-				      "%s '%.*s' is not one of the codes "
-				      "allowed",
-				      name, (int)v.len, v.ptr);
+			value_error(seg, el, comp, X12_EL_CODE, diag,
+				    " '%.*s' is not one of the codes allowed",
+				    (int)v.len, v.ptr);
 			return;
 		}
-		/* fall through: an ID is also text */
+		/* an ID is also text */
 		/* FALLTHROUGH */
 	case MAP_T_AN:
 		if (!chars_ok(v)) {
-			edi_diag_addf(diag, X12_EL_CHAR, &loc,
-				      "%s has a control character", name);
+			value_error(seg, el, comp, X12_EL_CHAR, diag,
+				    " has a control character");
 			return;
 		}
 		break;
 	}
+	len = x12_length(e, v);
 	if (len < e->min_len)
-		edi_diag_addf(diag, X12_EL_TOO_SHORT, &loc,
-			      "%s '%.*s' is %zu characters, at least %u are "
-			      "required",
-			      name, (int)v.len, v.ptr, len, e->min_len);
+		value_error(seg, el, comp, X12_EL_TOO_SHORT, diag,
+			    " '%.*s' is %zu characters, at least %u are "
+			    "required",
+			    (int)v.len, v.ptr, len, e->min_len);
 	else if (e->max_len && len > e->max_len)
-		edi_diag_addf(diag, X12_EL_TOO_LONG, &loc,
-			      "%s is %zu characters, at most %u are allowed",
-			      name, len, e->max_len);
+		value_error(seg, el, comp, X12_EL_TOO_LONG, diag,
+			    " is %zu characters, at most %u are allowed", len,
+			    e->max_len);
 }
 
 static void check_element(const struct map_elem *e, struct strview v,
@@ -444,7 +464,7 @@ static void check_element(const struct map_elem *e, struct strview v,
 	size_t nrep = 1, ncomp;
 	struct edi_loc loc;
 
-	if (d->repetition && memchr(v.ptr, d->repetition, v.len)) {
+	if (seg->has_repetition && memchr(v.ptr, d->repetition, v.len)) {
 		nrep = x12_split(v, d->repetition, reps, 2);
 		if (nrep > e->max_repeat) {
 			loc = x12_seg_loc(seg, el, 0);
@@ -459,7 +479,9 @@ static void check_element(const struct map_elem *e, struct strview v,
 		struct strview one =
 			nrep == 1 ? v : x12_part(v, d->repetition, r);
 		if (!e->ncomponents) {
-			ncomp = memchr(one.ptr, d->component, one.len)
+			ncomp = seg->has_component &&
+						memchr(one.ptr, d->component,
+						       one.len)
 					? x12_split(one, d->component, parts, 2)
 					: 1;
 			if (ncomp > 1) {
@@ -514,13 +536,9 @@ static void check_syntax(const struct map_syntax *s, const struct x12_seg *seg,
 {
 	unsigned n = 0, first_missing = 0, second_present = 0;
 	struct edi_loc loc;
-	char note[24];
-	size_t o;
+	char note[2 + 2 * MAP_SYNTAX_MAX];
+	size_t o = 0;
 
-	o = (size_t)snprintf(note, sizeof(note), "%c", "PRECL"[s->kind]);
-	for (unsigned i = 0; i < s->npos && o + 3 < sizeof(note); i++)
-		o += (size_t)snprintf(note + o, sizeof(note) - o, "%02u",
-				      s->pos[i]);
 	for (unsigned i = 0; i < s->npos; i++) {
 		if (present(seg, s->pos[i])) {
 			n++;
@@ -530,6 +548,18 @@ static void check_syntax(const struct map_syntax *s, const struct x12_seg *seg,
 			first_missing = s->pos[i];
 		}
 	}
+	if (!((s->kind == MAP_SYN_P && n && n < s->npos) ||
+	      (s->kind == MAP_SYN_R && !n) || (s->kind == MAP_SYN_E && n > 1) ||
+	      (s->kind == MAP_SYN_C && present(seg, s->pos[0]) &&
+	       n < s->npos) ||
+	      (s->kind == MAP_SYN_L && present(seg, s->pos[0]) && n < 2)))
+		return; /* the usual case: nothing to say */
+	note[o++] = "PRECL"[s->kind];
+	for (unsigned i = 0; i < s->npos && i < MAP_SYNTAX_MAX; i++) {
+		note[o++] = (char)('0' + s->pos[i] / 10 % 10);
+		note[o++] = (char)('0' + s->pos[i] % 10);
+	}
+	note[o] = '\0';
 	switch (s->kind) {
 	case MAP_SYN_P:
 		if (n && n < s->npos) {

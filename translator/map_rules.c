@@ -21,10 +21,11 @@ static const struct {
 
 static unsigned count_tag(const struct x12_set *set, const char *tag)
 {
+	uint32_t key = x12_tag_key(tag);
 	unsigned n = 0;
 
 	for (size_t i = 0; i < set->nsegs; i++)
-		n += sv_eq_cstr(set->segs[i].tag, tag);
+		n += set->segs[i].key == key;
 	return n;
 }
 

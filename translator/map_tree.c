@@ -2,6 +2,7 @@
  * map_tree - the guide of a map; see map_tree.h.
  */
 #include "map_tree.h"
+#include "x12_scan.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -144,9 +145,11 @@ static void guide_list(struct map_ctx *ctx, const struct map *m,
 	for (size_t i = 0; i < seq->n; i++) {
 		loop->children[i].parent = loop;
 		guide_entry(ctx, m, seq->items[i], &loop->children[i]);
+		loop->children[i].key = x12_tag_key(loop->children[i].tag);
 	}
 	if (seq->n)
 		memcpy(loop->tag, loop->children[0].tag, sizeof(loop->tag));
+	loop->key = x12_tag_key(loop->tag);
 }
 
 void map_tree_guide(struct map_ctx *ctx, struct map *m,

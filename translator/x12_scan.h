@@ -37,6 +37,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "buf.h"
@@ -194,6 +195,29 @@ struct strview x12_part(struct strview v, char sep, size_t n);
 /* True when tag is 2-3 upper-case letters or digits, starting with a
  * letter. */
 bool x12_tag_valid(struct strview tag);
+
+/*
+ * A segment tag packed into an integer (up to 3 bytes; 0 for anything
+ * longer), so that tags compare in one instruction.
+ */
+static inline uint32_t x12_tag_key_sv(struct strview tag)
+{
+	if (tag.len < 1 || tag.len > 3)
+		return 0;
+	return (uint32_t)(unsigned char)tag.ptr[0] |
+	       (uint32_t)(unsigned char)(tag.len > 1 ? tag.ptr[1] : 0) << 8 |
+	       (uint32_t)(unsigned char)(tag.len > 2 ? tag.ptr[2] : 0) << 16;
+}
+
+/* The same for a NUL-terminated tag such as guide_node.tag. */
+static inline uint32_t x12_tag_key(const char *tag)
+{
+	uint32_t k = 0;
+
+	for (unsigned i = 0; i < 3 && tag[i]; i++)
+		k |= (uint32_t)(unsigned char)tag[i] << (8 * i);
+	return tag[0] && (!tag[1] || !tag[2] || !tag[3]) ? k : 0;
+}
 
 /* A location naming seg (and element n when n > 0). */
 struct edi_loc x12_loc(const struct x12_segment *seg, unsigned element);

@@ -5,12 +5,23 @@
 
 #include <string.h>
 
-static unsigned count_elements(struct strview raw, char sep)
+/* Elements, and whether component or repetition separators occur: one
+ * pass, so that the checks after it can skip looking for them. */
+static unsigned count_elements(struct strview raw, const struct x12_delims *d,
+			       struct x12_seg *s)
 {
 	unsigned n = 0;
+	bool comp = false, rep = false;
+	char rsep = d->repetition ? d->repetition : d->element;
 
-	for (size_t i = 0; i < raw.len; i++)
-		n += raw.ptr[i] == sep;
+	for (size_t i = 0; i < raw.len; i++) {
+		char c = raw.ptr[i];
+		n += c == d->element;
+		comp |= c == d->component;
+		rep |= c == rsep && c != d->element;
+	}
+	s->has_component = comp;
+	s->has_repetition = rep;
 	return n;
 }
 
@@ -35,7 +46,7 @@ enum edi_code x12_set_split(struct x12_set *set, struct arena *arena,
 	x12_reader_init_span(&r, span, d, offset, first_index, limits, diag);
 	while ((next = x12_reader_next(&r, &seg, err)) == X12_NEXT_SEGMENT) {
 		struct x12_seg *s;
-		unsigned n = count_elements(seg.raw, d->element);
+		unsigned n;
 
 		if (set->nsegs == cap) {
 			struct x12_seg *bigger =
@@ -45,6 +56,7 @@ enum edi_code x12_set_split(struct x12_set *set, struct arena *arena,
 			cap *= 2;
 		}
 		s = &set->segs[set->nsegs++];
+		n = count_elements(seg.raw, d, s);
 		if (n > limits->max_elements) {
 			struct edi_loc loc = x12_loc(&seg, 0);
 			edi_diag_addf(diag, X12_EL_TOO_MANY, &loc,
@@ -62,6 +74,7 @@ enum edi_code x12_set_split(struct x12_set *set, struct arena *arena,
 			s->nel = n + 1;
 		s->nel--; /* el[0] is the tag */
 		s->tag = s->el[0];
+		s->key = x12_tag_key_sv(s->tag);
 		s->offset = seg.offset;
 		s->index = seg.index;
 		s->set_pos = (unsigned)set->nsegs;

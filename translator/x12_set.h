@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "edi_error.h"
@@ -24,12 +25,15 @@ struct x12_loop;
 
 struct x12_seg {
 	struct strview tag;
+	uint32_t key;	    /* the tag packed by x12_tag_key(): compare this */
 	struct strview *el; /* el[1..nel]; el[0] is the tag */
 	unsigned nel;
-	size_t offset;	  /* in the input file */
-	size_t index;	  /* segment number in the input file */
-	unsigned set_pos; /* 1-based position in the set (ST = 1) */
-	bool cleaned;	  /* offsets of elements are not exact */
+	size_t offset;	     /* in the input file */
+	size_t index;	     /* segment number in the input file */
+	unsigned set_pos;    /* 1-based position in the set (ST = 1) */
+	bool cleaned;	     /* offsets of elements are not exact */
+	bool has_component;  /* a component separator occurs in it */
+	bool has_repetition; /* a repetition separator occurs in it */
 	const struct guide_node *node; /* NULL: not placed by the guide */
 	struct x12_loop *loop;	       /* the loop instance holding it */
 };
