@@ -234,8 +234,14 @@ demo: bootstrap
 # --- install ---
 
 install: edigate
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/edigate
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/edigate \
+		$(DESTDIR)$(PREFIX)/share/edigate/maps/x12 \
+		$(DESTDIR)$(PREFIX)/share/edigate/maps/flat \
+		$(DESTDIR)$(PREFIX)/share/edigate/partners
 	install -m 755 edigate $(DESTDIR)$(PREFIX)/bin/edigate
+	install -m 644 maps/x12/*.yaml $(DESTDIR)$(PREFIX)/share/edigate/maps/x12/
+	install -m 644 maps/flat/*.yaml $(DESTDIR)$(PREFIX)/share/edigate/maps/flat/
+	install -m 644 partners/*.yaml $(DESTDIR)$(PREFIX)/share/edigate/partners/
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/edigate/
 
 clean:

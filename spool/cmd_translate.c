@@ -350,7 +350,7 @@ static enum file_result translate_x12(struct translate *t, int fd,
 					    on_set_rejected,
 					    on_group_end,
 					    on_interchange_end};
-	struct x12_translate_opts opts = {limits, t->file, NULL};
+	struct x12_translate_opts opts = {limits, t->file, NULL, false};
 	struct x12_translate_stats stats;
 	struct x12_reader reader;
 	struct edi_diag diag;

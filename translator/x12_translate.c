@@ -60,7 +60,7 @@ static void translate_set(struct run *x)
 	struct edi_error err;
 	struct map_source src;
 	struct x12_set_result res;
-	struct rec_value *rec;
+	struct rec_value *rec = NULL;
 	struct edi_loc loc;
 
 	x->stats->sets++;
@@ -87,6 +87,18 @@ static void translate_set(struct run *x)
 		m = x->hooks->select_map(
 			x->hooks->ctx, &x->env, sv_cstr(si->id),
 			sv_cstr(x->env.group.version), &partner, &rules);
+	if (!m && x->opts->validate_only) {
+		loc = edi_loc_none();
+		loc.segment = si->segment;
+		loc.offset = si->offset;
+		loc.set_position = 1;
+		memcpy(loc.tag, "ST", 3);
+		edi_diag_addf(&x->set_diag, X12_NOT_CHECKED, &loc,
+			      "no map for transaction set %s version %s: only "
+			      "its envelope was checked",
+			      si->id, x->env.group.version);
+		goto passed;
+	}
 	if (!m) {
 		loc = edi_loc_none();
 		loc.segment = si->segment;
@@ -114,6 +126,8 @@ static void translate_set(struct run *x)
 		reject(x, m, partner, "validate");
 		return;
 	}
+	if (x->opts->validate_only)
+		goto passed;
 	memset(&src, 0, sizeof(src));
 	src.partner = partner;
 	src.correlation_id = x->opts->correlation_id;
@@ -130,12 +144,14 @@ static void translate_set(struct run *x)
 		reject(x, m, partner, "map");
 		return;
 	}
+passed:
 	x->stats->accepted++;
 	memset(&res, 0, sizeof(res));
 	res.env = &x->env;
 	res.map = m;
 	res.partner = partner;
 	res.record = rec;
+	res.errors = &x->set_diag; /* warnings */
 	if (x->hooks->on_record)
 		x->hooks->on_record(x->hooks->ctx, &res);
 }
@@ -188,6 +204,7 @@ enum edi_code x12_translate_run(struct x12_reader *r, struct edi_diag *diag,
 	else
 		on_events(&x,
 			  x12_envelope_finish(&x.env, x12_reader_offset(r)));
+	stats->envelope = x.env.sum;
 	edi_diag_release(&x.set_diag);
 	arena_release(&x.arena);
 	x12_envelope_release(&x.env);

@@ -64,10 +64,17 @@ struct x12_translate_opts {
 	const struct x12_limits *limits;
 	const char *file;	    /* for source.file */
 	const char *correlation_id; /* for every record */
+	/*
+	 * Check only (edigate validate): no records are built; a set that
+	 * passes reaches on_record with record NULL, and a set without a map
+	 * passes with a warning (its envelope was checked).
+	 */
+	bool validate_only;
 };
 
 struct x12_translate_stats {
 	size_t sets, accepted, rejected;
+	struct x12_env_summary envelope; /* interchanges, groups, ... */
 };
 
 /*

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""check_corpus - edigate validate over every file of ../shared/corpus.
+"""check_corpus - edigate validate --envelope over every file of ../shared/corpus.
 
 Skips (exit 0 with a SKIP line) when the corpus is not there.  For each
 file: no crash (exit 0 or 65 only, no sanitizer report); a file whose row
@@ -61,7 +61,7 @@ def main():
                 continue
             files.append(rel)
     for rel in sorted(files):
-        proc = subprocess.run([edigate, "validate", "--json", os.path.join(CORPUS, rel)],
+        proc = subprocess.run([edigate, "validate", "--envelope", "--json", os.path.join(CORPUS, rel)],
                               capture_output=True, text=True)
         if proc.returncode not in (0, 65) or "Sanitizer" in proc.stderr or "runtime error" in proc.stderr:
             problems.append("%s: exit %d %s" % (rel, proc.returncode, proc.stderr[-400:]))

@@ -87,3 +87,29 @@ expect_exit 0 "$EDIGATE" validate --help
 expect_line "$T/out" '^usage: edigate validate'
 expect_exit 64 "$EDIGATE" frobnicate
 expect_line "$T/err" "unknown command 'frobnicate'"
+
+# with maps, every set is checked against its map too; --envelope skips that
+top=$(cd "$(dirname "$0")/../.." && pwd)
+python3 - "$X/850-two-orders.x12" "$T/bad-date.x12" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read().replace(b"BEG*00*SA*PO-1001**20261120", b"BEG*00*SA*PO-1001**20261320", 1)
+open(sys.argv[2], "wb").write(d)
+PY
+mkdir -p "$T/none"
+expect_exit 65 "$EDIGATE" validate --maps "$top/maps" --partners "$T/none" "$T/bad-date.x12"
+expect_line "$T/out" 'segment 4 \(BEG\), element 5, offset [0-9]+: BEG05 .20261320. is not a date CCYYMMDD \(AK403 8\)'
+expect_exit 0 "$EDIGATE" validate --envelope "$T/bad-date.x12"
+expect_line "$T/out" 'bad-date.x12: OK'
+# a partner rule (acme requires REF*DP) is checked by validate as well
+python3 - "$X/850-two-orders.x12" "$T/no-dp.x12" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read().replace(b"REF*DP*042~", b"REF*IA*042~", 1)
+open(sys.argv[2], "wb").write(d)
+PY
+expect_exit 65 "$EDIGATE" validate --maps "$top/maps" --partners "$top/partners" "$T/no-dp.x12"
+expect_line "$T/out" 'ACME orders must carry a department number'
+expect_exit 0 "$EDIGATE" validate --maps "$top/maps" --partners "$T/none" "$T/no-dp.x12"
+# a set without a map: its envelope is checked, with a warning
+sed 's/ST\*850\*/ST*875*/; s/GS\*PO\*/GS*OG*/' "$X/newline-terminator.x12" >"$T/875.x12"
+expect_exit 0 "$EDIGATE" validate --maps "$top/maps" --partners "$T/none" "$T/875.x12"
+expect_line "$T/out" 'warning: .*no map for transaction set 875 version 004010: only its envelope was checked'
