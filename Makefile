@@ -104,13 +104,17 @@ TEST_SRC := \
 	tests/common/test_json_out.c \
 	tests/common/test_yaml_doc.c \
 	tests/translator/test_dec.c \
+	tests/translator/test_map_exec.c \
+	tests/translator/test_map_guide.c \
 	tests/translator/test_map_load.c \
+	tests/translator/test_map_rules.c \
 	tests/translator/test_map_xform.c \
 	tests/translator/test_rec_csv.c \
 	tests/translator/test_rec_json.c \
 	tests/translator/test_rec_value.c \
 	tests/translator/test_x12_envelope.c \
 	tests/translator/test_x12_scan.c \
+	tests/translator/test_x12_translate.c \
 	tests/translator/test_x12_types.c
 
 FUZZ_SRC := tests/fuzz/fuzz_x12.c

@@ -18,5 +18,9 @@ Suite *rec_json_suite(void);
 Suite *rec_csv_suite(void);
 Suite *yaml_doc_suite(void);
 Suite *map_load_suite(void);
+Suite *map_guide_suite(void);
+Suite *map_rules_suite(void);
+Suite *map_exec_suite(void);
+Suite *x12_translate_suite(void);
 
 #endif

@@ -25,6 +25,10 @@ int main(void)
 	srunner_add_suite(sr, rec_csv_suite());
 	srunner_add_suite(sr, yaml_doc_suite());
 	srunner_add_suite(sr, map_load_suite());
+	srunner_add_suite(sr, map_guide_suite());
+	srunner_add_suite(sr, map_rules_suite());
+	srunner_add_suite(sr, map_exec_suite());
+	srunner_add_suite(sr, x12_translate_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -42,11 +42,12 @@ static bool where_matches(const struct x12_seg *seg, const struct map_path *p)
 static struct strview pick(const struct x12_set *set, struct strview v,
 			   const struct map_path *p)
 {
-	if (p->repetition)
-		v = set->delims.repetition ? x12_part(v, set->delims.repetition,
-						      p->repetition - 1)
-		    : p->repetition == 1   ? v
-					   : sv_make(v.ptr + v.len, 0);
+	/* repetition 0 is the first, not the whole element */
+	if (set->delims.repetition)
+		v = x12_part(v, set->delims.repetition,
+			     p->repetition ? p->repetition - 1 : 0);
+	else if (p->repetition > 1)
+		v = sv_make(v.ptr + v.len, 0);
 	if (p->component)
 		v = x12_part(v, set->delims.component, p->component - 1);
 	return v;
@@ -93,11 +94,19 @@ struct strview map_exec_path(const struct x12_set *set,
 static void value_error(struct exec *x, const struct x12_seg *seg,
 			const struct map_path *p, const struct edi_error *e)
 {
-	struct edi_loc loc = seg ? x12_seg_loc(seg, p->element, p->component)
-				 : edi_loc_none();
+	unsigned el = p->element;
+	struct edi_loc loc;
 
+	/* "PO1 pair VP": the value element after the qualifier */
+	for (unsigned k = p->pair_from; seg && k + 1 <= p->pair_to; k += 2)
+		if (p->pair_qualifier &&
+		    sv_eq_cstr(x12_seg_el(seg, k), p->pair_qualifier)) {
+			el = k + 1;
+			break;
+		}
+	loc = seg ? x12_seg_loc(seg, el, p->component) : edi_loc_none();
 	edi_diag_addf(x->diag, X12_MAP_VALUE, &loc, "%s%02u: %s (map %s:%u)",
-		      p->tag, p->element, e->msg,
+		      p->tag, el, e->msg,
 		      p->mark.file ? p->mark.file : x->map->id, p->mark.line);
 }
 

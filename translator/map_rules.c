@@ -164,9 +164,13 @@ static void rule_gtin(const struct map_rule *r, const struct x12_set *set,
 	}
 }
 
-static void rule_sscc(const struct map_rule *r, const struct x12_set *set,
-		      struct edi_diag *diag)
+/* A check digit at a path (sscc, or gtin with `path:`), segment by
+ * segment. */
+static void rule_digit_path(const struct map_rule *r, const struct x12_set *set,
+			    struct edi_diag *diag)
 {
+	bool sscc = r->digit == MAP_DIGIT_SSCC;
+
 	for (size_t i = 0; i < set->nsegs; i++) {
 		const struct x12_seg *seg = &set->segs[i];
 		struct x12_loop one = {.first = i, .end = i + 1};
@@ -178,13 +182,14 @@ static void rule_sscc(const struct map_rule *r, const struct x12_set *set,
 		if (!sv_eq_cstr(seg->tag, r->path.tag))
 			continue;
 		v = map_exec_path(set, &one, &r->path, &found, &at);
-		if (!found || sscc_valid(v))
+		if (!found || (sscc ? sscc_valid(v) : gtin_valid(v)))
 			continue;
 		loc = x12_seg_loc(seg, r->path.element, 0);
-		edi_diag_addf(diag, X12_CHECK_DIGIT, &loc,
-			      "%s%02u '%.*s' is not an SSCC-18 with a valid "
-			      "check digit",
-			      r->path.tag, r->path.element, (int)v.len, v.ptr);
+		edi_diag_addf(
+			diag, X12_CHECK_DIGIT, &loc,
+			"%s%02u '%.*s' is not %s with a valid check digit",
+			r->path.tag, r->path.element, (int)v.len, v.ptr,
+			sscc ? "an SSCC-18" : "a GTIN");
 	}
 }
 
@@ -225,10 +230,13 @@ void map_rules_check(const struct map *m, const struct x12_set *set,
 					   diag);
 			break;
 		case MAP_RULE_CHECK_DIGIT:
-			if (r->digit == MAP_DIGIT_GTIN && !opts->off_gtin)
+			if (r->digit == MAP_DIGIT_GTIN && !opts->off_gtin) {
 				rule_gtin(r, set, diag);
+				if (r->path.tag[0]) /* gtin with path: */
+					rule_digit_path(r, set, diag);
+			}
 			if (r->digit == MAP_DIGIT_SSCC && !opts->off_sscc)
-				rule_sscc(r, set, diag);
+				rule_digit_path(r, set, diag);
 			break;
 		case MAP_RULE_REQUIRE:
 			if (!opts->off_require)
