@@ -295,6 +295,20 @@ void map_guide_apply(const struct map *m, struct x12_set *set,
 
 /* --- elements --- */
 
+/* strcmp order of v against the NUL-terminated code c, without strlen. */
+static int code_cmp(struct strview v, const char *c)
+{
+	for (size_t i = 0; i < v.len; i++) {
+		if (!c[i])
+			return 1;
+		if (v.ptr[i] != c[i])
+			return (unsigned char)v.ptr[i] < (unsigned char)c[i]
+				       ? -1
+				       : 1;
+	}
+	return c[v.len] ? -1 : 0;
+}
+
 static bool code_allowed(const struct map_elem *e, struct strview v)
 {
 	size_t lo = 0, hi = e->ncodes;
@@ -303,11 +317,7 @@ static bool code_allowed(const struct map_elem *e, struct strview v)
 		return true;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		const char *c = e->codes[mid];
-		size_t clen = strlen(c);
-		int cmp = memcmp(v.ptr, c, v.len < clen ? v.len : clen);
-		if (!cmp)
-			cmp = v.len < clen ? -1 : v.len > clen;
+		int cmp = code_cmp(v, e->codes[mid]);
 		if (!cmp)
 			return true;
 		if (cmp < 0)

@@ -132,6 +132,8 @@ void x12_reader_init_src(struct x12_reader *r, struct x12_source src,
 
 void x12_reader_release(struct x12_reader *r)
 {
+	free(r->mseg);
+	r->mseg = NULL;
 	free(r->win);
 	buf_release(&r->scratch);
 	r->win = NULL;
@@ -352,10 +354,24 @@ static enum edi_code find_isa(struct x12_reader *r, struct edi_error *err)
 	}
 }
 
+static void remember(struct x12_reader *r, const struct x12_span_seg *s)
+{
+	r->last_seg = *s;
+	if (r->mark == NONE)
+		return;
+	if (r->nmseg == r->cap_mseg) {
+		r->cap_mseg = r->cap_mseg ? r->cap_mseg * 2 : 256;
+		r->mseg = xreallocarray(r->mseg, r->cap_mseg, sizeof(*r->mseg));
+	}
+	r->mseg[r->nmseg++] = *s;
+}
+
 static void fill_segment(struct x12_reader *r, struct x12_segment *seg,
-			 struct strview raw, size_t offset, bool cleaned)
+			 struct strview raw, size_t offset, bool cleaned,
+			 size_t input_len)
 {
 	const char *sep;
+	struct x12_span_seg where;
 
 	seg->raw = raw;
 	seg->offset = offset;
@@ -364,6 +380,11 @@ static void fill_segment(struct x12_reader *r, struct x12_segment *seg,
 	seg->delims = &r->delims;
 	sep = raw.len ? memchr(raw.ptr, r->delims.element, raw.len) : NULL;
 	seg->tag = sv_make(raw.ptr, sep ? (size_t)(sep - raw.ptr) : raw.len);
+	where.offset = offset;
+	where.len = cleaned ? input_len : raw.len;
+	where.index = seg->index;
+	where.cleaned = cleaned;
+	remember(r, &where);
 }
 
 /* Copy raw without CR/LF into the scratch buffer. */
@@ -634,7 +655,7 @@ static int start_interchange(struct x12_reader *r, struct x12_segment *seg,
 	r->pos += isa_len;
 	if (form == X12_ISA_WRAPPED)
 		raw = clean(r, raw);
-	fill_segment(r, seg, raw, offset, form == X12_ISA_WRAPPED);
+	fill_segment(r, seg, raw, offset, form == X12_ISA_WRAPPED, isa_len - 1);
 	if (form == X12_ISA_LENIENT) {
 		loc = x12_loc(seg, 0);
 		edi_diag_addf(r->diag, X12_ISA_WIDTH, &loc,
@@ -709,7 +730,7 @@ static int scan_segment(struct x12_reader *r, struct x12_segment *seg,
 		raw = clean(r, raw);
 		cleaned = true;
 	}
-	fill_segment(r, seg, raw, offset, cleaned);
+	fill_segment(r, seg, raw, offset, cleaned, len);
 	if (sv_eq(seg->tag, SV_LIT("IEA")))
 		r->in_interchange = false; /* next comes an ISA or nothing */
 	if (!terminated) {
@@ -798,12 +819,27 @@ void x12_reader_mark(struct x12_reader *r)
 {
 	r->mark = r->last;
 	r->mark_lost = false;
+	r->nmseg = 0;
+	if (r->mark != NONE)
+		remember(r, &r->last_seg);
 }
 
 void x12_reader_unmark(struct x12_reader *r)
 {
 	r->mark = NONE;
 	r->mark_lost = false;
+	r->nmseg = 0;
+}
+
+const struct x12_span_seg *x12_reader_marked_segs(const struct x12_reader *r,
+						  size_t *n)
+{
+	if (r->mark == NONE || r->mark_lost) {
+		*n = 0;
+		return NULL;
+	}
+	*n = r->nmseg;
+	return r->mseg;
 }
 
 enum edi_code x12_reader_marked(const struct x12_reader *r,

@@ -103,6 +103,15 @@ struct x12_source {
 /* An fd source; ctx points to an int. */
 ssize_t x12_source_fd_read(void *ctx, char *dst, size_t n);
 
+/* Where a segment of a marked span is: for x12_set_split, so that a held
+ * set need not be scanned again. */
+struct x12_span_seg {
+	size_t offset; /* input offset of the segment */
+	size_t len;    /* bytes of its raw text in the input */
+	size_t index;  /* segment number */
+	bool cleaned;  /* had line wrapping: clean it again */
+};
+
 struct x12_reader {
 	const struct x12_limits *limits;
 	struct edi_diag *diag;
@@ -126,6 +135,9 @@ struct x12_reader {
 	enum x12_isa_form isa_form;
 	struct x12_delims delims;
 	struct buf scratch;
+	struct x12_span_seg last_seg; /* the segment last returned */
+	struct x12_span_seg *mseg;    /* segments since the mark */
+	size_t nmseg, cap_mseg;
 };
 
 enum x12_next { X12_NEXT_SEGMENT, X12_NEXT_END, X12_NEXT_ERROR };
@@ -164,6 +176,13 @@ void x12_reader_unmark(struct x12_reader *r);
  */
 enum edi_code x12_reader_marked(const struct x12_reader *r,
 				struct strview *span, size_t *offset);
+
+/*
+ * The segments of the marked span, in order (valid like the span).  NULL
+ * with *n 0 when there is no usable mark.
+ */
+const struct x12_span_seg *x12_reader_marked_segs(const struct x12_reader *r,
+						  size_t *n);
 
 /* Total bytes consumed so far (input offset of the scan position). */
 size_t x12_reader_offset(const struct x12_reader *r);

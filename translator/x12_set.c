@@ -25,6 +25,67 @@ static unsigned count_elements(struct strview raw, const struct x12_delims *d,
 	return n;
 }
 
+static void begin(struct x12_set *set, struct arena *arena, struct strview span,
+		  const struct x12_delims *d, size_t offset,
+		  const struct x12_limits *limits, size_t cap)
+{
+	memset(set, 0, sizeof(*set));
+	set->arena = arena;
+	set->limits = limits;
+	set->delims = *d;
+	set->bytes = span;
+	set->offset = offset;
+	set->segs = arena_array(arena, cap ? cap : 1, sizeof(*set->segs));
+}
+
+/* Add one segment (raw must outlive the set); *cap grows the array. */
+static void add(struct x12_set *set, size_t *cap, struct strview raw,
+		size_t offset, size_t index, bool cleaned,
+		struct edi_diag *diag)
+{
+	const struct x12_delims *d = &set->delims;
+	struct x12_seg *s;
+	unsigned n;
+
+	if (set->nsegs == *cap) {
+		struct x12_seg *bigger =
+			arena_array(set->arena, *cap * 2, sizeof(*bigger));
+		memcpy(bigger, set->segs, *cap * sizeof(*bigger));
+		set->segs = bigger;
+		*cap *= 2;
+	}
+	s = &set->segs[set->nsegs++];
+	n = count_elements(raw, d, s);
+	s->offset = offset;
+	s->index = index;
+	s->set_pos = (unsigned)set->nsegs;
+	s->cleaned = cleaned;
+	if (n > set->limits->max_elements) {
+		struct edi_loc loc = edi_loc_none();
+		loc.segment = index;
+		loc.set_position = s->set_pos;
+		loc.offset = offset;
+		edi_diag_addf(diag, X12_EL_TOO_MANY, &loc,
+			      "segment has %u elements, more than the limit "
+			      "of %zu",
+			      n, set->limits->max_elements);
+		n = (unsigned)set->limits->max_elements;
+	}
+	s->el = arena_alloc(set->arena, (n + 1) * sizeof(*s->el));
+	s->nel = (unsigned)x12_split(raw, d->element, s->el, n + 1);
+	if (s->nel > n + 1)
+		s->nel = n + 1;
+	s->nel--; /* el[0] is the tag */
+	s->tag = s->el[0];
+	s->key = x12_tag_key_sv(s->tag);
+}
+
+static void finish(struct x12_set *set)
+{
+	set->root.first = 0;
+	set->root.end = set->nsegs;
+}
+
 enum edi_code x12_set_split(struct x12_set *set, struct arena *arena,
 			    struct strview span, const struct x12_delims *d,
 			    size_t offset, size_t first_index,
@@ -36,56 +97,53 @@ enum edi_code x12_set_split(struct x12_set *set, struct arena *arena,
 	size_t cap = 64;
 	enum x12_next next;
 
-	memset(set, 0, sizeof(*set));
-	set->arena = arena;
-	set->limits = limits;
-	set->delims = *d;
-	set->bytes = span;
-	set->offset = offset;
-	set->segs = arena_array(arena, cap, sizeof(*set->segs));
+	begin(set, arena, span, d, offset, limits, cap);
 	x12_reader_init_span(&r, span, d, offset, first_index, limits, diag);
 	while ((next = x12_reader_next(&r, &seg, err)) == X12_NEXT_SEGMENT) {
-		struct x12_seg *s;
-		unsigned n;
-
-		if (set->nsegs == cap) {
-			struct x12_seg *bigger =
-				arena_array(arena, cap * 2, sizeof(*bigger));
-			memcpy(bigger, set->segs, cap * sizeof(*bigger));
-			set->segs = bigger;
-			cap *= 2;
-		}
-		s = &set->segs[set->nsegs++];
-		n = count_elements(seg.raw, d, s);
-		if (n > limits->max_elements) {
-			struct edi_loc loc = x12_loc(&seg, 0);
-			edi_diag_addf(diag, X12_EL_TOO_MANY, &loc,
-				      "%.3s has %u elements, more than the "
-				      "limit of %zu",
-				      seg.tag.ptr, n, limits->max_elements);
-			n = (unsigned)limits->max_elements;
-		}
 		if (seg.cleaned) /* the reader's scratch dies on next() */
 			seg.raw = sv_make(arena_svdup(arena, seg.raw),
 					  seg.raw.len);
-		s->el = arena_alloc(arena, (n + 1) * sizeof(*s->el));
-		s->nel = (unsigned)x12_split(seg.raw, d->element, s->el, n + 1);
-		if (s->nel > n + 1)
-			s->nel = n + 1;
-		s->nel--; /* el[0] is the tag */
-		s->tag = s->el[0];
-		s->key = x12_tag_key_sv(s->tag);
-		s->offset = seg.offset;
-		s->index = seg.index;
-		s->set_pos = (unsigned)set->nsegs;
-		s->cleaned = seg.cleaned;
+		add(set, &cap, seg.raw, seg.offset, seg.index, seg.cleaned,
+		    diag);
 	}
 	x12_reader_release(&r);
 	if (next == X12_NEXT_ERROR)
 		return err->code;
-	set->root.first = 0;
-	set->root.end = set->nsegs;
+	finish(set);
 	return EDI_OK;
+}
+
+/* raw without CR and LF, in the arena */
+static struct strview unwrap(struct arena *a, struct strview raw)
+{
+	char *out = arena_alloc(a, raw.len + 1);
+	size_t o = 0;
+
+	for (size_t i = 0; i < raw.len; i++)
+		if (raw.ptr[i] != '\r' && raw.ptr[i] != '\n')
+			out[o++] = raw.ptr[i];
+	out[o] = '\0';
+	return sv_make(out, o);
+}
+
+void x12_set_from_segs(struct x12_set *set, struct arena *arena,
+		       struct strview span, const struct x12_delims *d,
+		       size_t offset, const struct x12_span_seg *segs,
+		       size_t nsegs, const struct x12_limits *limits,
+		       struct edi_diag *diag)
+{
+	size_t cap = nsegs;
+
+	begin(set, arena, span, d, offset, limits, cap);
+	for (size_t i = 0; i < nsegs; i++) {
+		struct strview raw = sv_make(
+			span.ptr + (segs[i].offset - offset), segs[i].len);
+		if (segs[i].cleaned)
+			raw = unwrap(arena, raw);
+		add(set, &cap, raw, segs[i].offset, segs[i].index,
+		    segs[i].cleaned, diag);
+	}
+	finish(set);
 }
 
 struct edi_loc x12_seg_loc(const struct x12_seg *seg, unsigned el,

@@ -73,6 +73,16 @@ enum edi_code x12_set_split(struct x12_set *set, struct arena *arena,
 			    const struct x12_limits *limits,
 			    struct edi_diag *diag, struct edi_error *err);
 
+/*
+ * The same from the segment positions the reader recorded while the set
+ * was marked (x12_reader_marked_segs): no second scan of the bytes.
+ */
+void x12_set_from_segs(struct x12_set *set, struct arena *arena,
+		       struct strview span, const struct x12_delims *d,
+		       size_t offset, const struct x12_span_seg *segs,
+		       size_t nsegs, const struct x12_limits *limits,
+		       struct edi_diag *diag);
+
 /* Element n of seg (1-based), or an empty view. */
 static inline struct strview x12_seg_el(const struct x12_seg *seg, unsigned n)
 {

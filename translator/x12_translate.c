@@ -62,6 +62,8 @@ static void translate_set(struct run *x)
 	struct x12_set_result res;
 	struct rec_value *rec = NULL;
 	struct edi_loc loc;
+	const struct x12_span_seg *segs;
+	size_t nsegs;
 
 	x->stats->sets++;
 	edi_diag_reset(&x->set_diag);
@@ -113,9 +115,13 @@ static void translate_set(struct run *x)
 		reject(x, NULL, partner, "map");
 		return;
 	}
-	if (x12_set_split(&set, &x->arena, span, &x->r->delims, offset,
-			  si->segment, x->opts->limits, &x->set_diag,
-			  &err) != EDI_OK) {
+	segs = x12_reader_marked_segs(x->r, &nsegs);
+	if (segs && nsegs) {
+		x12_set_from_segs(&set, &x->arena, span, &x->r->delims, offset,
+				  segs, nsegs, x->opts->limits, &x->set_diag);
+	} else if (x12_set_split(&set, &x->arena, span, &x->r->delims, offset,
+				 si->segment, x->opts->limits, &x->set_diag,
+				 &err) != EDI_OK) {
 		edi_diag_addf(&x->set_diag, err.code, NULL, "%s", err.msg);
 		reject(x, m, partner, "envelope");
 		return;

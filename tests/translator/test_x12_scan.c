@@ -458,6 +458,18 @@ START_TEST(test_mark_holds_a_set_across_reads)
 		ck_assert_uint_eq(offset, (size_t)(st - in.ptr));
 		ck_assert_uint_eq(span.len, (size_t)(strstr(st, "GE*") - st));
 		ck_assert_int_eq(memcmp(span.ptr, st, span.len), 0);
+		{
+			/* the reader kept where each segment of the set is */
+			size_t nseg;
+			const struct x12_span_seg *segs =
+				x12_reader_marked_segs(&r, &nseg);
+			ck_assert_uint_eq(nseg, 40 * 2 + 4);
+			ck_assert_uint_eq(segs[0].offset, st_offset);
+			ck_assert_uint_eq(segs[0].len, strlen("ST*850*0001"));
+			ck_assert_int_eq(memcmp(in.ptr + segs[nseg - 1].offset,
+						"SE*84*0001~", 11),
+					 0);
+		}
 		x12_reader_release(&r);
 		close(fds[0]);
 	}
