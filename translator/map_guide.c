@@ -386,10 +386,11 @@ static void value_error(const struct x12_seg *seg, unsigned el, unsigned comp,
 	va_list ap;
 
 	if (comp)
-		snprintf(name, sizeof(name), "%.3s%02u-%u", seg->tag.ptr, el,
-			 comp);
+		snprintf(name, sizeof(name), "%.*s%02u-%u", (int)seg->tag.len,
+			 seg->tag.ptr, el, comp);
 	else
-		snprintf(name, sizeof(name), "%.3s%02u", seg->tag.ptr, el);
+		snprintf(name, sizeof(name), "%.*s%02u", (int)seg->tag.len,
+			 seg->tag.ptr, el);
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -479,9 +480,10 @@ static void check_element(const struct map_elem *e, struct strview v,
 		if (nrep > e->max_repeat) {
 			loc = x12_seg_loc(seg, el, 0);
 			edi_diag_addf(diag, X12_EL_REPEAT, &loc,
-				      "%.3s%02u repeats %zu times, at most %u "
+				      "%.*s%02u repeats %zu times, at most %u "
 				      "are allowed",
-				      seg->tag.ptr, el, nrep, e->max_repeat);
+				      (int)seg->tag.len, seg->tag.ptr, el, nrep,
+				      e->max_repeat);
 			return;
 		}
 	}
@@ -498,9 +500,9 @@ static void check_element(const struct map_elem *e, struct strview v,
 				loc = x12_seg_loc(seg, el, 0);
 				edi_diag_addf(
 					diag, X12_EL_COMPONENTS, &loc,
-					"%.3s%02u is a simple element but "
+					"%.*s%02u is a simple element but "
 					"has components",
-					seg->tag.ptr, el);
+					(int)seg->tag.len, seg->tag.ptr, el);
 				continue;
 			}
 			check_value(e, one, seg, el, 0, diag);
@@ -512,9 +514,10 @@ static void check_element(const struct map_elem *e, struct strview v,
 					  (unsigned)e->ncomponents + 1);
 			edi_diag_addf(
 				diag, X12_EL_COMPONENTS, &loc,
-				"%.3s%02u has %zu components, at most %zu "
+				"%.*s%02u has %zu components, at most %zu "
 				"are allowed",
-				seg->tag.ptr, el, ncomp, e->ncomponents);
+				(int)seg->tag.len, seg->tag.ptr, el, ncomp,
+				e->ncomponents);
 		}
 		for (size_t c = 0; c < e->ncomponents; c++) {
 			struct strview cv = x12_part(one, d->component, c);
@@ -525,8 +528,9 @@ static void check_element(const struct map_elem *e, struct strview v,
 							  (unsigned)c + 1);
 					edi_diag_addf(diag, X12_EL_MISSING,
 						      &loc,
-						      "%.3s%02u-%zu is "
+						      "%.*s%02u-%zu is "
 						      "mandatory",
+						      (int)seg->tag.len,
 						      seg->tag.ptr, el, c + 1);
 				}
 				continue;
@@ -575,27 +579,29 @@ static void check_syntax(const struct map_syntax *s, const struct x12_seg *seg,
 		if (n && n < s->npos) {
 			loc = x12_seg_loc(seg, first_missing, 0);
 			edi_diag_addf(diag, X12_EL_CONDITIONAL, &loc,
-				      "%.3s%02u is required with the others of "
+				      "%.*s%02u is required with the others of "
 				      "syntax note %s",
-				      seg->tag.ptr, first_missing, note);
+				      (int)seg->tag.len, seg->tag.ptr,
+				      first_missing, note);
 		}
 		break;
 	case MAP_SYN_R:
 		if (!n) {
 			loc = x12_seg_loc(seg, s->pos[0], 0);
 			edi_diag_addf(diag, X12_EL_CONDITIONAL, &loc,
-				      "%.3s needs at least one of the elements "
+				      "%.*s needs at least one of the elements "
 				      "of syntax note %s",
-				      seg->tag.ptr, note);
+				      (int)seg->tag.len, seg->tag.ptr, note);
 		}
 		break;
 	case MAP_SYN_E:
 		if (n > 1) {
 			loc = x12_seg_loc(seg, second_present, 0);
 			edi_diag_addf(diag, X12_EL_EXCLUSION, &loc,
-				      "%.3s%02u may not be used with the "
+				      "%.*s%02u may not be used with the "
 				      "others of syntax note %s",
-				      seg->tag.ptr, second_present, note);
+				      (int)seg->tag.len, seg->tag.ptr,
+				      second_present, note);
 		}
 		break;
 	case MAP_SYN_C:
@@ -605,9 +611,10 @@ static void check_syntax(const struct map_syntax *s, const struct x12_seg *seg,
 					loc = x12_seg_loc(seg, s->pos[i], 0);
 					edi_diag_addf(
 						diag, X12_EL_CONDITIONAL, &loc,
-						"%.3s%02u is required when "
-						"%.3s%02u is present (%s)",
-						seg->tag.ptr, s->pos[i],
+						"%.*s%02u is required when "
+						"%.*s%02u is present (%s)",
+						(int)seg->tag.len, seg->tag.ptr,
+						s->pos[i], (int)seg->tag.len,
 						seg->tag.ptr, s->pos[0], note);
 				}
 		break;
@@ -615,9 +622,10 @@ static void check_syntax(const struct map_syntax *s, const struct x12_seg *seg,
 		if (present(seg, s->pos[0]) && n < 2) {
 			loc = x12_seg_loc(seg, s->pos[0], 0);
 			edi_diag_addf(diag, X12_EL_CONDITIONAL, &loc,
-				      "%.3s%02u needs at least one of the "
+				      "%.*s%02u needs at least one of the "
 				      "others of syntax note %s",
-				      seg->tag.ptr, s->pos[0], note);
+				      (int)seg->tag.len, seg->tag.ptr,
+				      s->pos[0], note);
 		}
 		break;
 	}
@@ -636,8 +644,9 @@ void map_guide_check_segment(const struct map_segdef *def,
 	if (nel > def->nelems) {
 		loc = x12_seg_loc(seg, (unsigned)def->nelems + 1, 0);
 		edi_diag_addf(diag, X12_EL_TOO_MANY, &loc,
-			      "%.3s has %u elements, at most %zu are defined",
-			      seg->tag.ptr, nel, def->nelems);
+			      "%.*s has %u elements, at most %zu are defined",
+			      (int)seg->tag.len, seg->tag.ptr, nel,
+			      def->nelems);
 	}
 	for (size_t i = 0; i < def->nelems; i++) {
 		const struct map_elem *e = &def->elems[i];
@@ -647,8 +656,9 @@ void map_guide_check_segment(const struct map_segdef *def,
 			if (e->req == MAP_REQ_M) {
 				loc = x12_seg_loc(seg, (unsigned)i + 1, 0);
 				edi_diag_addf(diag, X12_EL_MISSING, &loc,
-					      "%.3s%02zu is mandatory",
-					      seg->tag.ptr, i + 1);
+					      "%.*s%02zu is mandatory",
+					      (int)seg->tag.len, seg->tag.ptr,
+					      i + 1);
 			}
 			continue;
 		}

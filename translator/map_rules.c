@@ -155,10 +155,11 @@ static void rule_gtin(const struct map_rule *r, const struct x12_set *set,
 					continue;
 				loc = x12_seg_loc(seg, k + 1, 0);
 				edi_diag_addf(diag, X12_CHECK_DIGIT, &loc,
-					      "%.3s%02u '%.*s' (%.*s) is not "
+					      "%.*s%02u '%.*s' (%.*s) is not "
 					      "a GTIN with a valid check digit",
-					      seg->tag.ptr, k + 1, (int)v.len,
-					      v.ptr, (int)q.len, q.ptr);
+					      (int)seg->tag.len, seg->tag.ptr,
+					      k + 1, (int)v.len, v.ptr,
+					      (int)q.len, q.ptr);
 			}
 		}
 	}

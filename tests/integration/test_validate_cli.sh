@@ -113,3 +113,11 @@ expect_exit 0 "$EDIGATE" validate --maps "$top/maps" --partners "$T/none" "$T/no
 sed 's/ST\*850\*/ST*875*/; s/GS\*PO\*/GS*OG*/' "$X/newline-terminator.x12" >"$T/875.x12"
 expect_exit 0 "$EDIGATE" validate --maps "$top/maps" --partners "$T/none" "$T/875.x12"
 expect_line "$T/out" 'warning: .*no map for transaction set 875 version 004010: only its envelope was checked'
+# messages name two-letter segments right ("N104", not "N1*04")
+python3 - "$X/850-two-orders.x12" "$T/n1.x12" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read().replace(b"N1*ST*ACME DC 4*92*0004~", b"N1*ST*ACME DC 4*92~", 1)
+open(sys.argv[2], "wb").write(d)
+PY
+expect_exit 65 "$EDIGATE" validate --maps "$top/maps" --partners "$T/none" "$T/n1.x12"
+expect_line "$T/out" 'segment 9 \(N1\), element 4, offset [0-9]+: N104 is required with the others of syntax note P0304 \(AK403 2\)'
