@@ -44,7 +44,7 @@ endif
 CFLAGS_ALL := $(STD) $(WARN) $(OPT) $(INC) $(PKG_CFLAGS) \
 	-DEDIGATE_DATADIR='"$(PREFIX)/share/edigate"' $(CFLAGS)
 LDFLAGS_ALL := $(filter -fsanitize=%,$(OPT)) $(LDFLAGS)
-PKGS := yaml-0.1 libpcre2-8 jansson libcrypto
+PKGS := yaml-0.1 libpcre2-8 jansson libcrypto sqlite3
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
@@ -54,6 +54,7 @@ COMMON_SRC := \
 	common/arena.c \
 	common/buf.c \
 	common/edi_error.c \
+	common/fileio.c \
 	common/json_out.c \
 	common/strview.c \
 	common/xalloc.c \
@@ -86,11 +87,19 @@ TRANSLATOR_SRC := \
 
 SPOOL_SRC := \
 	spool/cli.c \
+	spool/cmd_ops.c \
 	spool/cmd_partners.c \
+	spool/cmd_run.c \
 	spool/cmd_translate.c \
 	spool/cmd_validate.c \
+	spool/config.c \
+	spool/journal.c \
+	spool/pipeline.c \
 	spool/registry.c \
-	spool/report.c
+	spool/report.c \
+	spool/spool_layout.c \
+	spool/spool_lock.c \
+	spool/spool_move.c
 
 MAIN_SRC := spool/main.c
 
@@ -115,7 +124,8 @@ TEST_SRC := \
 	tests/translator/test_x12_envelope.c \
 	tests/translator/test_x12_scan.c \
 	tests/translator/test_x12_translate.c \
-	tests/translator/test_x12_types.c
+	tests/translator/test_x12_types.c \
+	tests/spool/test_journal.c
 
 FUZZ_SRC := tests/fuzz/fuzz_x12.c
 

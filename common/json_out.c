@@ -210,7 +210,7 @@ void json_bool(struct json_out *j, bool b)
 	put(j, b ? "true" : "false", b ? 4 : 5);
 }
 
-void json_null(struct json_out *j)
+void json_out_null(struct json_out *j)
 {
 	before_value(j);
 	put(j, "null", 4);

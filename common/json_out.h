@@ -40,7 +40,7 @@ void json_strv(struct json_out *j, struct strview v);
 void json_u64(struct json_out *j, uint64_t n);
 void json_i64(struct json_out *j, int64_t n);
 void json_bool(struct json_out *j, bool b);
-void json_null(struct json_out *j);
+void json_out_null(struct json_out *j);
 /* Append v as an escaped JSON string (with quotes) to b. */
 enum edi_code json_escape(struct buf *b, struct strview v);
 

@@ -11,8 +11,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "config.h"
 #include "edi_error.h"
+#include "journal.h"
 #include "registry.h"
+#include "spool_layout.h"
 
 enum cli_exit {
 	EXIT_OK_ = 0,
@@ -33,6 +36,34 @@ struct cli_global {
 int cmd_validate(int argc, char **argv, const struct cli_global *g);
 int cmd_translate(int argc, char **argv, const struct cli_global *g);
 int cmd_partners(int argc, char **argv, const struct cli_global *g);
+int cmd_run(int argc, char **argv, const struct cli_global *g);
+int cmd_errors(int argc, char **argv, const struct cli_global *g);
+int cmd_replay(int argc, char **argv, const struct cli_global *g);
+int cmd_hold(int argc, char **argv, const struct cli_global *g);
+int cmd_release(int argc, char **argv, const struct cli_global *g);
+int cmd_trace(int argc, char **argv, const struct cli_global *g);
+int cmd_status(int argc, char **argv, const struct cli_global *g);
+
+/* What the spool commands work with. */
+struct cli_env {
+	struct config cfg;
+	struct registry reg;
+	bool have_reg;
+	struct spool spool;
+	bool have_spool;
+	struct journal *journal;
+	struct config_output default_output; /* when none are configured */
+};
+
+/*
+ * Load the configuration (-c FILE, else ./edigate.yaml when present, else
+ * the defaults), apply --spool, open the spool and its journal and, when
+ * with_registry, load the maps and partner profiles.  On failure prints
+ * why and returns the exit code (78 configuration, 75/70 otherwise).
+ */
+int cli_env_open(struct cli_env *env, const struct cli_global *g,
+		 bool with_registry);
+void cli_env_close(struct cli_env *env);
 
 /* "edigate: " + message on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

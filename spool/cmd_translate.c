@@ -140,7 +140,8 @@ static const struct map *select_map(void *ctx, const struct x12_envelope *env,
 				    struct strview document,
 				    struct strview version,
 				    const char **partner,
-				    struct map_rule_opts *rules)
+				    struct map_rule_opts *rules,
+				    struct x12_veto *veto)
 {
 	struct translate *t = ctx;
 	const struct partner *p = t->forced;
@@ -149,6 +150,7 @@ static const struct map *select_map(void *ctx, const struct x12_envelope *env,
 		p = registry_partner_for_isa(
 			t->reg, env->isa.sender_qual, env->isa.sender,
 			env->isa.receiver_qual, env->isa.receiver);
+	(void)veto;
 	if (p) {
 		*partner = p->id;
 		*rules = p->rules;

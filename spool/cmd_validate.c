@@ -61,7 +61,8 @@ static const struct map *select_map(void *ctx, const struct x12_envelope *env,
 				    struct strview document,
 				    struct strview version,
 				    const char **partner,
-				    struct map_rule_opts *rules)
+				    struct map_rule_opts *rules,
+				    struct x12_veto *veto)
 {
 	struct validate *v = ctx;
 	const struct partner *p = v->forced;
@@ -70,6 +71,7 @@ static const struct map *select_map(void *ctx, const struct x12_envelope *env,
 		p = registry_partner_for_isa(
 			v->reg, env->isa.sender_qual, env->isa.sender,
 			env->isa.receiver_qual, env->isa.receiver);
+	(void)veto;
 	if (p) {
 		*partner = p->id;
 		*rules = p->rules;

@@ -23,6 +23,17 @@ static const char usage_text[] =
 	"                              of every accepted transaction set\n"
 	"  partners [--check]          list partner profiles and maps; check\n"
 	"                              every one\n"
+	"  run [--once|--watch S]      process the spool (cron): claim, "
+	"check,\n"
+	"                              translate, deliver, archive\n"
+	"  errors [--json]             the error spool; 'errors show ID'\n"
+	"  replay ID...|--all          error/ (or hold/) -> in/, processed by\n"
+	"                              the next run\n"
+	"  hold ID..., release ID...   park and unpark entries\n"
+	"  trace KEY                   where a document is, every state with\n"
+	"                              times (entry id, record id, order\n"
+	"                              number or ISA13)\n"
+	"  status [--json]             counts per state and partner\n"
 	"  help                        this text\n"
 	"  version                     print the version\n"
 	"\n"
@@ -74,6 +85,20 @@ int main(int argc, char **argv)
 		return cmd_translate(argc, argv, &g);
 	if (!strcmp(argv[0], "partners"))
 		return cmd_partners(argc, argv, &g);
+	if (!strcmp(argv[0], "run"))
+		return cmd_run(argc, argv, &g);
+	if (!strcmp(argv[0], "errors"))
+		return cmd_errors(argc, argv, &g);
+	if (!strcmp(argv[0], "replay"))
+		return cmd_replay(argc, argv, &g);
+	if (!strcmp(argv[0], "hold"))
+		return cmd_hold(argc, argv, &g);
+	if (!strcmp(argv[0], "release"))
+		return cmd_release(argc, argv, &g);
+	if (!strcmp(argv[0], "trace"))
+		return cmd_trace(argc, argv, &g);
+	if (!strcmp(argv[0], "status"))
+		return cmd_status(argc, argv, &g);
 	if (!strcmp(argv[0], "help")) {
 		fputs(usage_text, stdout);
 		return EXIT_OK_;

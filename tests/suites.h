@@ -22,5 +22,6 @@ Suite *map_guide_suite(void);
 Suite *map_rules_suite(void);
 Suite *map_exec_suite(void);
 Suite *x12_translate_suite(void);
+Suite *journal_suite(void);
 
 #endif

@@ -52,6 +52,7 @@ static void translate_set(struct run *x)
 {
 	const struct x12_set_info *si = &x->env.done_set;
 	struct map_rule_opts rules = {0};
+	struct x12_veto veto;
 	const struct map *m = NULL;
 	const char *partner = NULL;
 	struct x12_set set;
@@ -85,10 +86,25 @@ static void translate_set(struct run *x)
 		reject(x, NULL, NULL, "envelope");
 		return;
 	}
+	memset(&veto, 0, sizeof(veto));
 	if (x->hooks->select_map)
 		m = x->hooks->select_map(
 			x->hooks->ctx, &x->env, sv_cstr(si->id),
-			sv_cstr(x->env.group.version), &partner, &rules);
+			sv_cstr(x->env.group.version), &partner, &rules, &veto);
+	if (veto.skip) {
+		x->stats->skipped++;
+		return;
+	}
+	if (veto.stage) {
+		loc = edi_loc_none();
+		loc.segment = si->segment;
+		loc.offset = si->offset;
+		loc.set_position = 1;
+		memcpy(loc.tag, "ST", 3);
+		edi_diag_addf(&x->set_diag, veto.code, &loc, "%s", veto.msg);
+		reject(x, NULL, partner, veto.stage);
+		return;
+	}
 	if (!m && x->opts->validate_only) {
 		loc = edi_loc_none();
 		loc.segment = si->segment;

@@ -39,6 +39,14 @@ struct x12_set_result {
 	const char *stage; /* rejected: "envelope", "validate" or "map" */
 };
 
+/* select_map's way to refuse a set with its own stage and reason. */
+struct x12_veto {
+	const char *stage; /* "partner", "envelope", ...; NULL: no veto */
+	enum edi_code code;
+	char msg[EDI_MSG_MAX];
+	bool skip; /* neither accepted nor rejected (an ignored duplicate) */
+};
+
 struct x12_translate_hooks {
 	void *ctx;
 	/*
@@ -51,7 +59,8 @@ struct x12_translate_hooks {
 					struct strview document,
 					struct strview version,
 					const char **partner,
-					struct map_rule_opts *rules);
+					struct map_rule_opts *rules,
+					struct x12_veto *veto);
 	void (*on_record)(void *ctx, const struct x12_set_result *r);
 	void (*on_set_rejected)(void *ctx, const struct x12_set_result *r);
 	void (*on_group_end)(void *ctx, const struct x12_envelope *env,
@@ -73,7 +82,7 @@ struct x12_translate_opts {
 };
 
 struct x12_translate_stats {
-	size_t sets, accepted, rejected;
+	size_t sets, accepted, rejected, skipped;
 	struct x12_env_summary envelope; /* interchanges, groups, ... */
 };
 

@@ -20,7 +20,7 @@ START_TEST(test_json_nesting_and_commas)
 	json_arr_begin(&j);
 	json_str(&j, "x");
 	json_bool(&j, true);
-	json_null(&j);
+	json_out_null(&j);
 	json_obj_begin(&j);
 	json_obj_end(&j);
 	json_arr_end(&j);

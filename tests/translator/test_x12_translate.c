@@ -69,12 +69,14 @@ static const struct map *select_map(void *ctx, const struct x12_envelope *env,
 				    struct strview document,
 				    struct strview version,
 				    const char **partner,
-				    struct map_rule_opts *rules)
+				    struct map_rule_opts *rules,
+				    struct x12_veto *veto)
 {
 	struct seen *s = ctx;
 
 	(void)env;
 	(void)rules;
+	(void)veto;
 	ck_assert(sv_eq_cstr(version, "004010"));
 	*partner = NULL;
 	return sv_eq_cstr(document, "850") ? s->map : NULL;
