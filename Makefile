@@ -110,6 +110,7 @@ TEST_SRC := \
 	tests/x12_fixture.c \
 	tests/rec_fixture.c \
 	tests/common/test_buf.c \
+	tests/common/test_fileio.c \
 	tests/common/test_json_out.c \
 	tests/common/test_yaml_doc.c \
 	tests/translator/test_dec.c \
@@ -125,7 +126,8 @@ TEST_SRC := \
 	tests/translator/test_x12_scan.c \
 	tests/translator/test_x12_translate.c \
 	tests/translator/test_x12_types.c \
-	tests/spool/test_journal.c
+	tests/spool/test_journal.c \
+	tests/spool/test_spool.c
 
 FUZZ_SRC := tests/fuzz/fuzz_x12.c
 

@@ -320,8 +320,9 @@ enum edi_code fileio_read_all(const char *path, size_t max, struct buf *out,
 		if (want == 0)
 			goto too_big;
 		out->len += (size_t)got;
-		out->ptr[out->len] = '\0';
 	}
+	if (out->ptr) /* buf_reserve() leaves the new room unset */
+		out->ptr[out->len] = '\0';
 	goto out;
 too_big:
 	rc = edi_fail(err, EDI_ELIMIT, NULL,

@@ -523,9 +523,9 @@ int cmd_trace(int argc, char **argv, const struct cli_global *g)
 	memset(&c, 0, sizeof(c));
 	if (journal_trace(env.journal, argv[1], trace_one, &c, &err) !=
 	    EDI_OK) {
-		cli_error("%s", err.msg);
+		cli_error("trace: %s", err.msg);
 		cli_env_close(&env);
-		return EXIT_SOFTWARE;
+		return err.code == EDI_ENOENT ? EXIT_NOINPUT : EXIT_SOFTWARE;
 	}
 	if (c.n && spool_id_valid(c.last_entry)) {
 		struct spool_meta meta;

@@ -669,6 +669,15 @@ static enum edi_code deliver(struct group *g, struct entry *e,
 		js.status =
 			n->alive ? JOURNAL_SET_ACCEPTED : JOURNAL_SET_REJECTED;
 		js.created_at = js.updated_at = (int64_t)g->now;
+		if (!n->alive) {
+			/* a rejected copy (a duplicate interchange, say) must
+			 * not overwrite what another entry delivered */
+			struct journal_set old;
+			if (journal_set_get(g->p->journal, n->id, &old, err) ==
+				    EDI_OK &&
+			    strcmp(old.entry_id, e->id))
+				continue;
+		}
 		rc = journal_set_put(g->p->journal, &js, err);
 		if (rc)
 			return rc;

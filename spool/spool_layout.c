@@ -14,12 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* jansson reads meta.json, json_out writes it (invalid UTF-8 in a
- * received name becomes U+FFFD); both declare json_null(), so jansson's
- * is renamed here, where it is not used */
-#define json_null jansson_json_null
 #include <jansson.h>
-#undef json_null
 
 #include "buf.h"
 #include "fileio.h"
@@ -623,7 +618,7 @@ enum edi_code spool_list(const struct spool *sp, enum spool_state state,
 		if (rc == EDI_OK)
 			rc = list_subdirs(dir, id_name, &ids, err);
 	}
-	if (rc == EDI_OK)
+	if (rc == EDI_OK && ids.n)
 		qsort(ids.v, ids.n, sizeof(*ids.v), cmp_name);
 	for (size_t i = 0; rc == EDI_OK && i < ids.n; i++)
 		rc = fn(ctx, ids.v[i], err);

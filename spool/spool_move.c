@@ -201,9 +201,13 @@ static bool same_file_state(const struct stat *a, const struct stat *b)
 	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
-/* Hash in/<name> in place; EDI_ETEMP when it changes meanwhile. */
+/*
+ * Hash in/<name> in place; EDI_ETEMP when it changes meanwhile.  *hashed
+ * says which file (inode, size, mtime) was hashed.
+ */
 static enum edi_code hash_drop(const char *src, const char *name,
-			       struct spool_meta *m, struct edi_error *err)
+			       struct spool_meta *m, struct stat *hashed,
+			       struct edi_error *err)
 {
 	struct stat before, after;
 	enum edi_code rc;
@@ -241,7 +245,23 @@ static enum edi_code hash_drop(const char *src, const char *name,
 			      "read (still being written?)",
 			      name);
 	close(fd);
+	*hashed = before;
 	return rc;
+}
+
+/* Hash the staged file at path again and rewrite meta.json in entry. */
+static enum edi_code rehash(const char *entry, const char *path,
+			    struct spool_meta *m, struct edi_error *err)
+{
+	enum edi_code rc;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return edi_fail(err, fileio_code(errno), NULL,
+				"cannot read '%s': %s", path, strerror(errno));
+	rc = digest_fd(fd, path, &m->size, m->sha256, err);
+	close(fd);
+	return rc ? rc : spool_meta_write(entry, m, err);
 }
 
 /* The partner part of an id made by spool_id_new(), or "". */
@@ -261,6 +281,7 @@ enum edi_code spool_admit(const struct spool *sp, const char *name,
 	char in_dir[FILEIO_PATH_MAX], src[FILEIO_PATH_MAX];
 	char tmp_dir[FILEIO_PATH_MAX], entry[FILEIO_PATH_MAX];
 	char data[FILEIO_PATH_MAX];
+	struct stat hashed = {0}, moved;
 	struct spool_meta m;
 	enum edi_code rc;
 
@@ -274,7 +295,7 @@ enum edi_code spool_admit(const struct spool *sp, const char *name,
 	if (rc == EDI_OK)
 		rc = fileio_join(src, sizeof(src), in_dir, name, err);
 	if (rc == EDI_OK)
-		rc = hash_drop(src, name, &m, err);
+		rc = hash_drop(src, name, &m, &hashed, err);
 	if (rc == EDI_OK)
 		rc = spool_id_new(sp, partner, now, m.id, err);
 	if (rc == EDI_OK)
@@ -296,8 +317,8 @@ enum edi_code spool_admit(const struct spool *sp, const char *name,
 	/* 1. tmp/<id>/ with meta.json: the file is still only in in/ */
 	if (mkdir(entry, SPOOL_DIR_MODE) != 0)
 		return edi_fail(err, fileio_code(errno), NULL,
-				"cannot admit 'in/%s': '%s': %s", name, entry,
-				strerror(errno));
+				"cannot admit 'in/%s': cannot create '%s': %s",
+				name, entry, strerror(errno));
 	rc = fileio_fsync_dir(tmp_dir, err);
 	if (rc == EDI_OK)
 		rc = spool_meta_write(entry, &m, err);
@@ -317,6 +338,10 @@ enum edi_code spool_admit(const struct spool *sp, const char *name,
 	rc = fileio_fsync_dir(entry, err);
 	if (rc == EDI_OK)
 		rc = fileio_fsync_dir(in_dir, err);
+	/* a writer may have replaced in/<name> after it was hashed */
+	if (rc == EDI_OK &&
+	    (lstat(data, &moved) != 0 || !same_file_state(&hashed, &moved)))
+		rc = rehash(entry, data, &m, err);
 	/* 3. claimed */
 	if (rc == EDI_OK)
 		rc = spool_move(sp, m.id, SPOOL_TMP, SPOOL_WORK, now, err);
@@ -335,14 +360,16 @@ struct recover_ctx {
 static enum edi_code recover_one(void *p, const char *id, struct edi_error *err)
 {
 	struct recover_ctx *c = p;
-	enum edi_code rc =
-		spool_move(c->sp, id, SPOOL_WORK, SPOOL_IN, 0, &c->first_err);
+	struct edi_error e;
+	enum edi_code rc = spool_move(c->sp, id, SPOOL_WORK, SPOOL_IN, 0, &e);
 
 	(void)err;
-	if (rc == EDI_OK)
+	if (rc == EDI_OK) {
 		c->nmoved++;
-	else if (c->first == EDI_OK)
+	} else if (c->first == EDI_OK) {
 		c->first = rc;
+		c->first_err = e;
+	}
 	return EDI_OK; /* try the others */
 }
 

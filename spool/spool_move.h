@@ -65,7 +65,9 @@ enum edi_code spool_move(const struct spool *sp, const char *id,
  * place, meta.json is written into tmp/<id>/, the file is renamed into
  * tmp/<id>/ and tmp/<id> to work/<id>, with fsyncs between; at any
  * instant the file is in in/ or in an entry, never in both or neither.
- * A file that changes while it is hashed fails with EDI_ETEMP and stays.
+ * A file that changes while it is hashed fails with EDI_ETEMP and stays;
+ * one replaced in in/ between the hash and the rename is hashed again
+ * before the entry is claimed.  Call with the spool lock held.
  */
 enum edi_code spool_admit(const struct spool *sp, const char *name,
 			  const char *partner, time_t now,

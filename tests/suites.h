@@ -23,5 +23,7 @@ Suite *map_rules_suite(void);
 Suite *map_exec_suite(void);
 Suite *x12_translate_suite(void);
 Suite *journal_suite(void);
+Suite *fileio_suite(void);
+Suite *spool_suite(void);
 
 #endif

@@ -30,6 +30,8 @@ int main(void)
 	srunner_add_suite(sr, map_exec_suite());
 	srunner_add_suite(sr, x12_translate_suite());
 	srunner_add_suite(sr, journal_suite());
+	srunner_add_suite(sr, fileio_suite());
+	srunner_add_suite(sr, spool_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
