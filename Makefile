@@ -258,6 +258,7 @@ install: edigate
 	install -m 644 maps/x12/*.yaml $(DESTDIR)$(PREFIX)/share/edigate/maps/x12/
 	install -m 644 maps/flat/*.yaml $(DESTDIR)$(PREFIX)/share/edigate/maps/flat/
 	install -m 644 partners/*.yaml $(DESTDIR)$(PREFIX)/share/edigate/partners/
+	install -m 644 edigate.yaml.sample $(DESTDIR)$(PREFIX)/share/edigate/edigate.yaml.sample
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/edigate/
 
 clean:
