@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1175,6 +1176,40 @@ static enum edi_code recover(struct group *g, struct edi_error *err)
 	return spool_recover(p->spool, &g->stats->recovered, err);
 }
 
+/*
+ * Retention: archive day folders older than retention.archive_days are
+ * removed (0 keeps them all).  The journal keeps their history.
+ */
+static void expire_archive(struct pipeline *p, time_t now)
+{
+	char dir[FILEIO_PATH_MAX], path[FILEIO_PATH_MAX], cutoff[16];
+	unsigned days = p->cfg->retention.archive_days;
+	struct edi_error err;
+	struct dirent *d;
+	struct tm tm;
+	time_t limit;
+	DIR *dp;
+
+	if (!days ||
+	    spool_state_path(p->spool, SPOOL_ARCHIVE, dir, sizeof(dir), &err))
+		return;
+	limit = now - (time_t)days * 86400;
+	gmtime_r(&limit, &tm);
+	strftime(cutoff, sizeof(cutoff), "%Y-%m-%d", &tm);
+	dp = opendir(dir);
+	if (!dp)
+		return;
+	while ((d = readdir(dp)) != NULL) {
+		/* YYYY-MM-DD names compare as dates */
+		if (strlen(d->d_name) != 10 || d->d_name[4] != '-' ||
+		    strcmp(d->d_name, cutoff) >= 0)
+			continue;
+		if (!fileio_join(path, sizeof(path), dir, d->d_name, &err))
+			fileio_remove_tree(path, &err);
+	}
+	closedir(dp);
+}
+
 enum edi_code pipeline_run_once(struct pipeline *p,
 				struct pipeline_stats *stats,
 				struct edi_error *err)
@@ -1230,5 +1265,7 @@ enum edi_code pipeline_run_once(struct pipeline *p,
 			break;
 	}
 	free(c.ids);
+	if (!rc)
+		expire_archive(p, p->clock());
 	return rc;
 }
