@@ -1237,6 +1237,8 @@ enum edi_code pipeline_run_once(struct pipeline *p,
 	for (;;) {
 		c.n = 0;
 		c.now = p->clock();
+		/* the folders are fsync'd once per group (pipeline.h) */
+		spool_defer_sync(p->spool, true);
 		rc = spool_list(p->spool, SPOOL_IN, claim_entry, &c, err);
 		if (rc == EDI_ELIMIT)
 			rc = EDI_OK;
@@ -1260,11 +1262,24 @@ enum edi_code pipeline_run_once(struct pipeline *p,
 			struct edi_error e2;
 			journal_rollback(p->journal, &e2);
 		}
+		{
+			struct edi_error e3;
+			enum edi_code rs = spool_sync(p->spool, &e3);
+			if (!rc && rs) {
+				rc = rs;
+				*err = e3;
+			}
+		}
 		group_release(&g);
 		if (rc)
 			break;
 	}
 	free(c.ids);
+	{
+		struct edi_error e4;
+		spool_sync(p->spool, &e4);
+	}
+	spool_defer_sync(p->spool, false);
 	if (!rc)
 		expire_archive(p, p->clock());
 	return rc;

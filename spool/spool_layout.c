@@ -67,6 +67,12 @@ enum edi_code spool_state_path(const struct spool *sp, enum spool_state state,
 
 void spool_close(struct spool *sp)
 {
+	if (sp->sync) {
+		struct edi_error ignore;
+		spool_sync(sp, &ignore);
+		free(sp->sync->dirs);
+		free(sp->sync);
+	}
 	free(sp->root);
 	memset(sp, 0, sizeof(*sp));
 }
@@ -86,6 +92,7 @@ enum edi_code spool_open(struct spool *sp, const char *root,
 	while (len > 1 && root[len - 1] == '/')
 		len--;
 	sp->root = xmemdup0(root, len);
+	sp->sync = xcalloc(1, sizeof(*sp->sync));
 	rc = fileio_mkdirs(sp->root, SPOOL_DIR_MODE, err);
 	for (unsigned i = 0; rc == EDI_OK && i < SPOOL_NSTATES; i++) {
 		rc = spool_path(sp, state_names[i], path, sizeof(path), err);
@@ -689,4 +696,50 @@ enum edi_code spool_list_drops(const struct spool *sp,
 		free(v[i].name);
 	free(v);
 	return rc;
+}
+
+void spool_defer_sync(const struct spool *sp, bool defer)
+{
+	if (sp->sync)
+		sp->sync->defer = defer;
+}
+
+enum edi_code spool_sync_dir(const struct spool *sp, const char *dir,
+			     struct edi_error *err)
+{
+	struct spool_sync *s = sp->sync;
+
+	if (!s || !s->defer)
+		return fileio_fsync_dir(dir, err);
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->dirs[i], dir))
+			return EDI_OK;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 16;
+		s->dirs = xreallocarray(s->dirs, s->cap, sizeof(*s->dirs));
+	}
+	s->dirs[s->n++] = xstrdup(dir);
+	return EDI_OK;
+}
+
+enum edi_code spool_sync(const struct spool *sp, struct edi_error *err)
+{
+	struct spool_sync *s = sp->sync;
+	enum edi_code rc = EDI_OK, first = EDI_OK;
+
+	if (!s)
+		return EDI_OK;
+	for (size_t i = 0; i < s->n; i++) {
+		struct stat st;
+		/* a folder renamed away since (tmp/<id>) is fsync'd where it
+		 * went */
+		if (stat(s->dirs[i], &st) == 0) {
+			rc = fileio_fsync_dir(s->dirs[i], err);
+			if (rc && !first)
+				first = rc;
+		}
+		free(s->dirs[i]);
+	}
+	s->n = 0;
+	return first;
 }

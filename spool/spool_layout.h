@@ -57,8 +57,21 @@ enum spool_state {
 };
 #define SPOOL_NSTATES (SPOOL_ARCHIVE + 1)
 
+/*
+ * Folders whose fsync is put off while a run works through a group (see
+ * spool_defer_sync()): a rename is atomic either way, and the pipeline's
+ * journal decides what is delivered, so the folders are fsync'd once per
+ * group instead of after every move.
+ */
+struct spool_sync {
+	bool defer;
+	char **dirs;
+	size_t n, cap;
+};
+
 struct spool {
 	char *root;
+	struct spool_sync *sync; /* owned; NULL until spool_open() */
 	/* what spool_open() did to tmp/ */
 	bool tmp_tidied;     /* false: another run holds the lock */
 	size_t tmp_restored; /* cut-short admissions moved to in/ */
@@ -97,6 +110,20 @@ bool spool_state_parse(const char *name, enum spool_state *state);
 enum edi_code spool_open(struct spool *sp, const char *root,
 			 struct edi_error *err);
 void spool_close(struct spool *sp);
+
+/*
+ * Put off the fsync of folders after moves and admissions until
+ * spool_sync(), or (defer false) go back to fsync'ing at once.  Used by
+ * the pipeline around a group: a crash in between can only bring an entry
+ * back to the state it was in before (never lose one), which the journal
+ * makes harmless.
+ */
+void spool_defer_sync(const struct spool *sp, bool defer);
+/* fsync every folder put off, once each. */
+enum edi_code spool_sync(const struct spool *sp, struct edi_error *err);
+/* fsync dir now, or note it for spool_sync() when deferred. */
+enum edi_code spool_sync_dir(const struct spool *sp, const char *dir,
+			     struct edi_error *err);
 
 /* dst = <root>/<rel>; EDI_ELIMIT when too long. */
 enum edi_code spool_path(const struct spool *sp, const char *rel, char *dst,

@@ -142,9 +142,9 @@ enum edi_code spool_move(const struct spool *sp, const char *id,
 		return edi_fail(err, fileio_code(errno), NULL,
 				"cannot move '%s' to %s: %s", id, to_name,
 				strerror(errno));
-	rc = fileio_fsync_dir(dst_dir, err);
+	rc = spool_sync_dir(sp, dst_dir, err);
 	if (rc == EDI_OK)
-		rc = fileio_fsync_dir(src_dir, err);
+		rc = spool_sync_dir(sp, src_dir, err);
 	return rc;
 }
 
@@ -319,7 +319,7 @@ enum edi_code spool_admit(const struct spool *sp, const char *name,
 		return edi_fail(err, fileio_code(errno), NULL,
 				"cannot admit 'in/%s': cannot create '%s': %s",
 				name, entry, strerror(errno));
-	rc = fileio_fsync_dir(tmp_dir, err);
+	rc = spool_sync_dir(sp, tmp_dir, err);
 	if (rc == EDI_OK)
 		rc = spool_meta_write(entry, &m, err);
 	if (rc) {
@@ -335,9 +335,11 @@ enum edi_code spool_admit(const struct spool *sp, const char *name,
 		return rc;
 	}
 	/* from here on a failure leaves a complete entry in tmp/ */
+	/* the entry's own folder now: a later crash must not find the
+	 * entry without its file */
 	rc = fileio_fsync_dir(entry, err);
 	if (rc == EDI_OK)
-		rc = fileio_fsync_dir(in_dir, err);
+		rc = spool_sync_dir(sp, in_dir, err);
 	/* a writer may have replaced in/<name> after it was hashed */
 	if (rc == EDI_OK &&
 	    (lstat(data, &moved) != 0 || !same_file_state(&hashed, &moved)))
