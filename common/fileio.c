@@ -232,8 +232,8 @@ enum edi_code fileio_commit(struct fileio_writer *w, struct edi_error *err)
 	}
 	free(w->tmp_path); /* now w->path: abort must not unlink it */
 	w->tmp_path = NULL;
-	rc = fileio_fsync_dir(w->dir, err);
-	if (rc == EDI_OK && strcmp(w->dir, w->tmp_dir) != 0)
+	rc = w->no_dir_sync ? EDI_OK : fileio_fsync_dir(w->dir, err);
+	if (rc == EDI_OK && !w->no_dir_sync && strcmp(w->dir, w->tmp_dir) != 0)
 		rc = fileio_fsync_dir(w->tmp_dir, err);
 	writer_clear(w);
 	return rc;
@@ -362,9 +362,13 @@ enum edi_code fileio_mkdirs(const char *path, mode_t mode,
 	enum edi_code rc;
 	bool made;
 
+	struct stat st;
+
 	if (len == 0)
 		return edi_fail(err, EDI_EUSAGE, NULL,
 				"cannot create folder '': empty path");
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return EDI_OK; /* the usual case: nothing to make */
 	if (len >= sizeof(p))
 		return edi_fail(err, EDI_ELIMIT, NULL,
 				"cannot create folder '%s': path too long",

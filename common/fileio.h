@@ -39,6 +39,9 @@ struct fileio_writer {
 	char *dir;	 /* the folder of path */
 	mode_t mode;	 /* permissions given at commit (FILEIO_MODE) */
 	uint64_t nbytes; /* written so far */
+	/* commit without fsync'ing the folders: for a caller that fsyncs
+	 * the folder itself right after (it must) */
+	bool no_dir_sync;
 };
 
 /*

@@ -979,6 +979,34 @@ static enum edi_code finish_group(struct group *g, struct edi_error *err)
 	return rc;
 }
 
+/* Names listed once per pass. */
+struct names {
+	char **v;
+	size_t n, cap;
+};
+
+static enum edi_code push_name(void *ctx, const char *name,
+			       struct edi_error *err)
+{
+	struct names *l = ctx;
+
+	(void)err;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 256;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	l->v[l->n++] = xstrdup(name);
+	return EDI_OK;
+}
+
+static void names_free(struct names *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
 struct collect {
 	struct pipeline *p;
 	char (*ids)[SPOOL_ID_MAX];
@@ -1234,45 +1262,57 @@ enum edi_code pipeline_run_once(struct pipeline *p,
 	c.p = p;
 	c.max = group_max;
 	c.ids = xreallocarray(NULL, group_max, sizeof(*c.ids));
-	for (;;) {
-		c.n = 0;
-		c.now = p->clock();
-		/* the folders are fsync'd once per group (pipeline.h) */
-		spool_defer_sync(p->spool, true);
-		rc = spool_list(p->spool, SPOOL_IN, claim_entry, &c, err);
-		if (rc == EDI_ELIMIT)
-			rc = EDI_OK;
-		if (!rc && c.n < c.max) {
-			rc = spool_list_drops(p->spool, admit_drop, &c, err);
-			if (rc == EDI_ELIMIT)
-				rc = EDI_OK;
-		}
-		if (rc || !c.n)
-			break;
-		memset(&g, 0, sizeof(g));
-		g.p = p;
-		g.stats = stats;
-		g.now = c.now;
-		rc = journal_begin(p->journal, err);
-		for (size_t i = 0; !rc && i < c.n; i++)
-			rc = process_entry(&g, c.ids[i], err);
+	/* list what waits once per pass (not once per group: listing
+	 * stats every file), then work through it in groups; files that
+	 * arrive meanwhile are taken by the next pass */
+	for (int pass = 0; !rc && pass < 8; pass++) {
+		struct names ents = {0}, drops = {0};
+		size_t ie = 0, id = 0;
+
+		rc = spool_list(p->spool, SPOOL_IN, push_name, &ents, err);
 		if (!rc)
-			rc = finish_group(&g, err);
-		if (rc && journal_in_transaction(p->journal)) {
-			struct edi_error e2;
-			journal_rollback(p->journal, &e2);
-		}
-		{
-			struct edi_error e3;
-			enum edi_code rs = spool_sync(p->spool, &e3);
-			if (!rc && rs) {
-				rc = rs;
-				*err = e3;
-			}
-		}
-		group_release(&g);
-		if (rc)
+			rc = spool_list_drops(p->spool, push_name, &drops, err);
+		if (rc || ents.n + drops.n == 0) {
+			names_free(&ents);
+			names_free(&drops);
 			break;
+		}
+		while (!rc && (ie < ents.n || id < drops.n)) {
+			c.n = 0;
+			c.now = p->clock();
+			/* the folders are fsync'd once per group (pipeline.h) */
+			spool_defer_sync(p->spool, true);
+			while (!rc && c.n < c.max && ie < ents.n)
+				rc = claim_entry(&c, ents.v[ie++], err);
+			while (!rc && c.n < c.max && id < drops.n)
+				rc = admit_drop(&c, drops.v[id++], err);
+			if (rc || !c.n)
+				continue;
+			memset(&g, 0, sizeof(g));
+			g.p = p;
+			g.stats = stats;
+			g.now = c.now;
+			rc = journal_begin(p->journal, err);
+			for (size_t i = 0; !rc && i < c.n; i++)
+				rc = process_entry(&g, c.ids[i], err);
+			if (!rc)
+				rc = finish_group(&g, err);
+			if (rc && journal_in_transaction(p->journal)) {
+				struct edi_error e2;
+				journal_rollback(p->journal, &e2);
+			}
+			{
+				struct edi_error e3;
+				enum edi_code rs = spool_sync(p->spool, &e3);
+				if (!rc && rs) {
+					rc = rs;
+					*err = e3;
+				}
+			}
+			group_release(&g);
+		}
+		names_free(&ents);
+		names_free(&drops);
 	}
 	free(c.ids);
 	{

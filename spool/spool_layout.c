@@ -283,7 +283,8 @@ static bool parse_ids(const struct buf *b, long long *t, unsigned *n)
 
 /* The next (second, counter) after the last one, state/ids locked. */
 static enum edi_code next_counter(const struct spool *sp, long long *t,
-				  unsigned *n, struct edi_error *err)
+				  unsigned *n, unsigned reserve,
+				  struct edi_error *err)
 {
 	char state[FILEIO_PATH_MAX], path[FILEIO_PATH_MAX], text[IDS_MAX];
 	long long last_t;
@@ -317,7 +318,16 @@ static enum edi_code next_counter(const struct spool *sp, long long *t,
 			*n = 1;
 		}
 	}
-	len = snprintf(text, sizeof(text), "%lld %u\n", *t, *n);
+	/* a block of ids of this second: the state says the last is used */
+	if (reserve > 1 && *n + reserve - 1 > SPOOL_ID_COUNTER_MAX)
+		reserve = SPOOL_ID_COUNTER_MAX - *n + 1;
+	len = snprintf(text, sizeof(text), "%lld %u\n", *t,
+		       *n + (reserve ? reserve : 1) - 1);
+	if (reserve > 1 && sp->sync) {
+		sp->sync->id_t = *t;
+		sp->sync->id_next = *n + 1;
+		sp->sync->id_end = *n + reserve - 1;
+	}
 	return fileio_write_durable(state, IDS_FILE, text, (size_t)len, err);
 }
 
@@ -348,6 +358,13 @@ enum edi_code spool_id_new(const struct spool *sp, const char *partner,
 	for (; partner && partner[np] && np < sizeof(part) - 1; np++)
 		part[np] = id_char(partner[np]) ? partner[np] : '_';
 	part[np] = '\0';
+	/* within the second of a block reserved earlier: no file work */
+	if (sp->sync && sp->sync->id_next && t <= sp->sync->id_t &&
+	    sp->sync->id_next <= sp->sync->id_end) {
+		t = sp->sync->id_t;
+		n = sp->sync->id_next++;
+		goto make;
+	}
 	rc = spool_path(sp, IDS_LOCK_FILE, path, sizeof(path), err);
 	if (rc)
 		return rc;
@@ -365,10 +382,13 @@ enum edi_code spool_id_new(const struct spool *sp, const char *partner,
 			return rc;
 		}
 	}
-	rc = next_counter(sp, &t, &n, err);
+	rc = next_counter(sp, &t, &n,
+			  sp->sync && sp->sync->defer ? SPOOL_ID_BLOCK : 1,
+			  err);
 	close(fd); /* releases the flock */
 	if (rc)
 		return rc;
+make:
 	if (!utc_fields(t, &tm))
 		return edi_fail(err, EDI_EUSAGE, NULL,
 				"cannot make an entry id for time %lld", t);
@@ -447,9 +467,24 @@ static bool parse_iso_time(const char *s, time_t *out)
 	return true;
 }
 
-enum edi_code spool_meta_write(const char *entry_dir,
-			       const struct spool_meta *m,
-			       struct edi_error *err)
+static enum edi_code write_meta_file(const char *dir, const struct buf *b,
+				     bool dir_sync, struct edi_error *err)
+{
+	struct fileio_writer w;
+	enum edi_code rc = fileio_begin(&w, dir, SPOOL_META_FILE, err);
+
+	if (rc)
+		return rc;
+	w.no_dir_sync = !dir_sync;
+	rc = fileio_write(&w, b->ptr, b->len, err);
+	if (rc)
+		return rc;
+	return fileio_commit(&w, err);
+}
+
+enum edi_code spool_meta_write_ex(const char *entry_dir,
+				  const struct spool_meta *m, bool dir_sync,
+				  struct edi_error *err)
 {
 	char when[32];
 	struct json_out j;
@@ -487,10 +522,16 @@ enum edi_code spool_meta_write(const char *entry_dir,
 			      "cannot write meta.json of '%s': too large",
 			      m->id);
 	else
-		rc = fileio_write_durable(entry_dir, SPOOL_META_FILE, b.ptr,
-					  b.len, err);
+		rc = write_meta_file(entry_dir, &b, dir_sync, err);
 	buf_release(&b);
 	return rc;
+}
+
+enum edi_code spool_meta_write(const char *entry_dir,
+			       const struct spool_meta *m,
+			       struct edi_error *err)
+{
+	return spool_meta_write_ex(entry_dir, m, true, err);
 }
 
 /* Copy the string member key of o into dst; false when missing or long. */

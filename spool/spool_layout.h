@@ -67,7 +67,13 @@ struct spool_sync {
 	bool defer;
 	char **dirs;
 	size_t n, cap;
+	/* ids reserved for this process (a block per second, taken while
+	 * deferring): the state file already counts them as used */
+	long long id_t;
+	unsigned id_next, id_end;
 };
+
+#define SPOOL_ID_BLOCK 256 /* ids reserved at once by a run */
 
 struct spool {
 	char *root;
@@ -165,6 +171,11 @@ enum edi_code spool_id_new(const struct spool *sp, const char *partner,
 void spool_stored_name(const char *name, char dst[SPOOL_NAME_MAX]);
 
 /* Write m as <entry_dir>/meta.json, durably (fileio). */
+/* The same; dir_sync false leaves the fsync of entry_dir to the caller,
+ * who must do it before relying on meta.json. */
+enum edi_code spool_meta_write_ex(const char *entry_dir,
+				  const struct spool_meta *m, bool dir_sync,
+				  struct edi_error *err);
 enum edi_code spool_meta_write(const char *entry_dir,
 			       const struct spool_meta *m,
 			       struct edi_error *err);

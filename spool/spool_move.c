@@ -321,7 +321,8 @@ enum edi_code spool_admit(const struct spool *sp, const char *name,
 				name, entry, strerror(errno));
 	rc = spool_sync_dir(sp, tmp_dir, err);
 	if (rc == EDI_OK)
-		rc = spool_meta_write(entry, &m, err);
+		rc = spool_meta_write_ex(entry, &m, false, err); /* the
+			* entry folder is fsync'd after the file joins it */
 	if (rc) {
 		fileio_remove_tree(entry, NULL);
 		return rc;
