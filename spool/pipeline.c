@@ -953,9 +953,8 @@ static enum edi_code finish_group(struct group *g, struct edi_error *err)
 		if (!rc)
 			rc = fileio_join(to, sizeof(to), dir, b->name, err);
 		if (!rc)
-			rc = fileio_rename(b->tmp_path, to, err);
-		if (!rc)
-			rc = fileio_fsync_dir(dir, err);
+			rc = fileio_rename(b->tmp_path, to, err); /* and
+			* fsyncs both folders */
 		if (rc)
 			return rc;
 	}
