@@ -144,36 +144,37 @@ static const struct map *select_map(void *ctx, const struct x12_envelope *env,
 				    struct x12_veto *veto)
 {
 	struct translate *t = ctx;
-	const struct partner *p = t->forced;
 
-	if (!p)
-		p = registry_partner_for_isa(
-			t->reg, env->isa.sender_qual, env->isa.sender,
-			env->isa.receiver_qual, env->isa.receiver);
-	(void)veto;
-	if (p) {
-		*partner = p->id;
-		*rules = p->rules;
+	(void)veto; /* the spool's hook vetoes; here every set is checked */
+	return registry_select(t->reg, t->forced, env->isa.sender_qual,
+			       env->isa.sender, env->isa.receiver_qual,
+			       env->isa.receiver, document, version, partner,
+			       rules);
+}
+
+/* One record in the chosen format into t->line (a CSV header first when
+ * the document type changes). */
+static void format_record(struct translate *t, const struct rec_value *rec,
+			  const char *doc_type)
+{
+	buf_reset(&t->line);
+	if (t->csv) {
+		if (!t->last_doc_type || strcmp(t->last_doc_type, doc_type)) {
+			rec_csv_header_record(&t->line, rec);
+			t->last_doc_type = doc_type;
+		}
+		rec_csv_write(&t->line, rec);
+	} else {
+		rec_json_write(&t->line, rec);
+		buf_addc(&t->line, '\n');
 	}
-	return registry_map_for(t->reg, p, document, version);
 }
 
 static void on_record(void *ctx, const struct x12_set_result *r)
 {
 	struct translate *t = ctx;
-	const char *doc_type = r->map->doc_type;
 
-	buf_reset(&t->line);
-	if (t->csv) {
-		if (!t->last_doc_type || strcmp(t->last_doc_type, doc_type)) {
-			rec_csv_header_record(&t->line, r->record);
-			t->last_doc_type = doc_type;
-		}
-		rec_csv_write(&t->line, r->record);
-	} else {
-		rec_json_write(&t->line, r->record);
-		buf_addc(&t->line, '\n');
-	}
+	format_record(t, r->record, r->map->doc_type);
 	pending_add(t, buf_view(&t->line));
 	t->pend.nrecords++;
 	t->pend.group_records++;
@@ -261,20 +262,9 @@ static void flat_record(void *ctx, const struct flat_result *r)
 {
 	struct translate *t = ctx;
 	const struct rec_value *dt = rec_get(r->record, "doc_type");
-	const char *doc_type = dt && dt->text.len ? dt->text.ptr : "";
 
-	buf_reset(&t->line);
-	if (t->csv) {
-		/* doc_type views point at the map's NUL-terminated text */
-		if (!t->last_doc_type || strcmp(t->last_doc_type, doc_type)) {
-			rec_csv_header_record(&t->line, r->record);
-			t->last_doc_type = doc_type;
-		}
-		rec_csv_write(&t->line, r->record);
-	} else {
-		rec_json_write(&t->line, r->record);
-		buf_addc(&t->line, '\n');
-	}
+	/* doc_type views point at the map's NUL-terminated text */
+	format_record(t, r->record, dt && dt->text.len ? dt->text.ptr : "");
 	if (fwrite(t->line.ptr, 1, t->line.len, stdout) != t->line.len)
 		t->write_failed = true;
 }

@@ -65,18 +65,12 @@ static const struct map *select_map(void *ctx, const struct x12_envelope *env,
 				    struct x12_veto *veto)
 {
 	struct validate *v = ctx;
-	const struct partner *p = v->forced;
 
-	if (!p)
-		p = registry_partner_for_isa(
-			v->reg, env->isa.sender_qual, env->isa.sender,
-			env->isa.receiver_qual, env->isa.receiver);
-	(void)veto;
-	if (p) {
-		*partner = p->id;
-		*rules = p->rules;
-	}
-	return registry_map_for(v->reg, p, document, version);
+	(void)veto; /* the spool's hook vetoes; here every set is checked */
+	return registry_select(v->reg, v->forced, env->isa.sender_qual,
+			       env->isa.sender, env->isa.receiver_qual,
+			       env->isa.receiver, document, version, partner,
+			       rules);
 }
 
 /* A set's own errors (or warnings) join the file's. */

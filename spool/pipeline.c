@@ -433,39 +433,38 @@ static void on_set_rejected(void *ctx, const struct x12_set_result *r)
 	json_obj_end(&j);
 }
 
+/* A broken group or interchange envelope rejects the sets it held. */
+static void drop_records(struct entry *e, bool in_group, unsigned seq)
+{
+	for (size_t i = 0; i < e->nnotes; i++) {
+		struct rec_note *n = &e->notes[i];
+		if (!n->alive || (in_group ? n->group_seq : n->isa_seq) != seq)
+			continue;
+		n->alive = false;
+		e->nrejected++;
+		e->stage = worse(e->stage, "envelope");
+	}
+}
+
 static void on_group_end(void *ctx, const struct x12_envelope *env,
 			 bool accepted)
 {
-	struct hook_ctx *h = ctx;
-	struct entry *e = h->e;
+	struct entry *e = ((struct hook_ctx *)ctx)->e;
 
 	(void)env;
 	if (!accepted)
-		for (size_t i = 0; i < e->nnotes; i++)
-			if (e->notes[i].group_seq == e->group_seq &&
-			    e->notes[i].alive) {
-				e->notes[i].alive = false;
-				e->nrejected++;
-				e->stage = worse(e->stage, "envelope");
-			}
+		drop_records(e, true, e->group_seq);
 	e->group_seq++;
 }
 
 static void on_interchange_end(void *ctx, const struct x12_envelope *env,
 			       bool accepted)
 {
-	struct hook_ctx *h = ctx;
-	struct entry *e = h->e;
+	struct entry *e = ((struct hook_ctx *)ctx)->e;
 
 	(void)env;
 	if (!accepted)
-		for (size_t i = 0; i < e->nnotes; i++)
-			if (e->notes[i].isa_seq == e->isa_seq &&
-			    e->notes[i].alive) {
-				e->notes[i].alive = false;
-				e->nrejected++;
-				e->stage = worse(e->stage, "envelope");
-			}
+		drop_records(e, false, e->isa_seq);
 	e->isa_seq++;
 }
 

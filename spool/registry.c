@@ -607,3 +607,23 @@ const struct map *registry_map_for(const struct registry *reg,
 		return any;
 	return map_set_select(&reg->maps, document, version);
 }
+
+const struct map *registry_select(const struct registry *reg,
+				  const struct partner *forced,
+				  const char *sender_qual, const char *sender,
+				  const char *receiver_qual,
+				  const char *receiver, struct strview document,
+				  struct strview version, const char **partner,
+				  struct map_rule_opts *rules)
+{
+	const struct partner *p = forced;
+
+	if (!p)
+		p = registry_partner_for_isa(reg, sender_qual, sender,
+					     receiver_qual, receiver);
+	if (p) {
+		*partner = p->id;
+		*rules = p->rules;
+	}
+	return registry_map_for(reg, p, document, version);
+}

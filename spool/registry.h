@@ -103,4 +103,17 @@ const struct map *registry_map_for(const struct registry *reg,
 				   struct strview document,
 				   struct strview version);
 
+/*
+ * What translate and validate use for a set: the forced partner, else the
+ * one the ISA ids name (NULL: none), its rule switches into *rules, and
+ * the map registry_map_for() gives.
+ */
+const struct map *registry_select(const struct registry *reg,
+				  const struct partner *forced,
+				  const char *sender_qual, const char *sender,
+				  const char *receiver_qual,
+				  const char *receiver, struct strview document,
+				  struct strview version, const char **partner,
+				  struct map_rule_opts *rules);
+
 #endif
