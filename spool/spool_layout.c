@@ -471,11 +471,44 @@ static enum edi_code write_meta_file(const char *dir, const struct buf *b,
 				     bool dir_sync, struct edi_error *err)
 {
 	struct fileio_writer w;
-	enum edi_code rc = fileio_begin(&w, dir, SPOOL_META_FILE, err);
+	char path[FILEIO_PATH_MAX];
+	enum edi_code rc;
+	size_t done = 0;
+	int fd;
 
+	if (!dir_sync) {
+		/* in tmp/<id>/, which nobody reads yet: written in place (a
+		 * cut-short meta.json there is rebuilt by spool_tidy_tmp) and
+		 * fsync'd; the caller fsyncs the folder */
+		rc = fileio_join(path, sizeof(path), dir, SPOOL_META_FILE, err);
+		if (rc)
+			return rc;
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return edi_fail(err, fileio_code(errno), NULL,
+					"cannot write '%s': %s", path,
+					strerror(errno));
+		while (done < b->len) {
+			ssize_t n = write(fd, b->ptr + done, b->len - done);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				break;
+			done += (size_t)n;
+		}
+		if (done < b->len || fsync(fd) != 0) {
+			rc = edi_fail(err, fileio_code(errno), NULL,
+				      "cannot write '%s': %s", path,
+				      strerror(errno));
+			close(fd);
+			return rc;
+		}
+		close(fd);
+		return EDI_OK;
+	}
+	rc = fileio_begin(&w, dir, SPOOL_META_FILE, err);
 	if (rc)
 		return rc;
-	w.no_dir_sync = !dir_sync;
 	rc = fileio_write(&w, b->ptr, b->len, err);
 	if (rc)
 		return rc;
