@@ -78,6 +78,8 @@ struct entry {
 	size_t nrejected;
 	struct edi_diag file_diag;
 	char veto_msg[EDI_MSG_MAX];
+	bool journal_failed; /* a journal read failed while translating */
+	struct edi_error journal_error;
 	/* interchanges checked for duplicates in this entry */
 	char last_isa[64];
 	bool last_isa_dup;
@@ -284,9 +286,14 @@ static const struct map *select_map(void *ctx, const struct x12_envelope *env,
 				    (int64_t)p->cfg->duplicates.window_days *
 					    86400,
 			    &seen, since_entry, sizeof(since_entry),
-			    &err) == EDI_OK &&
-		    seen && strcmp(since_entry, e->id))
+			    &err) != EDI_OK) {
+			/* the journal failed: not "no duplicate"; the entry
+			 * is left for the next run */
+			e->journal_error = err;
+			e->journal_failed = true;
+		} else if (seen && strcmp(since_entry, e->id)) {
 			e->last_isa_dup = true;
+		}
 		if (e->last_isa_dup) {
 			snprintf(e->veto_msg, sizeof(e->veto_msg),
 				 "interchange %s from %s was already received "
@@ -827,7 +834,11 @@ static enum edi_code process_entry(struct group *g, const char *id,
 		g->first_attempt = e.attempts;
 	}
 	rc = translate_entry(g, &e, err);
-	if (rc == EDI_EIO || rc == EDI_ENOMEM)
+	if (!rc && e.journal_failed) {
+		*err = e.journal_error;
+		rc = EDI_EIO;
+	}
+	if (rc == EDI_EIO || rc == EDI_ENOMEM || rc == EDI_ETEMP)
 		goto out; /* the entry stays in work/; recovery retries it */
 	rc = EDI_OK;
 	/* the journal: the file, its sets and deliveries, its events */
