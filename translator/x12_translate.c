@@ -48,6 +48,18 @@ static void copy_envelope_errors(struct run *x)
 			      "errors)");
 }
 
+/* The location of a set's ST, for errors about the whole set. */
+static struct edi_loc st_loc(const struct x12_set_info *si)
+{
+	struct edi_loc loc = edi_loc_none();
+
+	loc.segment = si->segment;
+	loc.offset = si->offset;
+	loc.set_position = 1;
+	memcpy(loc.tag, "ST", 3);
+	return loc;
+}
+
 static void translate_set(struct run *x)
 {
 	const struct x12_set_info *si = &x->env.done_set;
@@ -75,10 +87,8 @@ static void translate_set(struct run *x)
 		return;
 	}
 	if (x12_reader_marked(x->r, &span, &offset) != EDI_OK) {
-		loc = edi_loc_none();
-		loc.segment = si->segment;
-		loc.offset = si->offset;
-		memcpy(loc.tag, "ST", 3);
+		loc = st_loc(si);
+		loc.set_position = 0;
 		edi_diag_addf(&x->set_diag, X12_SET_TOO_LARGE, &loc,
 			      "transaction set %s '%s' is larger than the "
 			      "limit of %zu bytes",
@@ -96,21 +106,13 @@ static void translate_set(struct run *x)
 		return;
 	}
 	if (veto.stage) {
-		loc = edi_loc_none();
-		loc.segment = si->segment;
-		loc.offset = si->offset;
-		loc.set_position = 1;
-		memcpy(loc.tag, "ST", 3);
+		loc = st_loc(si);
 		edi_diag_addf(&x->set_diag, veto.code, &loc, "%s", veto.msg);
 		reject(x, NULL, partner, veto.stage);
 		return;
 	}
 	if (!m && x->opts->validate_only) {
-		loc = edi_loc_none();
-		loc.segment = si->segment;
-		loc.offset = si->offset;
-		loc.set_position = 1;
-		memcpy(loc.tag, "ST", 3);
+		loc = st_loc(si);
 		edi_diag_addf(&x->set_diag, X12_NOT_CHECKED, &loc,
 			      "no map for transaction set %s version %s: only "
 			      "its envelope was checked",
@@ -118,11 +120,7 @@ static void translate_set(struct run *x)
 		goto passed;
 	}
 	if (!m) {
-		loc = edi_loc_none();
-		loc.segment = si->segment;
-		loc.offset = si->offset;
-		loc.set_position = 1;
-		memcpy(loc.tag, "ST", 3);
+		loc = st_loc(si);
 		edi_diag_addf(&x->set_diag, X12_NO_MAP, &loc,
 			      "no map for transaction set %s version %s%s%s",
 			      si->id, x->env.group.version,
