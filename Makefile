@@ -44,7 +44,8 @@ endif
 CFLAGS_ALL := $(STD) $(WARN) $(OPT) $(INC) $(PKG_CFLAGS) \
 	-DEDIGATE_DATADIR='"$(PREFIX)/share/edigate"' $(CFLAGS)
 LDFLAGS_ALL := $(filter -fsanitize=%,$(OPT)) $(LDFLAGS)
-PKGS := yaml-0.1 libpcre2-8 jansson libcrypto sqlite3
+PKGS := yaml-0.1 libpcre2-8 jansson libcrypto sqlite3 libssh2 libcurl \
+	libmicrohttpd zlib
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
@@ -85,6 +86,9 @@ TRANSLATOR_SRC := \
 	translator/x12_translate.c \
 	translator/x12_types.c
 
+# mft/: transports (SFTP, AS2, REST), retry policy, circuit breaker
+MFT_SRC :=
+
 SPOOL_SRC := \
 	spool/cli.c \
 	spool/cmd_ops.c \
@@ -99,11 +103,12 @@ SPOOL_SRC := \
 	spool/report.c \
 	spool/spool_layout.c \
 	spool/spool_lock.c \
-	spool/spool_move.c
+	spool/spool_move.c \
+	spool/spool_receive.c
 
 MAIN_SRC := spool/main.c
 
-LIB_SRC := $(COMMON_SRC) $(TRANSLATOR_SRC) $(SPOOL_SRC)
+LIB_SRC := $(COMMON_SRC) $(TRANSLATOR_SRC) $(MFT_SRC) $(SPOOL_SRC)
 
 TEST_SRC := \
 	tests/test_main.c \

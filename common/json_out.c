@@ -215,3 +215,9 @@ void json_out_null(struct json_out *j)
 	before_value(j);
 	put(j, "null", 4);
 }
+
+void json_raw(struct json_out *j, struct strview json)
+{
+	before_value(j);
+	put(j, json.ptr, json.len);
+}

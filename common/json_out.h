@@ -41,6 +41,8 @@ void json_u64(struct json_out *j, uint64_t n);
 void json_i64(struct json_out *j, int64_t n);
 void json_bool(struct json_out *j, bool b);
 void json_out_null(struct json_out *j);
+/* A value the caller already has as JSON text (it must be valid JSON). */
+void json_raw(struct json_out *j, struct strview json);
 /* Append v as an escaped JSON string (with quotes) to b. */
 enum edi_code json_escape(struct buf *b, struct strview v);
 

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "xalloc.h"
+#include "journal_int.h"
 
 /*
  * migrations[v] brings a journal from user_version v to v + 1; each runs
@@ -253,20 +254,20 @@ static enum edi_code code_of(int rc)
 	return EDI_EIO;
 }
 
+static enum edi_code vfail(struct journal *j, int rc, struct edi_error *err,
+			   const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 static enum edi_code fail(struct journal *j, int rc, struct edi_error *err,
 			  const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 /* "what failed: why", why from SQLite; call before resetting the stmt. */
-static enum edi_code fail(struct journal *j, int rc, struct edi_error *err,
-			  const char *fmt, ...)
+static enum edi_code vfail(struct journal *j, int rc, struct edi_error *err,
+			   const char *fmt, va_list ap)
 {
 	char what[EDI_MSG_MAX];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
 	if (rc == TX_LOST)
 		return edi_fail(err, EDI_EIO, NULL,
 				"%s: the transaction was rolled back after an "
@@ -274,6 +275,53 @@ static enum edi_code fail(struct journal *j, int rc, struct edi_error *err,
 				what);
 	return edi_fail(err, code_of(rc), NULL, "%s: %s", what,
 			sqlite3_errmsg(j->db));
+}
+
+static enum edi_code fail(struct journal *j, int rc, struct edi_error *err,
+			  const char *fmt, ...)
+{
+	va_list ap;
+	enum edi_code code;
+
+	va_start(ap, fmt);
+	code = vfail(j, rc, err, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+enum edi_code journal_sql_fail(struct journal *j, int rc, struct edi_error *err,
+			       const char *fmt, ...)
+{
+	va_list ap;
+	enum edi_code code;
+
+	va_start(ap, fmt);
+	code = vfail(j, rc, err, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+sqlite3 *journal_db(struct journal *j)
+{
+	return j->db;
+}
+
+bool journal_tx_lost(const struct journal *j)
+{
+	return j->in_tx && sqlite3_get_autocommit(j->db);
+}
+
+enum edi_code journal_exec(struct journal *j, const char *sql,
+			   struct edi_error *err)
+{
+	int rc;
+
+	if (journal_tx_lost(j))
+		return fail(j, TX_LOST, err, "cannot change the journal");
+	rc = sqlite3_exec(j->db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return fail(j, rc, err, "cannot change the journal");
+	return EDI_OK;
 }
 
 /* The caller's transaction is gone: writes now would commit alone. */

@@ -546,6 +546,10 @@ enum edi_code spool_meta_write_ex(const char *entry_dir,
 	json_u64(&j, m->size);
 	json_key(&j, "sha256");
 	json_str(&j, m->sha256);
+	if (m->transport[0]) {
+		json_key(&j, "transport");
+		json_raw(&j, sv_cstr(m->transport));
+	}
 	json_obj_end(&j);
 	rc = json_out_result(&j);
 	if (rc == EDI_OK)
@@ -601,7 +605,7 @@ static bool sha256_hex(const char *s)
 static const char *meta_problem(json_t *o, const char *id, struct spool_meta *m)
 {
 	char when[32], safe[SPOOL_NAME_MAX];
-	json_t *size;
+	json_t *size, *tr;
 
 	if (!json_is_object(o))
 		return "not a JSON object";
@@ -629,6 +633,18 @@ static const char *meta_problem(json_t *o, const char *id, struct spool_meta *m)
 	if (!meta_str(o, "sha256", m->sha256, sizeof(m->sha256), true) ||
 	    !sha256_hex(m->sha256))
 		return "no sha256";
+	tr = json_object_get(o, "transport");
+	if (tr) {
+		char *text = json_is_object(tr) ? json_dumps(tr, JSON_COMPACT)
+						: NULL;
+		bool fits = text && strlen(text) < sizeof(m->transport);
+
+		if (fits)
+			memcpy(m->transport, text, strlen(text) + 1);
+		free(text);
+		if (!fits)
+			return "a bad transport";
+	}
 	return NULL;
 }
 

@@ -37,6 +37,7 @@
 #define SPOOL_NAME_MAX	     256	 /* stored file name, with NUL */
 #define SPOOL_ORIG_NAME_MAX  1024	 /* received name (UTF-8), with NUL */
 #define SPOOL_SOURCE_MAX     64		 /* meta "source", with NUL */
+#define SPOOL_TRANSPORT_MAX  4096	 /* meta "transport" JSON, with NUL */
 #define SPOOL_META_MAX	     (64u << 10) /* bytes of meta.json */
 #define SPOOL_REASON_MAX     (16u << 20) /* bytes of reason.json */
 #define SPOOL_LIST_MAX	     1000000	 /* entries one listing handles */
@@ -96,6 +97,9 @@ struct spool_meta {
 	time_t received;
 	uint64_t size;
 	char sha256[65]; /* lower-case hex */
+	/* what the transport recorded (remote path, AS2 headers...): one
+	 * JSON object as text, "" when none */
+	char transport[SPOOL_TRANSPORT_MAX];
 };
 
 /* "tmp", "in", "work", "error", "hold", "deferred", "archive". */

@@ -1,0 +1,39 @@
+/*
+ * journal_int - for modules that keep tables of their own in the journal.
+ *
+ * The journal (journal.h) owns the SQLite connection and its transaction.
+ * A module with tables of its own (transports' receipts, acknowledgments,
+ * REST deliveries) creates them with journal_exec("CREATE TABLE IF NOT
+ * EXISTS ...") when it first needs them, prepares its own statements on
+ * journal_db() and finalizes them itself, and reports SQLite failures
+ * with journal_sql_fail() so every journal error reads alike.  Its writes
+ * join the caller's journal_begin() transaction when there is one.
+ */
+#ifndef EDI_JOURNAL_INT_H
+#define EDI_JOURNAL_INT_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "edi_error.h"
+#include "journal.h"
+
+/* The connection; owned by the journal, valid until journal_close(). */
+sqlite3 *journal_db(struct journal *j);
+/*
+ * "what: SQLite's message" as EDI_EIO (EDI_ETEMP when busy or locked);
+ * call before resetting the statement that failed.
+ */
+enum edi_code journal_sql_fail(struct journal *j, int rc, struct edi_error *err,
+			       const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/*
+ * SQLite gave up the caller's transaction after an error: a write now
+ * would commit on its own.  Check before writing; fail when true.
+ */
+bool journal_tx_lost(const struct journal *j);
+/* Run sql (no results), e.g. CREATE TABLE IF NOT EXISTS. */
+enum edi_code journal_exec(struct journal *j, const char *sql,
+			   struct edi_error *err);
+
+#endif
