@@ -98,12 +98,14 @@ SPOOL_SRC := \
 	spool/cmd_validate.c \
 	spool/config.c \
 	spool/journal.c \
+	spool/journal_transfer.c \
 	spool/pipeline.c \
 	spool/registry.c \
 	spool/report.c \
 	spool/spool_layout.c \
 	spool/spool_lock.c \
 	spool/spool_move.c \
+	spool/spool_outbound.c \
 	spool/spool_receive.c
 
 MAIN_SRC := spool/main.c

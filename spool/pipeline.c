@@ -265,6 +265,19 @@ static const struct map *select_map(void *ctx, const struct x12_envelope *env,
 			env->isa.receiver_qual, env->isa.receiver);
 		return NULL;
 	}
+	/* the partner boundary: a file a transport received from partner A
+	 * (meta source "sftp:A", "as2:A") may only bring A's interchanges */
+	if (strchr(e->meta.source, ':') && e->meta.partner[0] &&
+	    strcmp(e->meta.partner, pt->id)) {
+		veto->stage = "partner";
+		veto->code = X12_WRONG_PARTNER;
+		snprintf(veto->msg, sizeof(veto->msg),
+			 "received from partner '%s' (%s) but ISA sender %s:%s "
+			 "belongs to partner '%s'; not delivered as theirs",
+			 e->meta.partner, e->meta.source, env->isa.sender_qual,
+			 env->isa.sender, pt->id);
+		return NULL;
+	}
 	*partner = pt->id;
 	*rules = pt->rules;
 	e->partner = pt;
