@@ -98,7 +98,9 @@ SPOOL_SRC := \
 	spool/cmd_validate.c \
 	spool/config.c \
 	spool/journal.c \
+	spool/journal_outbound.c \
 	spool/journal_transfer.c \
+	spool/outbox.c \
 	spool/pipeline.c \
 	spool/registry.c \
 	spool/report.c \

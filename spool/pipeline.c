@@ -26,6 +26,7 @@
 #include "flat_map.h"
 #include "json_out.h"
 #include "map_exec.h"
+#include "outbox.h"
 #include "rec_csv.h"
 #include "rec_json.h"
 #include "report.h"
@@ -1167,9 +1168,18 @@ static enum edi_code publish_again(struct group *g, const char *name,
 	const struct config_output *out = output_named(p->cfg, output);
 	char tmpdir[FILEIO_PATH_MAX], from[FILEIO_PATH_MAX];
 	char dir[FILEIO_PATH_MAX], to[FILEIO_PATH_MAX];
+	char partner[SPOOL_ID_PARTNER_MAX];
 	struct stat st;
 	enum edi_code rc;
 
+	if (outbox_output(output, partner)) { /* acks, outbound X12 */
+		bool renamed;
+
+		rc = outbox_recover_one(p->spool, name, output, &renamed, err);
+		if (rc == EDI_OK && renamed)
+			g->stats->batches_redone++;
+		return rc;
+	}
 	if (!out)
 		return edi_fail(err, EDI_ECONFIG, NULL,
 				"batch '%s' was written for output '%s', which "

@@ -1,0 +1,82 @@
+/*
+ * journal_outbound - the X12 transaction sets edigate sent, and the
+ * partners' acknowledgments of them.
+ *
+ * Every outbound set (855, 856, 810, 850 made from ERP records) is
+ * recorded when its file is staged (in the same transaction as its
+ * control numbers).  An inbound 997/999 is matched to the sets it
+ * acknowledges by partner, GS06 (AK102) and ST02 (AK202): each becomes
+ * accepted, accepted with errors or rejected, with the partner's reasons
+ * in words.  A set still pending after the partner's window is overdue
+ * (a question of the clock, asked by status and trace).  The table is
+ * created on first use (journal_int.h).
+ *
+ *   outbound_sets(partner, isa13, gs06, st02, st01, doc_key, record_id,
+ *                 file, entry_id, sent_at, ack, ack_detail, ack_at,
+ *                 ack_entry, PK(partner, gs06, st02))
+ */
+#ifndef EDI_JOURNAL_OUTBOUND_H
+#define EDI_JOURNAL_OUTBOUND_H
+
+#include <stdint.h>
+
+#include "edi_error.h"
+#include "journal.h"
+
+#define JOURNAL_ACK_DETAIL_MAX 1024
+
+enum journal_ack {
+	JOURNAL_ACK_PENDING,
+	JOURNAL_ACK_ACCEPTED, /* AK501/IK501 A */
+	JOURNAL_ACK_ERRORS,   /* E: accepted with errors */
+	JOURNAL_ACK_REJECTED  /* R (and M, W, X) */
+};
+
+struct journal_outbound {
+	char partner[JOURNAL_ID_MAX];
+	char isa13[JOURNAL_WORD_MAX];
+	char gs06[JOURNAL_WORD_MAX];
+	char st02[JOURNAL_WORD_MAX];
+	char st01[JOURNAL_WORD_MAX];
+	char doc_key[JOURNAL_NAME_MAX]; /* "" when none */
+	char record_id[JOURNAL_ID_MAX]; /* the ERP record's id, or "" */
+	char file[JOURNAL_NAME_MAX];	/* the outbound file's name */
+	char entry_id[JOURNAL_ID_MAX];	/* the spool entry it came from */
+	int64_t sent_at;		/* when staged */
+	enum journal_ack ack;
+	char ack_detail[JOURNAL_ACK_DETAIL_MAX];
+	int64_t ack_at;			/* 0 while pending */
+	char ack_entry[JOURNAL_ID_MAX]; /* the entry that brought the ack */
+};
+
+/* "pending", "accepted", "accepted-with-errors", "rejected". */
+const char *journal_ack_name(enum journal_ack ack);
+
+/* Record an outbound set (ack pending); a second one with the same
+ * partner, GS06 and ST02 fails with EDI_EDATA. */
+enum edi_code journal_outbound_add(struct journal *j,
+				   const struct journal_outbound *o,
+				   struct edi_error *err);
+/*
+ * A partner acknowledged set st02 of group gs06 (st02 NULL or "": every
+ * set of the group still pending, for an AK9 without AK2s).  *nmatched
+ * counts the sets updated; EDI_ENOENT when none was sent.
+ */
+enum edi_code journal_outbound_ack(struct journal *j, const char *partner,
+				   const char *gs06, const char *st02,
+				   enum journal_ack ack, const char *detail,
+				   const char *ack_entry, int64_t at,
+				   unsigned *nmatched, struct edi_error *err);
+/*
+ * Call fn with every outbound set key names (a record id, doc_key or its
+ * part after the last ':', an ISA13, a file name, an entry id), oldest
+ * first; partner NULL: any.  With key NULL: every set of partner still
+ * pending.  A non-zero return from fn stops the walk and is returned.
+ */
+enum edi_code journal_outbound_find(
+	struct journal *j, const char *partner, const char *key,
+	enum edi_code (*fn)(void *ctx, const struct journal_outbound *o,
+			    struct edi_error *err),
+	void *ctx, struct edi_error *err);
+
+#endif
