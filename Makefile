@@ -84,7 +84,8 @@ TRANSLATOR_SRC := \
 	translator/x12_scan.c \
 	translator/x12_set.c \
 	translator/x12_translate.c \
-	translator/x12_types.c
+	translator/x12_types.c \
+	translator/x12_write.c
 
 # mft/: transports (SFTP, AS2, REST), retry policy, circuit breaker
 MFT_SRC :=
@@ -135,6 +136,7 @@ TEST_SRC := \
 	tests/translator/test_x12_scan.c \
 	tests/translator/test_x12_translate.c \
 	tests/translator/test_x12_types.c \
+	tests/translator/test_x12_write.c \
 	tests/spool/test_journal.c \
 	tests/spool/test_spool.c
 

@@ -9,6 +9,7 @@
 Suite *buf_suite(void);
 Suite *json_out_suite(void);
 Suite *x12_types_suite(void);
+Suite *x12_write_suite(void);
 Suite *x12_scan_suite(void);
 Suite *x12_envelope_suite(void);
 Suite *dec_suite(void);

@@ -16,6 +16,7 @@ int main(void)
 
 	srunner_add_suite(sr, json_out_suite());
 	srunner_add_suite(sr, x12_types_suite());
+	srunner_add_suite(sr, x12_write_suite());
 	srunner_add_suite(sr, x12_scan_suite());
 	srunner_add_suite(sr, x12_envelope_suite());
 	srunner_add_suite(sr, dec_suite());
