@@ -103,6 +103,7 @@ SPOOL_SRC := \
 	spool/journal_transfer.c \
 	spool/outbox.c \
 	spool/pipeline.c \
+	spool/profile_x12.c \
 	spool/registry.c \
 	spool/report.c \
 	spool/spool_layout.c \

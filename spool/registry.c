@@ -377,13 +377,68 @@ static void parse_flat(const struct ynode *flat, struct partner *p,
 	}
 }
 
+/* acks: {type: 997|999|none, ta1: auto|always|never, window_hours: N} */
+static void parse_acks(const struct ynode *n, struct partner *p,
+		       struct edi_diag *errors)
+{
+	static const char *const keys[] = {"type", "ta1", "window_hours"};
+	const struct ynode *t;
+
+	if (!n)
+		return;
+	if (n->kind != YNODE_MAP) {
+		config_error(errors, n,
+			     "acks must be {type: 997|999|none, ta1: "
+			     "auto|always|never, window_hours: N}");
+		return;
+	}
+	for (size_t i = 0; i + 1 < n->n; i += 2) {
+		size_t k = 0;
+		while (k < 3 && strcmp(n->items[i]->value, keys[k]))
+			k++;
+		if (k == 3)
+			config_error(errors, n->items[i],
+				     "unknown key '%s' in acks",
+				     n->items[i]->value);
+	}
+	t = ynode_get(n, "type");
+	if (t && (t->kind != YNODE_SCALAR ||
+		  (strcmp(t->value, "997") && strcmp(t->value, "999") &&
+		   strcmp(t->value, "none"))))
+		config_error(errors, t, "acks.type must be 997, 999 or none");
+	else if (t)
+		p->ack_type = t->value;
+	t = ynode_get(n, "ta1");
+	if (t && (t->kind != YNODE_SCALAR ||
+		  (strcmp(t->value, "auto") && strcmp(t->value, "always") &&
+		   strcmp(t->value, "never"))))
+		config_error(errors, t,
+			     "acks.ta1 must be auto (when ISA14 asks or the "
+			     "envelope is broken), always or never");
+	else if (t)
+		p->ta1 = t->value;
+	t = ynode_get(n, "window_hours");
+	if (t) {
+		char *end = NULL;
+		unsigned long v = t->kind == YNODE_SCALAR
+					  ? strtoul(t->value, &end, 10)
+					  : 0;
+		if (t->kind != YNODE_SCALAR || !end || *end ||
+		    !t->value[0] || v > 8760)
+			config_error(errors, t,
+				     "acks.window_hours must be 0 to 8760");
+		else
+			p->ack_window_hours = (unsigned)v;
+	}
+}
+
 static void parse_profile(struct registry *reg, const struct ynode *root,
 			  struct edi_diag *errors)
 {
 	static const char *const keys[] = {
 		"id",	 "name",	"interchange", "maps",
 		"rules", "outputs",	"flat",	       "enabled",
-		"acks",	 "description", "duplicates"};
+		"acks",	 "description", "duplicates", "x12"};
 	struct partner *p = &reg->partners[reg->npartners];
 	const struct ynode *n, *ic;
 	size_t nkeys = sizeof(keys) / sizeof(keys[0]);
@@ -392,6 +447,8 @@ static void parse_profile(struct registry *reg, const struct ynode *root,
 	p->file = root->file;
 	p->enabled = true;
 	p->ack_type = "997";
+	p->ta1 = "auto";
+	p->ack_window_hours = 24;
 	for (size_t i = 0; i + 1 < root->n; i += 2) {
 		size_t k = 0;
 		while (k < nkeys && strcmp(root->items[i]->value, keys[k]))
@@ -451,17 +508,8 @@ static void parse_profile(struct registry *reg, const struct ynode *root,
 	} else if (n) {
 		config_error(errors, n, "outputs must be a list of names");
 	}
-	n = ynode_get(root, "acks");
-	if (n) {
-		const struct ynode *t = ynode_get(n, "type");
-		if (!t || t->kind != YNODE_SCALAR ||
-		    (strcmp(t->value, "997") && strcmp(t->value, "999") &&
-		     strcmp(t->value, "none")))
-			config_error(errors, n,
-				     "acks must be {type: 997}, 999 or none");
-		else
-			p->ack_type = t->value;
-	}
+	parse_acks(ynode_get(root, "acks"), p, errors);
+	profile_x12_parse(&p->x12, ynode_get(root, "x12"), &reg->arena, errors);
 	reg->npartners++;
 }
 

@@ -21,6 +21,7 @@
 #include "edi_error.h"
 #include "map.h"
 #include "map_rules.h"
+#include "profile_x12.h"
 #include "strview.h"
 
 /* Limits on what is loaded. */
@@ -63,6 +64,9 @@ struct partner {
 	const char **outputs;
 	size_t noutputs;
 	const char *ack_type; /* "997" (default), "999", "none" */
+	const char *ta1;      /* "auto" (default), "always", "never" */
+	unsigned ack_window_hours; /* their 997 is overdue after; 0 never */
+	struct partner_x12 x12;	   /* how we write X12 to them */
 };
 
 struct registry {
