@@ -423,8 +423,8 @@ static void parse_acks(const struct ynode *n, struct partner *p,
 		unsigned long v = t->kind == YNODE_SCALAR
 					  ? strtoul(t->value, &end, 10)
 					  : 0;
-		if (t->kind != YNODE_SCALAR || !end || *end ||
-		    !t->value[0] || v > 8760)
+		if (t->kind != YNODE_SCALAR || !end || *end || !t->value[0] ||
+		    v > 8760)
 			config_error(errors, t,
 				     "acks.window_hours must be 0 to 8760");
 		else
