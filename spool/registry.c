@@ -438,7 +438,7 @@ static void parse_profile(struct registry *reg, const struct ynode *root,
 	static const char *const keys[] = {
 		"id",	 "name",	"interchange", "maps",
 		"rules", "outputs",	"flat",	       "enabled",
-		"acks",	 "description", "duplicates", "x12"};
+		"acks",	 "description", "duplicates",  "x12"};
 	struct partner *p = &reg->partners[reg->npartners];
 	const struct ynode *n, *ic;
 	size_t nkeys = sizeof(keys) / sizeof(keys[0]);
