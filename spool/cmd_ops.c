@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "deliver_rest.h"
 #include "fileio.h"
 #include "json_out.h"
 #include "report.h"
@@ -657,8 +658,15 @@ int cmd_status(int argc, char **argv, const struct cli_global *g)
 	rc = journal_status(env.journal, status_row, &sc, &err) == EDI_OK
 		     ? EXIT_OK_
 		     : EXIT_SOFTWARE;
-	if (json) {
+	if (json)
 		json_arr_end(&j);
+	/* rest outputs: breakers and records waiting */
+	if (deliver_rest_status(&env.cfg, &env.spool, env.journal,
+				json ? &j : NULL, &out, &err) != EDI_OK) {
+		cli_error("status: %s", err.msg);
+		rc = EXIT_SOFTWARE;
+	}
+	if (json) {
 		json_obj_end(&j);
 		buf_addc(&out, '\n');
 	}

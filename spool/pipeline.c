@@ -21,7 +21,9 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "acks.h"
 #include "buf.h"
+#include "deliver_rest.h"
 #include "fileio.h"
 #include "flat_map.h"
 #include "json_out.h"
@@ -88,12 +90,14 @@ struct entry {
 		char sender[24], receiver[24], control[16];
 	} * isas;
 	size_t nisas;
+	struct ack_collector acks; /* what the partner is answered */
 };
 
 struct group {
 	struct pipeline *p;
 	struct pipeline_stats *stats;
 	time_t now;
+	struct outbox outbox; /* acks and outbound X12 of this group */
 	struct batch *batches;
 	size_t nbatches, cap;
 	char first_id[SPOOL_ID_MAX];
@@ -102,6 +106,7 @@ struct group {
 	struct {
 		char id[SPOOL_ID_MAX];
 		bool to_error;
+		bool to_deferred; /* a REST record entry (deliver_rest) */
 	} * moves;
 	size_t nmoves;
 };
@@ -227,7 +232,12 @@ static enum edi_code batch_final_dir(const struct pipeline *p,
 		snprintf(dir, size, "%s", out->dir);
 		return EDI_OK;
 	}
-	snprintf(rel, sizeof(rel), "out/%s", out->name);
+	/* a rest output's batch waits for deliver_rest, which sends it */
+	if (out->kind == CONFIG_OUTPUT_REST)
+		snprintf(rel, sizeof(rel), "%s/%s", DELIVER_REST_QUEUE,
+			 out->name);
+	else
+		snprintf(rel, sizeof(rel), "out/%s", out->name);
 	return spool_path(p->spool, rel, dir, size, err);
 }
 
@@ -385,6 +395,7 @@ static void on_record(void *ctx, const struct x12_set_result *r)
 	if (want_csv)
 		rec_csv_write(&e->csv, r->record);
 	n->csv_len = e->csv.len - n->csv_off;
+	ack_on_set(&e->acks, r, true);
 }
 
 static void add_errors_json(struct json_out *j, const struct edi_diag *d)
@@ -452,6 +463,7 @@ static void on_set_rejected(void *ctx, const struct x12_set_result *r)
 	json_key(&j, "errors");
 	add_errors_json(&j, r->errors);
 	json_obj_end(&j);
+	ack_on_set(&e->acks, r, false);
 }
 
 /* A broken group or interchange envelope rejects the sets it held. */
@@ -472,10 +484,10 @@ static void on_group_end(void *ctx, const struct x12_envelope *env,
 {
 	struct entry *e = ((struct hook_ctx *)ctx)->e;
 
-	(void)env;
 	if (!accepted)
 		drop_records(e, true, e->group_seq);
 	e->group_seq++;
+	ack_on_group_end(&e->acks, env, &e->file_diag);
 }
 
 static void on_interchange_end(void *ctx, const struct x12_envelope *env,
@@ -483,10 +495,10 @@ static void on_interchange_end(void *ctx, const struct x12_envelope *env,
 {
 	struct entry *e = ((struct hook_ctx *)ctx)->e;
 
-	(void)env;
 	if (!accepted)
 		drop_records(e, false, e->isa_seq);
 	e->isa_seq++;
+	ack_on_interchange_end(&e->acks, env, &e->file_diag);
 }
 
 /* --- flat files --- */
@@ -613,6 +625,8 @@ static enum edi_code translate_entry(struct group *g, struct entry *e,
 		x12_reader_init_src(
 			&reader, (struct x12_source){x12_source_fd_read, &fd},
 			&limits, &e->file_diag);
+		e->acks.delims = &reader.delims;
+		e->acks.file_diag = &e->file_diag;
 		rc = x12_translate_run(&reader, &e->file_diag, &opts, &hooks,
 				       &st, err);
 		x12_reader_release(&reader);
@@ -815,6 +829,7 @@ static void entry_release(struct entry *e)
 	buf_release(&e->line);
 	buf_release(&e->sets_json);
 	edi_diag_release(&e->file_diag);
+	ack_collector_release(&e->acks);
 }
 
 static enum edi_code process_entry(struct group *g, const char *id,
@@ -827,6 +842,7 @@ static enum edi_code process_entry(struct group *g, const char *id,
 	bool to_error;
 
 	memset(&e, 0, sizeof(e));
+	ack_collector_init(&e.acks);
 	copy_str(e.id, sizeof(e.id), id);
 	buf_init(&e.json, SIZE_MAX / 2);
 	buf_init(&e.csv, SIZE_MAX / 2);
@@ -839,6 +855,20 @@ static enum edi_code process_entry(struct group *g, const char *id,
 				      sizeof(e.dir), err);
 	if (rc)
 		goto out;
+	if (deliver_rest_source(e.meta.source)) {
+		/* a REST record back from error/, hold/ or a dead run */
+		enum spool_state to;
+		rc = deliver_rest_route(p->journal, &e.meta, g->now, &to, err);
+		if (rc)
+			goto out;
+		g->moves = xreallocarray(g->moves, g->nmoves + 1,
+					 sizeof(*g->moves));
+		copy_str(g->moves[g->nmoves].id, sizeof(g->moves[0].id), id);
+		g->moves[g->nmoves].to_error = false;
+		g->moves[g->nmoves].to_deferred = to == SPOOL_DEFERRED;
+		g->nmoves++;
+		goto out;
+	}
 	memset(&jf, 0, sizeof(jf));
 	if (journal_file_get(p->journal, id, &jf, err) == EDI_OK)
 		e.attempts = jf.attempts;
@@ -901,6 +931,14 @@ static enum edi_code process_entry(struct group *g, const char *id,
 				e.notes[i].alive ? "accepted" : "rejected",
 				e.notes[i].doc_key, (int64_t)g->now, err);
 	}
+	if (!rc) { /* the partner's 997/999/TA1, staged with this group */
+		size_t nacks = 0;
+		rc = acks_stage(p->reg, p->journal, &g->outbox, &e.acks, id,
+				strchr(e.meta.source, ':') ? e.meta.partner
+							   : NULL,
+				g->now, &nacks, err);
+		g->stats->acks += nacks;
+	}
 	if (rc)
 		goto out;
 	if (to_error) {
@@ -916,6 +954,7 @@ static enum edi_code process_entry(struct group *g, const char *id,
 	g->moves = xreallocarray(g->moves, g->nmoves + 1, sizeof(*g->moves));
 	copy_str(g->moves[g->nmoves].id, sizeof(g->moves[0].id), id);
 	g->moves[g->nmoves].to_error = to_error;
+	g->moves[g->nmoves].to_deferred = false;
 	g->nmoves++;
 	g->stats->files++;
 	if (to_error)
@@ -941,6 +980,7 @@ static void group_release(struct group *g)
 			close(g->batches[i].fd);
 	free(g->batches);
 	free(g->moves);
+	outbox_release(&g->outbox);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -984,8 +1024,9 @@ static enum edi_code finish_group(struct group *g, struct edi_error *err)
 	}
 	for (size_t i = 0; i < g->nmoves; i++) {
 		rc = spool_move(p->spool, g->moves[i].id, SPOOL_WORK,
-				g->moves[i].to_error ? SPOOL_ERROR
-						     : SPOOL_ARCHIVE,
+				g->moves[i].to_deferred ? SPOOL_DEFERRED
+				: g->moves[i].to_error	? SPOOL_ERROR
+							: SPOOL_ARCHIVE,
 				g->now, err);
 		if (rc)
 			return rc;
@@ -999,6 +1040,10 @@ static enum edi_code finish_group(struct group *g, struct edi_error *err)
 	}
 	if (!rc)
 		rc = journal_commit(p->journal, err);
+	/* acknowledgments into outbound/<partner>/ (recovery finishes
+	 * what a crash interrupts: they are journaled batches) */
+	if (!rc)
+		rc = outbox_publish(&g->outbox, g->now, err);
 	return rc;
 }
 
@@ -1324,6 +1369,7 @@ enum edi_code pipeline_run_once(struct pipeline *p,
 			g.p = p;
 			g.stats = stats;
 			g.now = c.now;
+			outbox_init(&g.outbox, p->spool, p->journal);
 			rc = journal_begin(p->journal, err);
 			for (size_t i = 0; !rc && i < c.n; i++)
 				rc = process_entry(&g, c.ids[i], err);
@@ -1332,6 +1378,7 @@ enum edi_code pipeline_run_once(struct pipeline *p,
 			if (rc && journal_in_transaction(p->journal)) {
 				struct edi_error e2;
 				journal_rollback(p->journal, &e2);
+				outbox_discard(&g.outbox);
 			}
 			{
 				struct edi_error e3;

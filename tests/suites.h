@@ -26,5 +26,8 @@ Suite *x12_translate_suite(void);
 Suite *journal_suite(void);
 Suite *fileio_suite(void);
 Suite *spool_suite(void);
+Suite *retry_suite(void);
+Suite *breaker_suite(void);
+Suite *config_rest_suite(void);
 
 #endif

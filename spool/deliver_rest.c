@@ -1,0 +1,1031 @@
+/*
+ * deliver_rest - split published batches into record entries and send
+ * the due ones; see deliver_rest.h for the protocol and why a crash at
+ * any point only leads to a repeat with the same Idempotency-Key.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "deliver_rest.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "buf.h"
+#include "fileio.h"
+#include "journal_transfer.h"
+#include "json_out.h"
+#include "rest_push.h"
+#include "rest_table.h"
+#include "spool_move.h"
+#include "spool_receive.h"
+#include "xalloc.h"
+
+#define SPLIT_NAMES_MAX 100000 /* batch files looked at in one pass */
+
+/* One record entry waiting in deferred/. */
+struct item {
+	char id[SPOOL_ID_MAX];
+	char output[JOURNAL_ID_MAX];
+	char record_id[JOURNAL_ID_MAX];
+	char correlation_id[JOURNAL_ID_MAX];
+	char partner[SPOOL_ID_PARTNER_MAX];
+	char file[SPOOL_NAME_MAX];
+	struct rest_row row;
+	struct buf body; /* the record, while claimed */
+};
+
+struct items {
+	struct item *v;
+	size_t n, cap;
+};
+
+/* What one output's pass needs. */
+struct pass {
+	struct deliver_rest *d;
+	struct deliver_rest_stats *st;
+	const struct config_output *out;
+	struct rest_client *client;
+	struct rest_auth auth;
+	struct buf token, password; /* the secrets, wiped after use */
+	struct breaker br;
+	time_t now;
+};
+
+static void copy_str(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+static void iso_time(time_t t, char out[24])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static uint64_t random_u64(struct deliver_rest *d)
+{
+	uint64_t v = 0;
+
+	if (d->random)
+		return d->random();
+	if (getrandom(&v, sizeof(v), 0) != (ssize_t)sizeof(v))
+		v = (uint64_t)time(NULL) * 6364136223846793005ull;
+	return v;
+}
+
+bool deliver_rest_source(const char *source)
+{
+	return !strncmp(source, DELIVER_REST_SOURCE,
+			sizeof(DELIVER_REST_SOURCE) - 1) &&
+	       source[sizeof(DELIVER_REST_SOURCE) - 1];
+}
+
+/* record_id and correlation_id from meta.json's transport object. */
+static void from_transport(const struct spool_meta *m, struct item *it)
+{
+	json_t *t = json_loads(m->transport, 0, NULL);
+
+	copy_str(it->id, sizeof(it->id), m->id);
+	copy_str(it->output, sizeof(it->output),
+		 m->source + sizeof(DELIVER_REST_SOURCE) - 1);
+	copy_str(it->record_id, sizeof(it->record_id),
+		 json_string_value(json_object_get(t, "record_id")));
+	copy_str(it->correlation_id, sizeof(it->correlation_id),
+		 json_string_value(json_object_get(t, "correlation_id")));
+	copy_str(it->partner, sizeof(it->partner), m->partner);
+	copy_str(it->file, sizeof(it->file), m->file);
+	if (!it->record_id[0]) /* no transport: the entry is the key */
+		copy_str(it->record_id, sizeof(it->record_id), m->id);
+	json_decref(t);
+}
+
+static void fill_row(struct rest_row *r, const struct item *it, time_t now)
+{
+	memset(r, 0, sizeof(*r));
+	copy_str(r->record_id, sizeof(r->record_id), it->record_id);
+	copy_str(r->output, sizeof(r->output), it->output);
+	copy_str(r->entry_id, sizeof(r->entry_id), it->id);
+	copy_str(r->partner, sizeof(r->partner), it->partner);
+	copy_str(r->correlation_id, sizeof(r->correlation_id),
+		 it->correlation_id);
+	copy_str(r->status, sizeof(r->status), "pending");
+	r->next_at = r->created_at = r->updated_at = (int64_t)now;
+}
+
+enum edi_code deliver_rest_route(struct journal *j,
+				 const struct spool_meta *meta, time_t now,
+				 enum spool_state *to, struct edi_error *err)
+{
+	struct item it;
+	struct rest_row row;
+	enum edi_code rc;
+
+	memset(&it, 0, sizeof(it));
+	from_transport(meta, &it);
+	rc = rest_row_get(j, it.record_id, it.output, &row, err);
+	if (rc == EDI_ENOENT) {
+		fill_row(&row, &it, now);
+	} else if (rc) {
+		return rc;
+	} else if (!strcmp(row.status, "sent")) {
+		*to = SPOOL_ARCHIVE; /* delivered already: never twice */
+		return EDI_OK;
+	} else if (!strcmp(row.status, "failed")) {
+		/* a replay: the attempts start again, now */
+		row.attempts = 0;
+		row.next_at = (int64_t)now;
+	}
+	copy_str(row.status, sizeof(row.status), "pending");
+	copy_str(row.entry_id, sizeof(row.entry_id), meta->id);
+	row.updated_at = (int64_t)now;
+	*to = SPOOL_DEFERRED;
+	return rest_row_put(j, &row, err);
+}
+
+/* --- 1. split published batches into record entries --- */
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static enum edi_code split_line(struct deliver_rest *d,
+				const struct config_output *out, char *line,
+				size_t len, time_t now,
+				struct deliver_rest_stats *st,
+				struct edi_error *err)
+{
+	struct item it;
+	struct rest_row row;
+	char name[SPOOL_NAME_MAX], source[SPOOL_SOURCE_MAX], id[SPOOL_ID_MAX];
+	struct buf tj;
+	struct json_out j;
+	json_t *rec;
+	enum edi_code rc;
+
+	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		len--;
+	if (!len)
+		return EDI_OK;
+	memset(&it, 0, sizeof(it));
+	rec = json_loadb(line, len, 0, NULL);
+	copy_str(it.record_id, sizeof(it.record_id),
+		 json_string_value(json_object_get(rec, "id")));
+	copy_str(it.correlation_id, sizeof(it.correlation_id),
+		 json_string_value(json_object_get(rec, "correlation_id")));
+	copy_str(it.partner, sizeof(it.partner),
+		 json_string_value(json_object_get(rec, "partner")));
+	json_decref(rec);
+	if (!it.record_id[0])
+		return edi_fail(err, EDI_EDATA, NULL,
+				"a record for output '%s' has no id",
+				out->name);
+	copy_str(it.output, sizeof(it.output), out->name);
+	rc = rest_row_get(d->journal, it.record_id, out->name, &row, err);
+	if (rc == EDI_OK)
+		return EDI_OK; /* an entry exists already (a redone split) */
+	if (rc != EDI_ENOENT)
+		return rc;
+	snprintf(name, sizeof(name), "%s.json", it.record_id);
+	snprintf(source, sizeof(source), "%s%s", DELIVER_REST_SOURCE,
+		 out->name);
+	buf_init(&tj, SPOOL_TRANSPORT_MAX - 1);
+	json_out_init(&j, &tj);
+	json_obj_begin(&j);
+	json_key(&j, "output");
+	json_str(&j, out->name);
+	json_key(&j, "record_id");
+	json_str(&j, it.record_id);
+	json_key(&j, "correlation_id");
+	json_str(&j, it.correlation_id);
+	json_obj_end(&j);
+	/* entry first, row second: a crash between them gives a second
+	 * entry for the record (sent once: the row is checked before every
+	 * request), never a row without an entry */
+	rc = spool_receive_bytes(d->spool, name, source,
+				 it.partner[0] ? it.partner : NULL, line, len,
+				 buf_cstr(&tj), now, id, err);
+	buf_release(&tj);
+	if (!rc)
+		rc = spool_claim(d->spool, id, err);
+	if (!rc)
+		rc = spool_move(d->spool, id, SPOOL_WORK, SPOOL_DEFERRED, now,
+				err);
+	if (rc)
+		return rc;
+	copy_str(it.id, sizeof(it.id), id);
+	fill_row(&row, &it, now);
+	rc = rest_row_put(d->journal, &row, err);
+	if (!rc)
+		st->queued++;
+	return rc;
+}
+
+static enum edi_code split_batch(struct deliver_rest *d,
+				 const struct config_output *out,
+				 const char *dir, const char *name, time_t now,
+				 struct deliver_rest_stats *st,
+				 struct edi_error *err)
+{
+	char path[FILEIO_PATH_MAX];
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	enum edi_code rc = EDI_OK;
+	FILE *f;
+
+	if (fileio_join(path, sizeof(path), dir, name, err))
+		return err->code;
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? EDI_OK
+				       : edi_fail(err, fileio_code(errno), NULL,
+						  "cannot read batch '%s': %s",
+						  path, strerror(errno));
+	while (!rc && (n = getline(&line, &cap, f)) > 0) {
+		if ((size_t)n > DELIVER_REST_LINE_MAX)
+			rc = edi_fail(err, EDI_ELIMIT, NULL,
+				      "a record in batch '%s' is longer than "
+				      "%u bytes",
+				      path, DELIVER_REST_LINE_MAX);
+		else
+			rc = split_line(d, out, line, (size_t)n, now, st, err);
+	}
+	if (!rc && ferror(f))
+		rc = edi_fail(err, EDI_EIO, NULL, "cannot read batch '%s': %s",
+			      path, strerror(errno));
+	fclose(f);
+	free(line);
+	if (rc)
+		return rc;
+	/* every record is an entry now */
+	if (unlink(path) != 0 && errno != ENOENT)
+		return edi_fail(err, fileio_code(errno), NULL,
+				"cannot remove batch '%s': %s", path,
+				strerror(errno));
+	return fileio_fsync_dir(dir, err);
+}
+
+static enum edi_code split_output(struct deliver_rest *d,
+				  const struct config_output *out, time_t now,
+				  struct deliver_rest_stats *st,
+				  struct edi_error *err)
+{
+	char rel[FILEIO_PATH_MAX], dir[FILEIO_PATH_MAX];
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	enum edi_code rc = EDI_OK;
+	struct dirent *e;
+	DIR *dp;
+
+	snprintf(rel, sizeof(rel), "%s/%s", DELIVER_REST_QUEUE, out->name);
+	if (spool_path(d->spool, rel, dir, sizeof(dir), err))
+		return err->code;
+	dp = opendir(dir);
+	if (!dp)
+		return errno == ENOENT ? EDI_OK
+				       : edi_fail(err, fileio_code(errno), NULL,
+						  "cannot list '%s': %s", dir,
+						  strerror(errno));
+	while ((e = readdir(dp)) != NULL && n < SPLIT_NAMES_MAX) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			names = xreallocarray(names, cap, sizeof(*names));
+		}
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(dp);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = split_batch(d, out, dir, names[i], now, st, err);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+/* --- 2. send what is due --- */
+
+static enum edi_code list_one(void *ctx, const char *id, struct edi_error *err)
+{
+	struct deliver_rest *d = ((void **)ctx)[0];
+	struct items *l = ((void **)ctx)[1];
+	struct spool_meta m;
+	struct edi_error ignore;
+
+	(void)err;
+	if (spool_meta_read(d->spool, SPOOL_DEFERRED, id, &m, &ignore) ||
+	    !deliver_rest_source(m.source))
+		return EDI_OK; /* not a record entry */
+	if (d->only_partner && strcmp(m.partner, d->only_partner))
+		return EDI_OK;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	memset(&l->v[l->n], 0, sizeof(l->v[0]));
+	from_transport(&m, &l->v[l->n]);
+	l->n++;
+	return EDI_OK;
+}
+
+static enum edi_code breaker_dir(const struct spool *sp, char *dir, size_t size,
+				 struct edi_error *err)
+{
+	return spool_path(sp, DELIVER_REST_BREAKERS, dir, size, err);
+}
+
+enum edi_code deliver_rest_breaker(const struct spool *sp, const char *output,
+				   struct breaker *b, struct edi_error *err)
+{
+	char dir[FILEIO_PATH_MAX];
+
+	if (breaker_dir(sp, dir, sizeof(dir), err))
+		return err->code;
+	return breaker_load(dir, output, b, err);
+}
+
+static enum edi_code save_breaker(struct pass *ps, struct edi_error *err)
+{
+	char dir[FILEIO_PATH_MAX];
+
+	if (breaker_dir(ps->d->spool, dir, sizeof(dir), err) ||
+	    fileio_mkdirs(dir, 0750, err))
+		return err->code;
+	return breaker_save(dir, ps->out->name, &ps->br, err);
+}
+
+/* A secret from the environment or a file, without its final newline. */
+static enum edi_code read_secret(const struct config_output *out,
+				 const char *what, const char *env,
+				 const char *file, struct buf *dst,
+				 struct edi_error *err)
+{
+	enum edi_code rc;
+
+	if (env) {
+		const char *v = getenv(env);
+		buf_init(dst, DELIVER_REST_SECRET_MAX);
+		if (!v || !*v)
+			return edi_fail(err, EDI_ECONFIG, NULL,
+					"output '%s': environment variable "
+					"'%s' (the %s) is not set",
+					out->name, env, what);
+		buf_adds(dst, v);
+	} else {
+		rc = fileio_read_all(file, DELIVER_REST_SECRET_MAX, dst, err);
+		if (rc)
+			return edi_fail(err, EDI_ECONFIG, NULL,
+					"output '%s': cannot read the %s from "
+					"'%s': %s",
+					out->name, what, file,
+					rc == EDI_ENOENT ? "no such file"
+							 : edi_code_text(rc));
+		while (dst->len && (dst->ptr[dst->len - 1] == '\n' ||
+				    dst->ptr[dst->len - 1] == '\r' ||
+				    dst->ptr[dst->len - 1] == ' '))
+			dst->ptr[--dst->len] = '\0';
+		if (!dst->len)
+			return edi_fail(err, EDI_ECONFIG, NULL,
+					"output '%s': the %s file '%s' is "
+					"empty",
+					out->name, what, file);
+	}
+	for (size_t i = 0; i < dst->len; i++)
+		if ((unsigned char)dst->ptr[i] < 0x20 ||
+		    (unsigned char)dst->ptr[i] == 0x7f)
+			return edi_fail(err, EDI_ECONFIG, NULL,
+					"output '%s': the %s holds a control "
+					"character",
+					out->name, what);
+	return EDI_OK;
+}
+
+static void wipe(struct buf *b)
+{
+	if (b->ptr)
+		memset(b->ptr, 0, b->cap);
+	buf_release(b);
+}
+
+static enum edi_code load_auth(struct pass *ps, struct edi_error *err)
+{
+	const struct config_rest *r = &ps->out->rest;
+	enum edi_code rc;
+
+	memset(&ps->auth, 0, sizeof(ps->auth));
+	buf_init(&ps->token, 1);
+	buf_init(&ps->password, 1);
+	if (r->bearer_token_env || r->bearer_token_file) {
+		buf_release(&ps->token);
+		rc = read_secret(ps->out, "bearer token", r->bearer_token_env,
+				 r->bearer_token_file, &ps->token, err);
+		if (rc)
+			return rc;
+		ps->auth.bearer_token = buf_cstr(&ps->token);
+	}
+	if (r->basic_user) {
+		buf_release(&ps->password);
+		rc = read_secret(ps->out, "basic password",
+				 r->basic_password_env, r->basic_password_file,
+				 &ps->password, err);
+		if (rc)
+			return rc;
+		ps->auth.basic_user = r->basic_user;
+		ps->auth.basic_password = buf_cstr(&ps->password);
+	}
+	ps->auth.client_cert = r->client_cert;
+	ps->auth.client_key = r->client_key;
+	return EDI_OK;
+}
+
+static void add_transfer(struct pass *ps, const struct item *it,
+			 const char *status, const char *detail,
+			 const char *key)
+{
+	struct journal_transfer t;
+	struct edi_error ignore;
+
+	memset(&t, 0, sizeof(t));
+	copy_str(t.direction, sizeof(t.direction), "out");
+	copy_str(t.partner, sizeof(t.partner), it->partner);
+	copy_str(t.transport, sizeof(t.transport), "rest");
+	copy_str(t.name, sizeof(t.name), it->record_id);
+	copy_str(t.entry_id, sizeof(t.entry_id), it->id);
+	copy_str(t.remote, sizeof(t.remote), ps->out->url);
+	copy_str(t.message_id, sizeof(t.message_id), key);
+	copy_str(t.status, sizeof(t.status), status);
+	copy_str(t.detail, sizeof(t.detail), detail);
+	t.at = (int64_t)ps->now;
+	/* the transfers table is a history; the row above decides */
+	journal_transfer_add(ps->d->journal, &t, &ignore);
+}
+
+static enum edi_code done(struct pass *ps, struct item *it,
+			  const struct rest_result *res, const char *key,
+			  struct edi_error *err)
+{
+	enum edi_code rc;
+
+	copy_str(it->row.status, sizeof(it->row.status), "sent");
+	copy_str(it->row.entry_id, sizeof(it->row.entry_id), it->id);
+	it->row.last_http = res->http_status;
+	copy_str(it->row.detail, sizeof(it->row.detail), res->detail);
+	it->row.updated_at = (int64_t)ps->now;
+	rc = rest_row_put(ps->d->journal, &it->row, err);
+	if (rc)
+		return rc;
+	add_transfer(ps, it, "sent", res->detail, key);
+	ps->st->sent++;
+	return spool_move(ps->d->spool, it->id, SPOOL_WORK, SPOOL_ARCHIVE,
+			  ps->now, err);
+}
+
+/* reason.json for a record that goes to error/. */
+static enum edi_code to_error(struct pass *ps, struct item *it,
+			      const struct rest_result *res, const char *code,
+			      const char *msg, const char *key,
+			      struct edi_error *err)
+{
+	char dir[FILEIO_PATH_MAX], path[FILEIO_PATH_MAX];
+	char first[24], last[24];
+	struct buf reason, old;
+	struct json_out j;
+	struct edi_error e2;
+	enum edi_code rc;
+
+	memset(&old, 0, sizeof(old));
+	iso_time(ps->now, last);
+	copy_str(first, sizeof(first), last);
+	/* a replayed record keeps its first failure time */
+	if (!spool_entry_path(ps->d->spool, SPOOL_WORK, it->id, dir,
+			      sizeof(dir), &e2) &&
+	    !fileio_join(path, sizeof(path), dir, SPOOL_REASON_FILE, &e2) &&
+	    !fileio_read_all(path, SPOOL_REASON_MAX, &old, &e2)) {
+		json_t *root = json_loadb(old.ptr, old.len, 0, NULL);
+		const char *f = json_string_value(
+			json_object_get(root, "first_failure"));
+		if (f)
+			copy_str(first, sizeof(first), f);
+		json_decref(root);
+	}
+	buf_release(&old);
+	buf_init(&reason, SPOOL_REASON_MAX);
+	json_out_init(&j, &reason);
+	json_obj_begin(&j);
+	json_key(&j, "entry");
+	json_str(&j, it->id);
+	json_key(&j, "file");
+	json_str(&j, it->file);
+	json_key(&j, "stage");
+	json_str(&j, "deliver");
+	if (it->partner[0]) {
+		json_key(&j, "partner");
+		json_str(&j, it->partner);
+	}
+	json_key(&j, "output");
+	json_str(&j, ps->out->name);
+	json_key(&j, "url");
+	json_str(&j, ps->out->url);
+	json_key(&j, "record_id");
+	json_str(&j, it->record_id);
+	if (it->correlation_id[0]) {
+		json_key(&j, "correlation_id");
+		json_str(&j, it->correlation_id);
+	}
+	json_key(&j, "attempts");
+	json_u64(&j, it->row.attempts);
+	json_key(&j, "first_failure");
+	json_str(&j, first);
+	json_key(&j, "last_failure");
+	json_str(&j, last);
+	if (res->http_status) {
+		json_key(&j, "http_status");
+		json_i64(&j, res->http_status);
+	}
+	json_key(&j, "body_excerpt");
+	json_str(&j, res->excerpt);
+	json_key(&j, "errors");
+	json_arr_begin(&j);
+	json_obj_begin(&j);
+	json_key(&j, "code");
+	json_str(&j, code);
+	json_key(&j, "message");
+	json_str(&j, msg);
+	json_obj_end(&j);
+	json_arr_end(&j);
+	json_key(&j, "sets_rejected");
+	json_u64(&j, 0);
+	json_obj_end(&j);
+	rc = spool_write_reason(ps->d->spool, it->id, reason.ptr, reason.len,
+				err);
+	buf_release(&reason);
+	if (rc)
+		return rc;
+	copy_str(it->row.status, sizeof(it->row.status), "failed");
+	copy_str(it->row.entry_id, sizeof(it->row.entry_id), it->id);
+	it->row.last_http = res->http_status;
+	copy_str(it->row.detail, sizeof(it->row.detail), msg);
+	it->row.updated_at = (int64_t)ps->now;
+	rc = rest_row_put(ps->d->journal, &it->row, err);
+	if (rc)
+		return rc;
+	add_transfer(ps, it, "failed", msg, key);
+	ps->st->failed++;
+	return spool_move(ps->d->spool, it->id, SPOOL_WORK, SPOOL_ERROR,
+			  ps->now, err);
+}
+
+static enum edi_code permanent(struct pass *ps, struct item *it,
+			       const struct rest_result *res, const char *key,
+			       struct edi_error *err)
+{
+	char msg[REST_DETAIL_MAX];
+
+	snprintf(msg, sizeof(msg),
+		 "output '%s' rejected record '%s' with HTTP %ld%s%.100s",
+		 ps->out->name, it->record_id, res->http_status,
+		 res->excerpt[0] ? ": " : "", res->excerpt);
+	it->row.attempts++;
+	return to_error(ps, it, res, "http-rejected", msg, key, err);
+}
+
+static enum edi_code transient(struct pass *ps, struct item *it,
+			       const struct rest_result *res, const char *key,
+			       struct edi_error *err)
+{
+	const struct retry_policy *pol = &ps->out->rest.retry;
+	char dir[FILEIO_PATH_MAX];
+	struct timespec ts[2];
+	enum edi_code rc;
+
+	it->row.attempts++;
+	if (retry_exhausted(pol, it->row.attempts)) {
+		char msg[REST_DETAIL_MAX];
+		snprintf(msg, sizeof(msg),
+			 "output '%s': gave up on record '%s' after %u "
+			 "attempts; last: %.120s",
+			 ps->out->name, it->record_id, it->row.attempts,
+			 res->detail);
+		return to_error(ps, it, res, "retries-exhausted", msg, key,
+				err);
+	}
+	it->row.next_at = (int64_t)retry_next_at(
+		pol, it->row.attempts, ps->now, res->has_retry_after,
+		res->retry_after_s, random_u64(ps->d));
+	copy_str(it->row.status, sizeof(it->row.status), "pending");
+	copy_str(it->row.entry_id, sizeof(it->row.entry_id), it->id);
+	it->row.last_http = res->http_status;
+	copy_str(it->row.detail, sizeof(it->row.detail), res->detail);
+	it->row.updated_at = (int64_t)ps->now;
+	rc = rest_row_put(ps->d->journal, &it->row, err);
+	if (rc)
+		return rc;
+	add_transfer(ps, it, "deferred", res->detail, key);
+	ps->st->deferred++;
+	rc = spool_move(ps->d->spool, it->id, SPOOL_WORK, SPOOL_DEFERRED,
+			ps->now, err);
+	if (rc)
+		return rc;
+	/* deferred/: the folder's mtime is the next attempt (DESIGN §2) */
+	if (!spool_entry_path(ps->d->spool, SPOOL_DEFERRED, it->id, dir,
+			      sizeof(dir), err)) {
+		ts[0].tv_sec = ts[1].tv_sec = (time_t)it->row.next_at;
+		ts[0].tv_nsec = ts[1].tv_nsec = 0;
+		utimensat(AT_FDCWD, dir, ts, 0);
+	}
+	return EDI_OK;
+}
+
+/* "batch-" and the SHA-256 of the ids, one per line. */
+static void batch_key(struct item **its, size_t n, char *key, size_t size)
+{
+	unsigned char md[32];
+	unsigned int mdlen = 0;
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	size_t used;
+
+	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+	for (size_t i = 0; i < n; i++) {
+		EVP_DigestUpdate(c, its[i]->record_id,
+				 strlen(its[i]->record_id));
+		EVP_DigestUpdate(c, "\n", 1);
+	}
+	EVP_DigestFinal_ex(c, md, &mdlen);
+	EVP_MD_CTX_free(c);
+	used = (size_t)snprintf(key, size, "batch-");
+	for (unsigned i = 0; i < mdlen && used + 3 <= size; i++)
+		used += (size_t)snprintf(key + used, size - used, "%02x",
+					 md[i]);
+}
+
+/* Send its[0..n) (claimed, bodies read) as one request; settle them. */
+static enum edi_code attempt(struct pass *ps, struct item **its, size_t n,
+			     struct edi_error *err)
+{
+	const struct config_output *out = ps->out;
+	const struct config_rest *r = &out->rest;
+	struct rest_header *hdrs;
+	struct rest_request req;
+	struct rest_result res;
+	char key[JOURNAL_NAME_MAX];
+	struct buf body, corr;
+	size_t nh = 0;
+	enum edi_code rc = EDI_OK;
+
+	if (n == 1)
+		copy_str(key, sizeof(key), its[0]->record_id);
+	else
+		batch_key(its, n, key, sizeof(key));
+	buf_init(&body, SIZE_MAX / 2);
+	buf_init(&corr, 1024);
+	if (n > 1)
+		buf_addc(&body, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_addc(&body, ',');
+		buf_add(&body, its[i]->body.ptr, its[i]->body.len);
+		if (its[i]->correlation_id[0] &&
+		    !strstr(buf_cstr(&corr), its[i]->correlation_id)) {
+			if (corr.len)
+				buf_addc(&corr, ',');
+			buf_adds(&corr, its[i]->correlation_id);
+		}
+	}
+	if (n > 1)
+		buf_addc(&body, ']');
+	hdrs = xreallocarray(NULL, r->nheaders + 2, sizeof(*hdrs));
+	hdrs[nh++] = (struct rest_header){"Idempotency-Key", key};
+	if (corr.len)
+		hdrs[nh++] = (struct rest_header){r->correlation_header,
+						  buf_cstr(&corr)};
+	for (size_t i = 0; i < r->nheaders; i++)
+		hdrs[nh++] = r->headers[i];
+	memset(&req, 0, sizeof(req));
+	req.url = out->url;
+	req.method = config_method_name(out->method);
+	req.headers = hdrs;
+	req.nheaders = nh;
+	req.body = buf_view(&body);
+	req.auth = &ps->auth;
+	req.ca_file = r->ca_file;
+	req.connect_timeout_s = r->connect_timeout_s;
+	req.timeout_s = r->timeout_s;
+	rc = rest_client_send(ps->client, &req, ps->now, &res, err);
+	free(hdrs);
+	buf_release(&body);
+	buf_release(&corr);
+	if (rc)
+		return rc;
+	ps->st->requests++;
+	switch (res.outcome) {
+	case RETRY_DONE:
+		breaker_success(&ps->br, &r->breaker, ps->now);
+		for (size_t i = 0; !rc && i < n; i++)
+			rc = done(ps, its[i], &res, key, err);
+		break;
+	case RETRY_TRANSIENT:
+		breaker_failure(&ps->br, &r->breaker, ps->now);
+		for (size_t i = 0; !rc && i < n; i++)
+			rc = transient(ps, its[i], &res, key, err);
+		break;
+	case RETRY_PERMANENT:
+		/* the endpoint is up; the request is wrong */
+		breaker_success(&ps->br, &r->breaker, ps->now);
+		if (n == 1) {
+			rc = permanent(ps, its[0], &res, key, err);
+			break;
+		}
+		/* which record of the batch? each on its own */
+		for (size_t i = 0; !rc && i < n; i++)
+			rc = attempt(ps, &its[i], 1, err);
+		break;
+	}
+	if (!rc)
+		rc = save_breaker(ps, err);
+	return rc;
+}
+
+/* Claim the entries of its[0..n) and read their records. */
+static enum edi_code claim(struct pass *ps, struct item **its, size_t n,
+			   size_t *nclaimed, struct edi_error *err)
+{
+	enum edi_code rc = EDI_OK;
+
+	*nclaimed = 0;
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct item *it = its[i];
+		char dir[FILEIO_PATH_MAX], path[FILEIO_PATH_MAX];
+		rc = spool_move(ps->d->spool, it->id, SPOOL_DEFERRED,
+				SPOOL_WORK, ps->now, err);
+		if (rc == EDI_ENOENT) { /* held or gone meanwhile */
+			rc = EDI_OK;
+			continue;
+		}
+		if (!rc)
+			rc = spool_entry_path(ps->d->spool, SPOOL_WORK, it->id,
+					      dir, sizeof(dir), err);
+		if (!rc)
+			rc = fileio_join(path, sizeof(path), dir, it->file,
+					 err);
+		if (!rc) {
+			buf_release(&it->body);
+			rc = fileio_read_all(path, DELIVER_REST_RECORD_MAX,
+					     &it->body, err);
+		}
+		while (!rc && it->body.len &&
+		       (it->body.ptr[it->body.len - 1] == '\n' ||
+			it->body.ptr[it->body.len - 1] == '\r'))
+			it->body.len--;
+		its[(*nclaimed)++] = it;
+	}
+	return rc;
+}
+
+static enum edi_code serve_output(struct pass *ps, struct items *all,
+				  struct edi_error *err)
+{
+	const struct config_output *out = ps->out;
+	unsigned batch = out->rest.batch_size ? out->rest.batch_size : 1;
+	struct item **due = NULL;
+	size_t ndue = 0;
+	enum edi_code rc = EDI_OK;
+
+	/* what is due, in entry order (the order records arrived) */
+	for (size_t i = 0; !rc && i < all->n; i++) {
+		struct item *it = &all->v[i];
+		rc = rest_row_get(ps->d->journal, it->record_id, it->output,
+				  &it->row, err);
+		if (rc == EDI_ENOENT) {
+			fill_row(&it->row, it, ps->now);
+			rc = rest_row_put(ps->d->journal, &it->row, err);
+		} else if (!rc && !strcmp(it->row.status, "sent")) {
+			/* a second entry of a record already delivered */
+			rc = spool_move(ps->d->spool, it->id, SPOOL_DEFERRED,
+					SPOOL_WORK, ps->now, err);
+			if (!rc)
+				rc = spool_move(ps->d->spool, it->id,
+						SPOOL_WORK, SPOOL_ARCHIVE,
+						ps->now, err);
+			continue;
+		} else if (!rc && it->row.next_at > (int64_t)ps->now) {
+			continue; /* not yet */
+		}
+		if (rc)
+			break;
+		due = xreallocarray(due, ndue + 1, sizeof(*due));
+		due[ndue++] = it;
+	}
+	for (size_t i = 0; !rc && i < ndue;) {
+		struct item **chunk = due + i;
+		size_t n = ndue - i < batch ? ndue - i : batch, got = 0;
+		if (!breaker_allow(&ps->br, &out->rest.breaker, ps->now)) {
+			ps->st->held += ndue - i;
+			break;
+		}
+		/* a record twice in one request would be one too many */
+		for (size_t k = 1; k < n; k++)
+			for (size_t m = 0; m < k; m++)
+				if (!strcmp(chunk[k]->record_id,
+					    chunk[m]->record_id)) {
+					n = k;
+					break;
+				}
+		rc = claim(ps, chunk, n, &got, err);
+		if (!rc && got)
+			rc = attempt(ps, chunk, got, err);
+		i += n;
+	}
+	if (!rc && ps->br.state != BREAKER_CLOSED)
+		ps->st->open_breakers++;
+	free(due);
+	return rc;
+}
+
+enum edi_code deliver_rest_run(struct deliver_rest *d,
+			       struct deliver_rest_stats *stats,
+			       struct edi_error *err)
+{
+	const struct config *cfg = d->cfg;
+	struct items all = {0};
+	struct rest_client client = {NULL};
+	struct edi_error first = {EDI_OK, {0}, ""};
+	bool failed = false;
+	void *ctx[2] = {d, &all};
+	time_t now = d->clock();
+	enum edi_code rc = EDI_OK;
+
+	memset(stats, 0, sizeof(*stats));
+	for (size_t i = 0; !rc && i < cfg->noutputs; i++)
+		if (cfg->outputs[i].kind == CONFIG_OUTPUT_REST)
+			rc = split_output(d, &cfg->outputs[i], now, stats, err);
+	if (!rc)
+		rc = spool_list(d->spool, SPOOL_DEFERRED, list_one, ctx, err);
+	for (size_t i = 0; !rc && i < cfg->noutputs; i++) {
+		const struct config_output *out = &cfg->outputs[i];
+		struct items mine = {0};
+		struct pass ps;
+		enum edi_code orc;
+
+		if (out->kind != CONFIG_OUTPUT_REST)
+			continue;
+		for (size_t k = 0; k < all.n; k++) {
+			if (strcmp(all.v[k].output, out->name))
+				continue;
+			if (mine.n == mine.cap) {
+				mine.cap = mine.cap ? mine.cap * 2 : 64;
+				mine.v = xreallocarray(mine.v, mine.cap,
+						       sizeof(*mine.v));
+			}
+			mine.v[mine.n++] = all.v[k];
+		}
+		memset(&ps, 0, sizeof(ps));
+		ps.d = d;
+		ps.st = stats;
+		ps.out = out;
+		ps.client = &client;
+		ps.now = d->clock();
+		orc = deliver_rest_breaker(d->spool, out->name, &ps.br, err);
+		if (!orc && ps.br.state != BREAKER_CLOSED && !mine.n)
+			stats->open_breakers++;
+		if (!orc && mine.n && !client.curl)
+			orc = rest_client_init(&client, err);
+		if (!orc && mine.n)
+			orc = load_auth(&ps, err);
+		if (!orc && mine.n)
+			orc = serve_output(&ps, &mine, err);
+		wipe(&ps.token);
+		wipe(&ps.password);
+		for (size_t k = 0; k < mine.n; k++)
+			buf_release(&mine.v[k].body);
+		free(mine.v);
+		if (orc == EDI_ECONFIG) {
+			/* this output's records wait; the others go on */
+			if (!failed)
+				first = *err;
+			failed = true;
+		} else if (orc) {
+			rc = orc;
+		}
+	}
+	rest_client_release(&client);
+	free(all.v);
+	if (!rc && failed) {
+		*err = first;
+		rc = EDI_ECONFIG;
+	}
+	return rc;
+}
+
+/* --- status --- */
+
+struct counts {
+	const char *output;
+	int64_t pending, sent, failed;
+};
+
+static enum edi_code count_row(void *ctx, const char *output,
+			       const char *status, int64_t n,
+			       struct edi_error *err)
+{
+	struct counts *c = ctx;
+
+	(void)err;
+	if (strcmp(output, c->output))
+		return EDI_OK;
+	if (!strcmp(status, "pending"))
+		c->pending += n;
+	else if (!strcmp(status, "sent"))
+		c->sent += n;
+	else if (!strcmp(status, "failed"))
+		c->failed += n;
+	return EDI_OK;
+}
+
+enum edi_code deliver_rest_status(const struct config *cfg,
+				  const struct spool *sp, struct journal *j,
+				  struct json_out *json, struct buf *text,
+				  struct edi_error *err)
+{
+	bool any = false;
+
+	if (json) {
+		json_key(json, "rest");
+		json_arr_begin(json);
+	}
+	for (size_t i = 0; i < cfg->noutputs; i++) {
+		const struct config_output *out = &cfg->outputs[i];
+		struct counts c = {out->name, 0, 0, 0};
+		struct breaker b;
+		char until[24];
+		enum edi_code rc;
+
+		if (out->kind != CONFIG_OUTPUT_REST)
+			continue;
+		rc = deliver_rest_breaker(sp, out->name, &b, err);
+		if (!rc)
+			rc = rest_row_counts(j, count_row, &c, err);
+		if (rc) {
+			if (json)
+				json_arr_end(json);
+			return rc;
+		}
+		iso_time((time_t)b.open_until, until);
+		if (json) {
+			json_obj_begin(json);
+			json_key(json, "output");
+			json_str(json, out->name);
+			json_key(json, "url");
+			json_str(json, out->url);
+			json_key(json, "breaker");
+			json_obj_begin(json);
+			json_key(json, "state");
+			json_str(json, breaker_state_name(b.state));
+			json_key(json, "failures");
+			json_u64(json, b.failures);
+			if (b.state == BREAKER_OPEN) {
+				json_key(json, "open_until");
+				json_str(json, until);
+			}
+			json_key(json, "opened");
+			json_u64(json, b.opened);
+			json_obj_end(json);
+			json_key(json, "pending");
+			json_i64(json, c.pending);
+			json_key(json, "sent");
+			json_i64(json, c.sent);
+			json_key(json, "failed");
+			json_i64(json, c.failed);
+			json_obj_end(json);
+			continue;
+		}
+		if (!any)
+			buf_adds(text, "rest outputs:\n");
+		any = true;
+		buf_addf(text,
+			 "  %-16s breaker %s%s%s (%u failures, opened %llu "
+			 "times); %lld pending, %lld sent, %lld failed\n",
+			 out->name, breaker_state_name(b.state),
+			 b.state == BREAKER_OPEN ? " until " : "",
+			 b.state == BREAKER_OPEN ? until : "", b.failures,
+			 (unsigned long long)b.opened, (long long)c.pending,
+			 (long long)c.sent, (long long)c.failed);
+	}
+	if (json)
+		json_arr_end(json);
+	return EDI_OK;
+}
