@@ -62,6 +62,7 @@ COMMON_SRC := \
 	common/yaml_doc.c
 
 TRANSLATOR_SRC := \
+	translator/ack.c \
 	translator/dec.c \
 	translator/flat_map.c \
 	translator/map_compile.c \
@@ -71,6 +72,7 @@ TRANSLATOR_SRC := \
 	translator/map_guide.c \
 	translator/map_load.c \
 	translator/map_merge.c \
+	translator/map_outbound.c \
 	translator/map_path.c \
 	translator/map_pipe.c \
 	translator/map_rules.c \
@@ -80,6 +82,9 @@ TRANSLATOR_SRC := \
 	translator/rec_csv.c \
 	translator/rec_json.c \
 	translator/rec_value.c \
+	translator/x12_emit.c \
+	translator/x12_emit_tree.c \
+	translator/x12_emit_value.c \
 	translator/x12_envelope.c \
 	translator/x12_scan.c \
 	translator/x12_set.c \
@@ -88,29 +93,57 @@ TRANSLATOR_SRC := \
 	translator/x12_write.c
 
 # mft/: transports (SFTP, AS2, REST), retry policy, circuit breaker
-MFT_SRC :=
+MFT_SRC := \
+	mft/as2_cms.c \
+	mft/as2_mdn.c \
+	mft/as2_mime.c \
+	mft/as2_msg.c \
+	mft/as2_send.c \
+	mft/as2_serve.c \
+	mft/breaker.c \
+	mft/rest_push.c \
+	mft/retry.c \
+	mft/sftp_conn.c \
+	mft/sftp_file.c \
+	mft/sftp_key.c \
+	mft/sftp_select.c
 
 SPOOL_SRC := \
+	spool/acks.c \
 	spool/cli.c \
+	spool/cmd_ack.c \
+	spool/cmd_emit.c \
 	spool/cmd_ops.c \
 	spool/cmd_partners.c \
 	spool/cmd_run.c \
+	spool/cmd_serve.c \
 	spool/cmd_translate.c \
+	spool/cmd_transfer.c \
 	spool/cmd_validate.c \
 	spool/config.c \
+	spool/config_rest.c \
+	spool/deliver_rest.c \
 	spool/journal.c \
 	spool/journal_outbound.c \
+	spool/journal_sftp.c \
+	spool/journal_as2.c \
 	spool/journal_transfer.c \
+	spool/outbound_emit.c \
 	spool/outbox.c \
 	spool/pipeline.c \
+	spool/profile_as2.c \
+	spool/profile_sftp.c \
 	spool/profile_x12.c \
+	spool/receive_as2.c \
 	spool/registry.c \
+	spool/rest_table.c \
 	spool/report.c \
 	spool/spool_layout.c \
 	spool/spool_lock.c \
 	spool/spool_move.c \
 	spool/spool_outbound.c \
-	spool/spool_receive.c
+	spool/spool_receive.c \
+	spool/transfer_sftp.c
 
 MAIN_SRC := spool/main.c
 
@@ -139,7 +172,10 @@ TEST_SRC := \
 	tests/translator/test_x12_types.c \
 	tests/translator/test_x12_write.c \
 	tests/spool/test_journal.c \
-	tests/spool/test_spool.c
+	tests/spool/test_spool.c \
+	tests/mft/test_retry.c \
+	tests/mft/test_breaker.c \
+	tests/spool/test_config_rest.c
 
 FUZZ_SRC := tests/fuzz/fuzz_x12.c
 

@@ -43,6 +43,12 @@ int cmd_hold(int argc, char **argv, const struct cli_global *g);
 int cmd_release(int argc, char **argv, const struct cli_global *g);
 int cmd_trace(int argc, char **argv, const struct cli_global *g);
 int cmd_status(int argc, char **argv, const struct cli_global *g);
+int cmd_ack(int argc, char **argv, const struct cli_global *g);
+int cmd_emit(int argc, char **argv, const struct cli_global *g);
+int cmd_pull(int argc, char **argv, const struct cli_global *g);
+int cmd_push(int argc, char **argv, const struct cli_global *g);
+/* `partners keyscan HOST[:PORT]` (argv[0] is "keyscan"). */
+int cmd_keyscan(int argc, char **argv);
 
 /* What the spool commands work with. */
 struct cli_env {
@@ -64,6 +70,19 @@ struct cli_env {
 int cli_env_open(struct cli_env *env, const struct cli_global *g,
 		 bool with_registry);
 void cli_env_close(struct cli_env *env);
+
+enum cli_transfer_dir { CLI_PULL, CLI_PUSH };
+/*
+ * Pull or push (cmd_transfer.c) for every enabled partner with a
+ * transport, or only the one named: a line per file on a terminal (or
+ * verbose), failures on stderr, one summary line on stdout.  Returns the
+ * exit code: 0, 75 only temporary failures, 78 a partner needs a person
+ * (host key, login), 70 other failures.
+ */
+int cli_transfer(struct cli_env *env, enum cli_transfer_dir dir,
+		 const char *only, bool verbose);
+/* The exit code that says more: 78, then 70, then 75, then 0. */
+int cli_transfer_worst(int a, int b);
 
 /* "edigate: " + message on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -21,6 +21,9 @@ static const char usage_text[] =
 	"                              set against its map, with locations\n"
 	"  translate FILE...           canonical records (JSON Lines or CSV)\n"
 	"                              of every accepted transaction set\n"
+	"  ack FILE [--type T]         the 997/999/TA1 edigate would send\n"
+	"  emit FILE --partner ID      outbound X12 (850/855/856/810) from\n"
+	"                              canonical records (JSON Lines)\n"
 	"  partners [--check]          list partner profiles and maps; check\n"
 	"                              every one\n"
 	"  run [--once|--watch S]      process the spool (cron): claim, "
@@ -34,6 +37,11 @@ static const char usage_text[] =
 	"                              times (entry id, record id, order\n"
 	"                              number or ISA13)\n"
 	"  status [--json]             counts per state and partner\n"
+	"  pull [--partner ID]         fetch partners' files (SFTP) into "
+	"in/\n"
+	"  push [--partner ID]         send outbound/<partner>/ files (SFTP)"
+	"\n"
+	"  partners keyscan HOST[:PORT]  host keys to add to known_hosts\n"
 	"  help                        this text\n"
 	"  version                     print the version\n"
 	"\n"
@@ -99,6 +107,14 @@ int main(int argc, char **argv)
 		return cmd_trace(argc, argv, &g);
 	if (!strcmp(argv[0], "status"))
 		return cmd_status(argc, argv, &g);
+	if (!strcmp(argv[0], "ack"))
+		return cmd_ack(argc, argv, &g);
+	if (!strcmp(argv[0], "emit"))
+		return cmd_emit(argc, argv, &g);
+	if (!strcmp(argv[0], "pull"))
+		return cmd_pull(argc, argv, &g);
+	if (!strcmp(argv[0], "push"))
+		return cmd_push(argc, argv, &g);
 	if (!strcmp(argv[0], "help")) {
 		fputs(usage_text, stdout);
 		return EXIT_OK_;

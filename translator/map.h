@@ -206,6 +206,12 @@ struct map_rule {
 
 enum map_format { MAP_FORMAT_X12, MAP_FORMAT_CSV, MAP_FORMAT_FIXED };
 
+/* outbound: defaults: CUR01: BY (x12_emit only) */
+struct map_out_default {
+	struct map_path path;
+	const char *value;
+};
+
 struct map_column {
 	const char *name;
 	unsigned start, len; /* fixed: 1-based start and length */
@@ -236,6 +242,9 @@ struct map {
 	struct map_column *columns; /* fixed width */
 	size_t ncolumns;
 	const char *group_by; /* column that groups rows into records */
+	/* outbound: defaults (map_outbound.h) */
+	struct map_out_default *out_defaults;
+	size_t nout_defaults;
 };
 
 /* Every map loaded for one run; owns all of them. */

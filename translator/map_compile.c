@@ -10,14 +10,15 @@
 
 #include "map_defs.h"
 #include "map_fields.h"
+#include "map_outbound.h"
 #include "map_path.h"
 #include "map_tree.h"
 
 static const char *const top_keys[] = {
-	"map",	    "extends",	   "document",	      "format",
-	"versions", "description", "segments",	      "guide",
-	"rules",    "tables",	   "record",	      "csv",
-	"fixed",    "group_by",	   "guide_overrides", NULL};
+	"map",	       "extends",  "document", "format",   "versions",
+	"description", "segments", "guide",    "rules",	   "tables",
+	"record",      "csv",	   "fixed",    "group_by", "guide_overrides",
+	"outbound",    NULL};
 
 static const char *const formats[] = {"x12", "csv", "fixed", NULL};
 
@@ -220,7 +221,8 @@ static void table(struct map_ctx *ctx, const struct ynode *key,
 	}
 	if (!n && !t->keep_unknown)
 		map_ctx_error(ctx, v, "table %s is empty", t->name);
-	qsort(pairs, n, sizeof(*pairs), entry_cmp);
+	if (n)
+		qsort(pairs, n, sizeof(*pairs), entry_cmp);
 	t->n = n;
 	t->keys = arena_array(ctx->arena, n + 1, sizeof(*t->keys));
 	t->values = arena_array(ctx->arena, n + 1, sizeof(*t->values));
@@ -245,7 +247,8 @@ static void tables(struct map_ctx *ctx, struct map *m, const struct ynode *v)
 		if (!ynode_is_null(v->items[i + 1]))
 			table(ctx, v->items[i], v->items[i + 1],
 			      &m->tables[m->ntables++]);
-	qsort(m->tables, m->ntables, sizeof(*m->tables), table_cmp);
+	if (m->ntables)
+		qsort(m->tables, m->ntables, sizeof(*m->tables), table_cmp);
 }
 
 /* --- rules --- */
@@ -605,5 +608,7 @@ bool map_compile(struct map_ctx *ctx, const struct ynode *root, struct map *m)
 		m->record.kind = MAP_FIELD_OBJECT;
 	if ((v = map_yget(root, "rules")))
 		rules(ctx, m, v);
+	if ((v = map_yget(root, "outbound")))
+		map_outbound_compile(ctx, m, v);
 	return ctx->nerrors == before;
 }
