@@ -129,6 +129,7 @@ SPOOL_SRC := \
 	spool/journal_as2.c \
 	spool/journal_transfer.c \
 	spool/outbound_emit.c \
+	spool/outbound_erp.c \
 	spool/outbox.c \
 	spool/pipeline.c \
 	spool/profile_as2.c \
@@ -143,6 +144,7 @@ SPOOL_SRC := \
 	spool/spool_move.c \
 	spool/spool_outbound.c \
 	spool/spool_receive.c \
+	spool/transfer_as2.c \
 	spool/transfer_sftp.c
 
 MAIN_SRC := spool/main.c
@@ -175,7 +177,9 @@ TEST_SRC := \
 	tests/spool/test_spool.c \
 	tests/mft/test_retry.c \
 	tests/mft/test_breaker.c \
-	tests/spool/test_config_rest.c
+	tests/spool/test_config_rest.c \
+	tests/mft/test_sftp.c \
+	tests/spool/test_profile_sftp.c
 
 FUZZ_SRC := tests/fuzz/fuzz_x12.c
 

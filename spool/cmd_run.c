@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "deliver_rest.h"
 #include "pipeline.h"
 #include "spool_lock.h"
 
@@ -63,7 +64,33 @@ static void summary(const struct pipeline_stats *s, FILE *out)
 	if (s->recovered || s->batches_redone)
 		fprintf(out, "; recovered %zu from work/, %zu batches",
 			s->recovered, s->batches_redone);
+	if (s->erp_files || s->outbound_sets)
+		fprintf(out, "; erp-in: %zu files, %zu outbound sets",
+			s->erp_files, s->outbound_sets);
+}
+
+/* The REST part of the summary line, when there was any. */
+static void rest_summary(const struct deliver_rest_stats *r, FILE *out)
+{
+	if (r->requests || r->queued || r->held || r->open_breakers)
+		fprintf(out,
+			"; rest: %zu sent in %zu requests, %zu deferred, %zu "
+			"to error/, %zu held by %zu open breakers",
+			r->sent, r->requests, r->deferred, r->failed, r->held,
+			r->open_breakers);
 	fputc('\n', out);
+}
+
+static void rest_add(struct deliver_rest_stats *t,
+		     const struct deliver_rest_stats *r)
+{
+	t->queued += r->queued;
+	t->requests += r->requests;
+	t->sent += r->sent;
+	t->deferred += r->deferred;
+	t->failed += r->failed;
+	t->held = r->held;
+	t->open_breakers = r->open_breakers;
 }
 
 int cmd_run(int argc, char **argv, const struct cli_global *g)
@@ -71,9 +98,12 @@ int cmd_run(int argc, char **argv, const struct cli_global *g)
 	struct cli_env env;
 	struct pipeline p;
 	struct pipeline_stats stats, total;
+	struct deliver_rest dr;
+	struct deliver_rest_stats rstats, rtotal;
 	struct spool_lock lock = {-1};
 	struct edi_error err;
 	const char *partner = NULL;
+	int xfer = EXIT_OK_; /* the worst pull/push exit code */
 	unsigned long watch = 0;
 	int rc;
 
@@ -118,6 +148,14 @@ int cmd_run(int argc, char **argv, const struct cli_global *g)
 	p.progress = isatty(2);
 	p.clock = wall_clock;
 	memset(&total, 0, sizeof(total));
+	memset(&rtotal, 0, sizeof(rtotal));
+	memset(&rstats, 0, sizeof(rstats));
+	memset(&dr, 0, sizeof(dr));
+	dr.cfg = &env.cfg;
+	dr.spool = &env.spool;
+	dr.journal = env.journal;
+	dr.only_partner = partner;
+	dr.clock = wall_clock;
 	if (watch) {
 		struct sigaction sa;
 		memset(&sa, 0, sizeof(sa));
@@ -126,9 +164,15 @@ int cmd_run(int argc, char **argv, const struct cli_global *g)
 		sigaction(SIGINT, &sa, NULL);
 	}
 	for (;;) {
+		/* run.pull: partners' files into in/ first (transfer_sftp) */
+		if (env.cfg.run.pull)
+			xfer = cli_transfer_worst(
+				xfer,
+				cli_transfer(&env, CLI_PULL, partner, false));
 		if (pipeline_run_once(&p, &stats, &err) != EDI_OK) {
 			cli_error("run stopped: %s", err.msg);
 			summary(&stats, stdout);
+			rest_summary(&rstats, stdout);
 			spool_unlock(&lock);
 			cli_env_close(&env);
 			return err.code == EDI_ECONFIG ? EXIT_CONFIG
@@ -142,8 +186,30 @@ int cmd_run(int argc, char **argv, const struct cli_global *g)
 		total.records += stats.records;
 		total.recovered += stats.recovered;
 		total.batches_redone += stats.batches_redone;
-		if (watch && stats.files)
+		total.erp_files += stats.erp_files;
+		total.outbound_sets += stats.outbound_sets;
+		/* the ERP's REST outputs: what the pass published, and what
+		 * waited in deferred/ and is due now */
+		if (deliver_rest_run(&dr, &rstats, &err) != EDI_OK) {
+			cli_error("run stopped: %s", err.msg);
 			summary(&stats, stdout);
+			rest_summary(&rstats, stdout);
+			spool_unlock(&lock);
+			cli_env_close(&env);
+			return err.code == EDI_ECONFIG ? EXIT_CONFIG
+						       : EXIT_TEMPFAIL;
+		}
+		rest_add(&rtotal, &rstats);
+		if (watch &&
+		    (stats.files || rstats.requests || rstats.queued)) {
+			summary(&stats, stdout);
+			rest_summary(&rstats, stdout);
+		}
+		/* run.push: what waits in outbound/, acks included */
+		if (env.cfg.run.push)
+			xfer = cli_transfer_worst(
+				xfer,
+				cli_transfer(&env, CLI_PUSH, partner, false));
 		if (!watch || stop_requested)
 			break;
 		for (unsigned long s = 0; s < watch && !stop_requested; s++)
@@ -152,10 +218,14 @@ int cmd_run(int argc, char **argv, const struct cli_global *g)
 			break;
 		fflush(stdout);
 	}
-	if (!watch)
+	if (!watch) {
 		summary(&total, stdout);
+		rest_summary(&rtotal, stdout);
+	}
 	spool_unlock(&lock);
 	cli_env_close(&env);
 	fflush(stdout);
-	return total.errored ? EXIT_DATAERR : EXIT_OK_;
+	if (xfer != EXIT_OK_ && !total.errored)
+		return xfer; /* a partner's server down: 75, cron retries */
+	return total.errored || rtotal.failed ? EXIT_DATAERR : EXIT_OK_;
 }

@@ -28,6 +28,7 @@
 #include "flat_map.h"
 #include "json_out.h"
 #include "map_exec.h"
+#include "outbound_erp.h"
 #include "outbox.h"
 #include "rec_csv.h"
 #include "rec_json.h"
@@ -877,7 +878,18 @@ static enum edi_code process_entry(struct group *g, const char *id,
 		copy_str(g->first_id, sizeof(g->first_id), id);
 		g->first_attempt = e.attempts;
 	}
-	rc = translate_entry(g, &e, err);
+	if (outbound_erp_source(e.meta.source)) { /* ERP records out */
+		struct outbound_erp_result er;
+		rc = outbound_erp_entry(p->reg, p->journal, &g->outbox, e.dir,
+					&e.meta, g->now, &er, &e.file_diag,
+					err);
+		e.partner = er.partner;
+		e.stage = er.stage;
+		e.nrejected = er.failed;
+		g->stats->outbound_sets += er.sent;
+	} else {
+		rc = translate_entry(g, &e, err);
+	}
 	if (!rc && e.journal_failed) {
 		*err = e.journal_error;
 		rc = EDI_EIO;
@@ -1331,6 +1343,9 @@ enum edi_code pipeline_run_once(struct pipeline *p,
 	g.stats = stats;
 	g.now = p->clock();
 	rc = recover(&g, err);
+	if (!rc) /* ERP exports in erp-in/ become entries of in/ */
+		rc = outbound_erp_pickup(p->spool, p->reg, g.now,
+					 &stats->erp_files, err);
 	if (rc)
 		return rc;
 	if (group_max > MAX_GROUP)
