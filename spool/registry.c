@@ -129,7 +129,8 @@ static enum edi_code list_yaml(const char *dir, int depth, char ***files,
 		(*files)[(*n)++] = path;
 	}
 	closedir(d);
-	qsort(*files + first, *n - first, sizeof(**files), cmp_str);
+	if (*n > first) /* none: *files may be NULL */
+		qsort(*files + first, *n - first, sizeof(**files), cmp_str);
 	return EDI_OK;
 }
 

@@ -233,7 +233,7 @@ static enum edi_code archive_days(const struct spool *sp, struct names *days,
 
 	if (rc == EDI_OK)
 		rc = list_subdirs(dir, is_day_name, days, err);
-	if (rc == EDI_OK)
+	if (rc == EDI_OK && days->n) /* no days: v is NULL */
 		qsort(days->v, days->n, sizeof(*days->v), cmp_name);
 	return rc;
 }

@@ -149,7 +149,8 @@ static bool parse_codes(struct map_ctx *ctx, const struct ynode *at,
 		}
 		e->codes[k] = arena_svdup(ctx->arena, c);
 	}
-	qsort(e->codes, e->ncodes, sizeof(*e->codes), cstr_cmp);
+	if (e->ncodes)
+		qsort(e->codes, e->ncodes, sizeof(*e->codes), cstr_cmp);
 	for (k = 1; k < e->ncodes; k++) {
 		if (!strcmp(e->codes[k - 1], e->codes[k])) {
 			map_ctx_error(ctx, at,
@@ -417,5 +418,6 @@ void map_defs_segments(struct map_ctx *ctx, struct map *m,
 	for (size_t i = 0; i < m->nsegs; i++)
 		segdef(ctx, segments->items[2 * i], segments->items[2 * i + 1],
 		       &m->segs[i]);
-	qsort(m->segs, m->nsegs, sizeof(*m->segs), segdef_cmp);
+	if (m->nsegs)
+		qsort(m->segs, m->nsegs, sizeof(*m->segs), segdef_cmp);
 }

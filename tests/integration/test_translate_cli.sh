@@ -77,6 +77,12 @@ expect_line "$T/err" 'broken.yaml:4:[0-9]+:'
 [ ! -s "$T/out" ] || fail "nothing may be translated with a broken map"
 expect_exit 78 "$EDIGATE" partners --check --maps "$T/maps" --partners "$T/none"
 
+# empty maps and partners folders: nothing to check, no crash (this
+# sorted a NULL list, which UBSan stops on)
+mkdir -p "$T/empty-maps" "$T/empty-partners"
+expect_exit 0 "$EDIGATE" partners --check --maps "$T/empty-maps" --partners "$T/empty-partners"
+expect_line "$T/out" '0 maps and 0 partner profiles'
+
 # partners --check on the shipped maps and sample partners
 expect_exit 0 "$EDIGATE" partners --check --maps "$top/maps" --partners "$top/partners"
 expect_line "$T/out" 'no mistakes'

@@ -645,6 +645,21 @@ START_TEST(test_list_of_archive_spans_its_days)
 }
 END_TEST
 
+/* status and trace look entries up in an empty archive: no day folders
+ * (this sorted a NULL list, which UBSan stops on) */
+START_TEST(test_entry_in_an_empty_archive_is_not_found)
+{
+	char path[FILEIO_PATH_MAX];
+	struct fx f;
+
+	fx_open(&f);
+	ck_assert_int_eq(spool_entry_path(&f.sp, SPOOL_ARCHIVE, ID1, path,
+					  sizeof(path), &f.err),
+			 EDI_ENOENT);
+	fx_done(&f);
+}
+END_TEST
+
 START_TEST(test_drops_are_plain_files_oldest_first)
 {
 	struct got g = {0};
@@ -1690,6 +1705,7 @@ Suite *spool_suite(void)
 	tcase_add_test(list, test_list_gives_entries_in_id_order);
 	tcase_add_test(list, test_list_stops_when_the_callback_says_so);
 	tcase_add_test(list, test_list_of_archive_spans_its_days);
+	tcase_add_test(list, test_entry_in_an_empty_archive_is_not_found);
 	tcase_add_test(list, test_drops_are_plain_files_oldest_first);
 	tcase_add_test(tidy,
 		       test_tidy_removes_stale_temp_files_and_keeps_young_ones);
