@@ -32,7 +32,14 @@ static const char schema[] =
 	"CREATE INDEX IF NOT EXISTS outbound_sets_doc_ref"
 	" ON outbound_sets (doc_ref);"
 	"CREATE INDEX IF NOT EXISTS outbound_sets_isa13"
-	" ON outbound_sets (isa13);";
+	" ON outbound_sets (isa13);"
+	"CREATE TABLE IF NOT EXISTS acks_sent ("
+	" entry_id TEXT NOT NULL,"
+	" isa13 TEXT NOT NULL,"
+	" partner TEXT NOT NULL,"
+	" file TEXT NOT NULL,"
+	" at INTEGER NOT NULL,"
+	" PRIMARY KEY (entry_id, isa13)) WITHOUT ROWID;";
 
 #define COLUMNS                                                       \
 	"partner, isa13, gs06, st02, st01, doc_key, record_id, file," \
@@ -271,6 +278,70 @@ enum edi_code journal_outbound_find(
 	if (rc == EDI_OK && src != SQLITE_DONE && src != SQLITE_OK)
 		rc = journal_sql_fail(j, src, err,
 				      "cannot read the outbound sets");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum edi_code journal_ack_sent(struct journal *j, const char *entry_id,
+			       const char *isa13, bool *sent,
+			       struct edi_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum edi_code rc;
+	int src = SQLITE_OK;
+
+	*sent = false;
+	rc = prepare(j,
+		     "SELECT 1 FROM acks_sent WHERE entry_id = ?1"
+		     " AND isa13 = ?2",
+		     &st, err);
+	if (rc)
+		return rc;
+	src |= sqlite3_bind_text(st, 1, entry_id, -1, SQLITE_STATIC);
+	src |= sqlite3_bind_text(st, 2, isa13, -1, SQLITE_STATIC);
+	src = src == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
+	if (src == SQLITE_ROW)
+		*sent = true;
+	else if (src != SQLITE_DONE)
+		rc = journal_sql_fail(j, src, err,
+				      "cannot look up the acknowledgment of "
+				      "'%s'",
+				      entry_id);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum edi_code journal_ack_sent_add(struct journal *j, const char *entry_id,
+				   const char *isa13, const char *partner,
+				   const char *file, int64_t at,
+				   struct edi_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum edi_code rc;
+	int src = SQLITE_OK;
+
+	if (journal_tx_lost(j))
+		return edi_fail(err, EDI_EIO, NULL,
+				"cannot record an acknowledgment: the "
+				"transaction was rolled back after an earlier "
+				"error");
+	rc = prepare(j,
+		     "INSERT OR REPLACE INTO acks_sent (entry_id, isa13,"
+		     " partner, file, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+		     &st, err);
+	if (rc)
+		return rc;
+	src |= sqlite3_bind_text(st, 1, entry_id, -1, SQLITE_STATIC);
+	src |= sqlite3_bind_text(st, 2, isa13, -1, SQLITE_STATIC);
+	src |= sqlite3_bind_text(st, 3, partner, -1, SQLITE_STATIC);
+	src |= sqlite3_bind_text(st, 4, file, -1, SQLITE_STATIC);
+	src |= sqlite3_bind_int64(st, 5, at);
+	src = src == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
+	rc = src == SQLITE_DONE ? EDI_OK
+				: journal_sql_fail(j, src, err,
+						   "cannot record the "
+						   "acknowledgment of '%s'",
+						   entry_id);
 	sqlite3_finalize(st);
 	return rc;
 }

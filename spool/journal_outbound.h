@@ -18,6 +18,7 @@
 #ifndef EDI_JOURNAL_OUTBOUND_H
 #define EDI_JOURNAL_OUTBOUND_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "edi_error.h"
@@ -78,5 +79,20 @@ enum edi_code journal_outbound_find(
 	enum edi_code (*fn)(void *ctx, const struct journal_outbound *o,
 			    struct edi_error *err),
 	void *ctx, struct edi_error *err);
+
+/*
+ * Acknowledgments edigate sent: one per received interchange (the entry
+ * that brought it and its ISA13), so that a replay does not answer the
+ * same interchange twice.  *sent says whether one was recorded.
+ *
+ *   acks_sent(entry_id, isa13, partner, file, at, PK(entry_id, isa13))
+ */
+enum edi_code journal_ack_sent(struct journal *j, const char *entry_id,
+			       const char *isa13, bool *sent,
+			       struct edi_error *err);
+enum edi_code journal_ack_sent_add(struct journal *j, const char *entry_id,
+				   const char *isa13, const char *partner,
+				   const char *file, int64_t at,
+				   struct edi_error *err);
 
 #endif

@@ -13,6 +13,17 @@
 #include "spool_outbound.h"
 #include "xalloc.h"
 
+/*
+ * Staged files share state/batches/ with every partner's and with the
+ * output batches, and their final names are only unique per partner:
+ * the staged (and journaled) name is "outbound.<partner>.<name>".
+ */
+static void staged_name(char *dst, size_t size, const char *partner,
+			const char *name)
+{
+	snprintf(dst, size, "outbound.%s.%s", partner, name);
+}
+
 static void copy_str(char *dst, size_t size, const char *src)
 {
 	size_t n = strnlen(src, size - 1);
@@ -60,6 +71,7 @@ enum edi_code outbox_stage(struct outbox *o, const char *partner,
 {
 	char dir[FILEIO_PATH_MAX], final[FILEIO_PATH_MAX];
 	char output[sizeof(OUTBOX_OUTPUT_PREFIX) + SPOOL_ID_PARTNER_MAX];
+	char staged[SPOOL_NAME_MAX + SPOOL_ID_PARTNER_MAX + 16];
 	struct outbox_file *f;
 	struct journal_batch b;
 	enum edi_code rc;
@@ -83,13 +95,14 @@ enum edi_code outbox_stage(struct outbox *o, const char *partner,
 	f = &o->files[o->n];
 	copy_str(f->name, sizeof(f->name), name);
 	copy_str(f->partner, sizeof(f->partner), partner);
-	rc = fileio_join(f->staged, sizeof(f->staged), dir, name, err);
+	staged_name(staged, sizeof(staged), partner, name);
+	rc = fileio_join(f->staged, sizeof(f->staged), dir, staged, err);
 	if (rc == EDI_OK)
-		rc = fileio_write_durable(dir, name, data, len, err);
+		rc = fileio_write_durable(dir, staged, data, len, err);
 	if (rc)
 		return rc;
 	snprintf(output, sizeof(output), "%s%s", OUTBOX_OUTPUT_PREFIX, partner);
-	b.name = name;
+	b.name = staged;
 	b.output = output;
 	b.entry_id = entry_id ? entry_id : "";
 	b.state = JOURNAL_BATCH_WRITTEN;
@@ -136,8 +149,11 @@ enum edi_code outbox_publish(struct outbox *o, time_t now,
 	if (rc == EDI_OK)
 		rc = journal_begin(o->journal, err);
 	for (size_t i = 0; i < done && rc == EDI_OK; i++) {
-		struct journal_batch b = {o->files[i].name, output, "",
+		char staged[SPOOL_NAME_MAX + SPOOL_ID_PARTNER_MAX + 16];
+		struct journal_batch b = {staged, output, "",
 					  JOURNAL_BATCH_RENAMED, (int64_t)now};
+		staged_name(staged, sizeof(staged), o->files[i].partner,
+			    o->files[i].name);
 		snprintf(output, sizeof(output), "%s%s", OUTBOX_OUTPUT_PREFIX,
 			 o->files[i].partner);
 		rc = journal_batch_put(o->journal, &b, err);
@@ -156,7 +172,7 @@ enum edi_code outbox_recover_one(const struct spool *sp, const char *name,
 				 struct edi_error *err)
 {
 	char partner[SPOOL_ID_PARTNER_MAX], dir[FILEIO_PATH_MAX];
-	char staged[FILEIO_PATH_MAX];
+	char staged[FILEIO_PATH_MAX], prefix[SPOOL_ID_PARTNER_MAX + 16];
 	struct stat st;
 	enum edi_code rc;
 
@@ -164,12 +180,17 @@ enum edi_code outbox_recover_one(const struct spool *sp, const char *name,
 	if (!outbox_output(output, partner))
 		return edi_fail(err, EDI_EUSAGE, NULL,
 				"'%s' is not an outbound output", output);
+	snprintf(prefix, sizeof(prefix), "outbound.%s.", partner);
+	if (strncmp(name, prefix, strlen(prefix)) || !name[strlen(prefix)])
+		return edi_fail(err, EDI_EDATA, NULL,
+				"outbound batch '%s' is not named %s<file>",
+				name, prefix);
 	rc = spool_path(sp, OUTBOX_BATCH_DIR, dir, sizeof(dir), err);
 	if (rc == EDI_OK)
 		rc = fileio_join(staged, sizeof(staged), dir, name, err);
 	if (rc || stat(staged, &st) != 0)
 		return rc;
-	rc = publish_file(sp, staged, partner, name, err);
+	rc = publish_file(sp, staged, partner, name + strlen(prefix), err);
 	if (rc == EDI_OK)
 		*renamed = true;
 	return rc;

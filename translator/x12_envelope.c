@@ -365,6 +365,7 @@ static unsigned on_isa(struct x12_envelope *env, const struct x12_segment *seg)
 	env->isa.nerrors_at_start = errors_before;
 	env->isa.ta1_at_start = ta1_before;
 	memset(&env->group, 0, sizeof(env->group));
+	env->group.ge01 = -1;
 	env->group_open = false;
 	ctlset_reset(&env->groups_seen);
 	env->state = X12_ENV_INTERCHANGE;
@@ -455,6 +456,7 @@ static unsigned on_gs(struct x12_envelope *env, const struct x12_segment *seg)
 		    SHOW(el[8]));
 #undef BAD
 	memset(&env->group, 0, sizeof(env->group));
+	env->group.ge01 = -1;
 	COPY(env->group.code, el[1]);
 	COPY(env->group.sender, el[2]);
 	COPY(env->group.receiver, el[3]);
@@ -488,6 +490,8 @@ static unsigned on_ge(struct x12_envelope *env, const struct x12_segment *seg)
 		return 0;
 	}
 	ev |= close_to(env, X12_ENV_GROUP, "GE comes first");
+	if (sv_to_u64(n, &count) && count < 1000000000)
+		env->group.ge01 = (long long)count;
 	if (!sv_to_u64(n, &count) || count != env->group.nsets) {
 		loc = seg_loc(seg, 1, env);
 		edi_diag_addf(env->diag, X12_GE_COUNT, &loc,

@@ -56,6 +56,7 @@ struct x12_group_info {
 	char control[10], version[13];
 	size_t segment, offset;
 	size_t nsets;
+	long long ge01; /* the count GE01 declares; -1: none or unreadable */
 	size_t nerrors_at_start;
 	size_t ak9_at_start; /* AK9-level errors before its own */
 	bool closed;	     /* by its GE */
