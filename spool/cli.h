@@ -47,6 +47,7 @@ int cmd_ack(int argc, char **argv, const struct cli_global *g);
 int cmd_emit(int argc, char **argv, const struct cli_global *g);
 int cmd_pull(int argc, char **argv, const struct cli_global *g);
 int cmd_push(int argc, char **argv, const struct cli_global *g);
+int cmd_serve(int argc, char **argv, const struct cli_global *g);
 /* `partners keyscan HOST[:PORT]` (argv[0] is "keyscan"). */
 int cmd_keyscan(int argc, char **argv);
 

@@ -88,6 +88,11 @@ void config_defaults(struct config *cfg)
 	cfg->duplicates.window_days = CONFIG_DEFAULT_WINDOW_DAYS;
 	cfg->duplicates.ignore = false;
 	cfg->run.batch_files = CONFIG_DEFAULT_BATCH_FILES;
+	cfg->serve.address = CONFIG_DEFAULT_SERVE_ADDRESS;
+	cfg->serve.port = CONFIG_DEFAULT_SERVE_PORT;
+	cfg->serve.timeout_s = CONFIG_DEFAULT_SERVE_TIMEOUT;
+	cfg->run.pull = true;
+	cfg->run.push = true;
 }
 
 void config_release(struct config *cfg)
@@ -351,14 +356,51 @@ static void load_duplicates(struct loader *l, const struct ynode *n)
 
 static void load_run(struct loader *l, const struct ynode *n)
 {
-	static const char *const keys[] = {"batch_files", NULL};
+	static const char *const keys[] = {"batch_files", "pull", "push", NULL};
+	static const char *const flags[] = {"false", "true", "no", "yes",
+					    "off",   "on",   NULL};
+	const struct ynode *f;
 	uint64_t v;
+	int i;
 
 	if (!section(l, n, "run", keys))
 		return;
 	if (get_number(l, n, "run", "batch_files", 1, CONFIG_MAX_BATCH_FILES,
 		       false, &v))
 		l->cfg->run.batch_files = (unsigned)v;
+	if ((f = ynode_get(n, "pull")) &&
+	    (i = choice(l, f, "run.pull", flags)) >= 0)
+		l->cfg->run.pull = i % 2;
+	if ((f = ynode_get(n, "push")) &&
+	    (i = choice(l, f, "run.push", flags)) >= 0)
+		l->cfg->run.push = i % 2;
+}
+
+static void load_serve(struct loader *l, const struct ynode *n)
+{
+	static const char *const keys[] = {"address",	      "port",
+					   "tls_certificate", "tls_key",
+					   "timeout",	      NULL};
+	struct config_serve *sv = &l->cfg->serve;
+	const struct ynode *v;
+	uint64_t u;
+
+	if (!section(l, n, "serve", keys))
+		return;
+	if ((v = ynode_get(n, "address")))
+		sv->address = text(l, v, "serve.address");
+	if (get_number(l, n, "serve", "port", 0, 65535, false, &u))
+		sv->port = (unsigned)u;
+	if (get_number(l, n, "serve", "timeout", 1, 86400, false, &u))
+		sv->timeout_s = (unsigned)u;
+	if ((v = ynode_get(n, "tls_certificate")))
+		sv->tls_certificate = path_value(l, v, "serve.tls_certificate");
+	if ((v = ynode_get(n, "tls_key")))
+		sv->tls_key = path_value(l, v, "serve.tls_key");
+	if (!sv->tls_certificate != !sv->tls_key)
+		problem(l, n,
+			"serve needs both tls_certificate and tls_key, or "
+			"neither");
 }
 
 static bool name_ok(const char *s)
@@ -399,7 +441,21 @@ static bool url_ok(const char *s)
 static void load_rest(struct loader *l, const struct ynode *n,
 		      struct config_output *o, const char *what)
 {
-	static const char *const keys[] = {"kind", "url", "method", NULL};
+	static const char *const keys[] = {"kind",
+					   "url",
+					   "method",
+					   "batch_size",
+					   "headers",
+					   "auth",
+					   "correlation_header",
+					   "client_cert",
+					   "client_key",
+					   "ca_file",
+					   "connect_timeout",
+					   "timeout",
+					   "retry",
+					   "breaker",
+					   NULL};
 	static const char *const methods[] = {"POST", "PUT", NULL};
 	const struct ynode *v;
 	char key[CONFIG_NAME_MAX + 32];
@@ -423,6 +479,7 @@ static void load_rest(struct loader *l, const struct ynode *n,
 	snprintf(key, sizeof(key), "%s.method", what);
 	if (v && (i = choice(l, v, key, methods)) >= 0)
 		o->method = (enum config_method)i;
+	config_rest_load(&l->cfg->arena, l->base, l->errors, n, &o->rest, what);
 }
 
 static void load_file_output(struct loader *l, const struct ynode *n,
@@ -510,9 +567,9 @@ static void load_outputs(struct loader *l, const struct ynode *n)
 
 static void load_root(struct loader *l, const struct ynode *root)
 {
-	static const char *const keys[] = {"spool",	 "maps",   "partners",
-					   "outputs",	 "limits", "retention",
-					   "duplicates", "run",	   NULL};
+	static const char *const keys[] = {
+		"spool",     "maps",	   "partners", "outputs", "limits",
+		"retention", "duplicates", "run",      "serve",	  NULL};
 	struct config *cfg = l->cfg;
 	const struct ynode *v;
 	const char *p;
@@ -536,6 +593,8 @@ static void load_root(struct loader *l, const struct ynode *root)
 		load_duplicates(l, v);
 	if ((v = ynode_get(root, "run")))
 		load_run(l, v);
+	if ((v = ynode_get(root, "serve")))
+		load_serve(l, v);
 }
 
 /* The default folders, taken from the config file's folder. */

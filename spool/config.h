@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "config_rest.h"
 #include "edi_error.h"
 
 #define CONFIG_FILE_MAX	   (1u << 20) /* bytes of edigate.yaml */
@@ -55,6 +56,7 @@ struct config_output {
 	/* kind rest (checked now, delivered by mft) */
 	const char *url;
 	enum config_method method;
+	struct config_rest rest; /* batch, headers, auth, TLS, retry... */
 };
 
 struct config_limits {
@@ -78,6 +80,21 @@ struct config_duplicates {
 
 struct config_run {
 	unsigned batch_files; /* files per journal commit */
+	bool pull;	      /* pull (SFTP) before processing; default on */
+	bool push;	      /* push outbound/ after; default on */
+};
+
+/* serve: the AS2 listener (edigate serve) */
+#define CONFIG_DEFAULT_SERVE_ADDRESS "127.0.0.1"
+#define CONFIG_DEFAULT_SERVE_PORT    4080
+#define CONFIG_DEFAULT_SERVE_TIMEOUT 120
+
+struct config_serve {
+	const char *address;	     /* IP literal to listen on */
+	unsigned port;		     /* 0: any free port */
+	const char *tls_certificate; /* PEM; NULL: plain HTTP */
+	const char *tls_key;
+	unsigned timeout_s; /* idle connection */
 };
 
 struct config {
@@ -92,6 +109,7 @@ struct config {
 	struct config_retention retention;
 	struct config_duplicates duplicates;
 	struct config_run run;
+	struct config_serve serve;
 };
 
 /* The configuration without a file; release with config_release(). */

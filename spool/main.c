@@ -41,6 +41,8 @@ static const char usage_text[] =
 	"in/\n"
 	"  push [--partner ID]         send outbound/<partner>/ files (SFTP)"
 	"\n"
+	"                              (AS2: signed, encrypted, MDN checked)\n"
+	"  serve [--port N]            receive AS2 messages and async MDNs\n"
 	"  partners keyscan HOST[:PORT]  host keys to add to known_hosts\n"
 	"  help                        this text\n"
 	"  version                     print the version\n"
@@ -115,6 +117,8 @@ int main(int argc, char **argv)
 		return cmd_pull(argc, argv, &g);
 	if (!strcmp(argv[0], "push"))
 		return cmd_push(argc, argv, &g);
+	if (!strcmp(argv[0], "serve"))
+		return cmd_serve(argc, argv, &g);
 	if (!strcmp(argv[0], "help")) {
 		fputs(usage_text, stdout);
 		return EXIT_OK_;

@@ -18,6 +18,8 @@
 
 #include "buf.h"
 #include "map_load.h"
+#include "profile_sftp.h"
+#include "profile_as2.h"
 #include "xalloc.h"
 #include "yaml_doc.h"
 
@@ -437,9 +439,9 @@ static void parse_profile(struct registry *reg, const struct ynode *root,
 			  struct edi_diag *errors)
 {
 	static const char *const keys[] = {
-		"id",	 "name",	"interchange", "maps",
-		"rules", "outputs",	"flat",	       "enabled",
-		"acks",	 "description", "duplicates",  "x12"};
+		"id",	      "name", "interchange", "maps", "rules",
+		"outputs",    "flat", "enabled",     "acks", "description",
+		"duplicates", "x12",  "sftp",	     "as2"};
 	struct partner *p = &reg->partners[reg->npartners];
 	const struct ynode *n, *ic;
 	size_t nkeys = sizeof(keys) / sizeof(keys[0]);
@@ -511,6 +513,10 @@ static void parse_profile(struct registry *reg, const struct ynode *root,
 	}
 	parse_acks(ynode_get(root, "acks"), p, errors);
 	profile_x12_parse(&p->x12, ynode_get(root, "x12"), &reg->arena, errors);
+	p->sftp = profile_sftp_parse(&reg->arena, ynode_get(root, "sftp"),
+				     root->file, errors);
+	p->as2 = profile_as2_parse(&reg->arena, ynode_get(root, "as2"),
+				   root->file, errors);
 	reg->npartners++;
 }
 
@@ -593,6 +599,8 @@ void registry_release(struct registry *reg)
 	for (size_t i = 0; i < reg->npartners; i++)
 		for (size_t j = 0; j < reg->partners[i].nflat; j++)
 			pcre2_code_free(reg->partners[i].flat[j].regex);
+	for (size_t i = 0; i < reg->npartners; i++)
+		profile_sftp_release(reg->partners[i].sftp);
 	map_set_release(&reg->maps);
 	arena_release(&reg->arena);
 	memset(reg, 0, sizeof(*reg));

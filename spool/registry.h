@@ -49,6 +49,9 @@ struct partner_flat {
 	const struct map *map;
 };
 
+struct partner_sftp; /* profile_sftp.h */
+struct as2_partner;  /* mft/as2_msg.h, profile_as2.h */
+
 struct partner {
 	const char *id;
 	const char *name;
@@ -67,6 +70,8 @@ struct partner {
 	const char *ta1;      /* "auto" (default), "always", "never" */
 	unsigned ack_window_hours; /* their 997 is overdue after; 0 never */
 	struct partner_x12 x12;	   /* how we write X12 to them */
+	struct partner_sftp *sftp; /* the sftp: section; NULL: none */
+	struct as2_partner *as2;   /* the as2: section; NULL: none */
 };
 
 struct registry {
