@@ -185,7 +185,7 @@ static void check_seg(struct x12_emit_set *s, struct emit_seg *seg)
 						   seg->node->tag, i, c + 1);
 			continue;
 		}
-		if (e->req != MAP_REQ_M)
+		if (e->req != MAP_REQ_M || seg->el[i].bad)
 			continue;
 		if (!e->ncomponents && e->ncodes == 1) {
 			s->path[0] = '\0';

@@ -24,6 +24,7 @@ struct emit_el {
 	const char **comps; /* ncomps components; a simple element has 1 */
 	unsigned ncomps;
 	const char *field; /* the record field that set it, for messages */
+	bool bad;	   /* a value was refused (reported already) */
 };
 
 struct emit_seg {

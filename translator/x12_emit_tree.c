@@ -141,6 +141,7 @@ void emit_set_el(struct x12_emit_set *s, struct emit_seg *seg, unsigned el,
 		else
 			emit_error(s, s->path, "%s%02u: %s", seg->node->tag, el,
 				   err.msg);
+		seg->el[el].bad = true;
 		return;
 	}
 	e = &seg->el[el];
