@@ -201,7 +201,9 @@ static int ack_file(struct ack_run *a, const char *path, const char *type,
 		struct x12_translate_hooks hooks = {
 			a,	   select_map,	   set_passed, set_rejected,
 			group_end, interchange_end};
-		struct x12_translate_opts opts = {&limits, path, NULL, true};
+		/* records are built (and dropped): a set without a map is
+		 * rejected, as in `run` */
+		struct x12_translate_opts opts = {&limits, path, NULL, false};
 		if (x12_translate_run(&reader, &diag, &opts, &hooks, &stats,
 				      &err) != EDI_OK) {
 			cli_error("cannot read '%s': %s", path, err.msg);
