@@ -175,6 +175,8 @@ TEST_SRC := \
 	tests/translator/test_x12_write.c \
 	tests/spool/test_journal.c \
 	tests/spool/test_spool.c \
+	tests/mft/test_as2.c \
+	tests/spool/test_profile_as2.c \
 	tests/mft/test_retry.c \
 	tests/mft/test_breaker.c \
 	tests/spool/test_config_rest.c \

@@ -127,8 +127,9 @@ static enum edi_code cms_to_der(CMS_ContentInfo *cms, struct buf *der,
 	enum edi_code rc;
 
 	if (n <= 0)
-		return edi_fail(err, EDI_EINTERNAL, NULL, "cannot encode %s: %s",
-				what, ssl_reason(why, sizeof(why)));
+		return edi_fail(err, EDI_EINTERNAL, NULL,
+				"cannot encode %s: %s", what,
+				ssl_reason(why, sizeof(why)));
 	rc = buf_add(der, p, (size_t)n);
 	OPENSSL_free(p);
 	if (rc)
@@ -181,8 +182,8 @@ enum edi_code as2_cms_sign(struct strview data, X509 *cert, EVP_PKEY *key,
 	char why[200];
 
 	if (!in || data.len > (size_t)(1u << 31))
-		return edi_fail(err, EDI_ELIMIT, NULL,
-				"cannot sign %zu bytes", data.len);
+		return edi_fail(err, EDI_ELIMIT, NULL, "cannot sign %zu bytes",
+				data.len);
 	cms = CMS_sign(NULL, NULL, NULL, NULL, (unsigned)flags);
 	if (!cms || !CMS_add1_signer(cms, cert, key, md, (unsigned)flags) ||
 	    !CMS_final(cms, in, NULL, (unsigned)flags))
@@ -362,8 +363,8 @@ static size_t der_head_len(size_t len)
 }
 
 static const unsigned char oid_compressed[] = {
-	0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d,
-	0x01, 0x09, 0x10, 0x01, 0x09}; /* 1.2.840.113549.1.9.16.1.9 */
+	0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7,
+	0x0d, 0x01, 0x09, 0x10, 0x01, 0x09}; /* 1.2.840.113549.1.9.16.1.9 */
 static const unsigned char alg_zlib[] = {
 	0x30, 0x0d, 0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86,
 	0xf7, 0x0d, 0x01, 0x09, 0x10, 0x03, 0x08}; /* 1.2.840.113549.1.9.16.3.8 */

@@ -84,8 +84,8 @@ static void field(const struct as2_entity *e, const char *name, char *out,
 
 	out[0] = '\0';
 	if (as2_mime_header(e, name, &v)) {
-		while (v.len && (v.ptr[v.len - 1] == ' ' ||
-				 v.ptr[v.len - 1] == '\t'))
+		while (v.len &&
+		       (v.ptr[v.len - 1] == ' ' || v.ptr[v.len - 1] == '\t'))
 			v.len--;
 		sv_to_cbuf(v, out, size);
 	}
@@ -128,8 +128,8 @@ enum edi_code as2_mdn_parse(struct strview content_type, struct strview body,
 	buf_addf(&cur, "Content-Type: %.*s\r\n\r\n", (int)content_type.len,
 		 content_type.ptr);
 	if (buf_add(&cur, body.ptr, body.len)) {
-		rc = edi_fail(err, EDI_ELIMIT, NULL,
-			      "mdn larger than %u bytes", MDN_MAX);
+		rc = edi_fail(err, EDI_ELIMIT, NULL, "mdn larger than %u bytes",
+			      MDN_MAX);
 		goto out;
 	}
 	if ((rc = as2_mime_parse(buf_view(&cur), &e, err)))

@@ -42,8 +42,7 @@ enum edi_code as2_mime_parse(struct strview raw, struct as2_entity *e,
 					"its headers");
 		stop = end > i && raw.ptr[end - 1] == '\r' ? end - 1 : end;
 		if (stop == i) { /* the blank line */
-			e->body = sv_make(raw.ptr + end + 1,
-					  raw.len - end - 1);
+			e->body = sv_make(raw.ptr + end + 1, raw.len - end - 1);
 			return EDI_OK;
 		}
 		if (raw.ptr[i] == ' ' || raw.ptr[i] == '\t') {

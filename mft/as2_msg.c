@@ -19,15 +19,15 @@ enum edi_code as2_keys_load(const struct as2_partner *p, struct as2_keys *k,
 	enum edi_code rc = EDI_OK;
 
 	memset(k, 0, sizeof(*k));
-	if (p->our_cert && (rc = as2_cms_load_cert(p->our_cert, &k->our_cert,
-						   err)) != EDI_OK)
+	if (p->our_cert &&
+	    (rc = as2_cms_load_cert(p->our_cert, &k->our_cert, err)) != EDI_OK)
 		goto fail;
 	if (p->our_key &&
 	    (rc = as2_cms_load_key(p->our_key, &k->our_key, err)) != EDI_OK)
 		goto fail;
-	if (p->their_cert && (rc = as2_cms_load_cert(p->their_cert,
-						     &k->their_cert, err)) !=
-				     EDI_OK)
+	if (p->their_cert &&
+	    (rc = as2_cms_load_cert(p->their_cert, &k->their_cert, err)) !=
+		    EDI_OK)
 		goto fail;
 	return EDI_OK;
 fail:
@@ -165,9 +165,8 @@ enum edi_code as2_msg_build(const struct as2_partner *p,
 		goto limit;
 	/* unsigned: the MIC covers the payload entity (RFC 4130 7.3.1) */
 	if (!p->sign) {
-		struct strview over = p->encrypt || p->compress
-					      ? buf_view(&cur)
-					      : payload;
+		struct strview over =
+			p->encrypt || p->compress ? buf_view(&cur) : payload;
 		if ((rc = as2_mic(over, md, as2_md_name(md, p->micalg_dashless),
 				  out->mic, err)))
 			goto out;
@@ -242,8 +241,8 @@ static enum edi_code fail_as(struct as2_opened *out, enum as2_cms_fail why,
 	return rc;
 }
 
-bool as2_msg_want_micalg(struct strview options, const EVP_MD **md,
-			 char *name, size_t size)
+bool as2_msg_want_micalg(struct strview options, const EVP_MD **md, char *name,
+			 size_t size)
 {
 	char list[AS2_MIME_VALUE_MAX];
 	const char *at;
@@ -252,7 +251,8 @@ bool as2_msg_want_micalg(struct strview options, const EVP_MD **md,
 	/* signed-receipt-micalg=optional, sha-256, sha1 */
 	at = NULL;
 	for (size_t k = 0; k + 21 <= options.len; k++)
-		if (!strncasecmp(options.ptr + k, "signed-receipt-micalg", 21)) {
+		if (!strncasecmp(options.ptr + k, "signed-receipt-micalg",
+				 21)) {
 			at = options.ptr + k + 21;
 			break;
 		}
@@ -308,6 +308,9 @@ enum edi_code as2_msg_open(struct strview content_type, struct strview cte,
 	if (cte.len)
 		buf_addf(&cur, "Content-Transfer-Encoding: %.*s\r\n",
 			 (int)cte.len, cte.ptr);
+	if (o->disposition.len)
+		buf_addf(&cur, "Content-Disposition: %.*s\r\n",
+			 (int)o->disposition.len, o->disposition.ptr);
 	buf_adds(&cur, "\r\n");
 	if (buf_add(&cur, body.ptr, body.len)) {
 		rc = fail_as(out, AS2_FAIL_OTHER,
@@ -424,8 +427,9 @@ enum edi_code as2_msg_open(struct strview content_type, struct strview cte,
 				goto done;
 			}
 			out->is_signed = true;
-			if (!md && as2_mime_param(ctv, "micalg", micalg,
-						  sizeof(micalg)) &&
+			if (!md &&
+			    as2_mime_param(ctv, "micalg", micalg,
+					   sizeof(micalg)) &&
 			    (md = as2_md_by_name(micalg)))
 				mname = as2_md_name(md, 0);
 			if (!md) {
@@ -456,8 +460,8 @@ enum edi_code as2_msg_open(struct strview content_type, struct strview cte,
 				as2_mime_filename(disp, out->filename,
 						  sizeof(out->filename));
 			if (!out->is_signed) {
-				const EVP_MD *md = o->mic_md ? o->mic_md
-							     : EVP_sha256();
+				const EVP_MD *md =
+					o->mic_md ? o->mic_md : EVP_sha256();
 				struct strview over =
 					out->is_encrypted || out->is_compressed
 						? e.raw

@@ -39,7 +39,11 @@
 #define AS2_DEFAULT_CT	   "application/edi-x12"
 #define AS2_DEFAULT_CIPHER "aes256-cbc"
 
-enum as2_compress { AS2_COMPRESS_NONE, AS2_COMPRESS_BEFORE, AS2_COMPRESS_AFTER };
+enum as2_compress {
+	AS2_COMPRESS_NONE,
+	AS2_COMPRESS_BEFORE,
+	AS2_COMPRESS_AFTER
+};
 enum as2_mdn_mode { AS2_MDN_SYNC, AS2_MDN_ASYNC, AS2_MDN_NONE };
 
 struct as2_partner {
@@ -48,16 +52,16 @@ struct as2_partner {
 	const char *their_cert;	       /* PEM: verify theirs, encrypt to them */
 	const char *our_cert, *our_key; /* PEM: sign ours, decrypt theirs */
 	const char *ca_file;		/* https: trust these (NULL: system) */
-	bool sign, encrypt;			/* what we send */
+	bool sign, encrypt;		/* what we send */
 	bool require_signed, require_encrypted; /* what we accept */
 	enum as2_compress compress;
 	const char *micalg; /* "sha-256" (default), "sha1" for legacy */
 	const char *cipher; /* "aes256-cbc" (default), "aes128-cbc" */
 	enum as2_mdn_mode mdn;
-	bool signed_mdn;	 /* ask for a signed MDN (and require it) */
-	const char *mdn_url;	 /* async: our URL for the MDN */
-	bool base64;		 /* Content-Transfer-Encoding base64 */
-	bool micalg_dashless;	 /* "sha256" instead of "sha-256" */
+	bool signed_mdn;	  /* ask for a signed MDN (and require it) */
+	const char *mdn_url;	  /* async: our URL for the MDN */
+	bool base64;		  /* Content-Transfer-Encoding base64 */
+	bool micalg_dashless;	  /* "sha256" instead of "sha-256" */
 	const char *content_type; /* of the payload (AS2_DEFAULT_CT) */
 	const char *subject;
 	unsigned timeout_s;
@@ -106,6 +110,9 @@ struct as2_open_opts {
 	const char *mic_name; /* how to spell it in the MIC */
 	bool require_signed, require_encrypted;
 	size_t max_bytes; /* of any layer */
+	/* the HTTP Content-Disposition (the payload's file name when the
+	 * message is neither signed, encrypted nor compressed) */
+	struct strview disposition;
 };
 
 struct as2_opened {
@@ -131,7 +138,7 @@ void as2_opened_release(struct as2_opened *o);
  * Disposition-Notification-Options: the first signed-receipt-micalg we
  * support into *md and name (spelled as asked); false when none given.
  */
-bool as2_msg_want_micalg(struct strview options, const EVP_MD **md,
-			 char *name, size_t size);
+bool as2_msg_want_micalg(struct strview options, const EVP_MD **md, char *name,
+			 size_t size);
 
 #endif

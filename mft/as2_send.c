@@ -99,8 +99,8 @@ enum edi_code as2_http_post(const struct as2_http_request *r,
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
 	if (resp->status >= 500 || resp->status == 429 || resp->status == 408)
-		rc = edi_fail(err, EDI_ETEMP, NULL,
-			      "'%s' answered http %ld", r->url, resp->status);
+		rc = edi_fail(err, EDI_ETEMP, NULL, "'%s' answered http %ld",
+			      r->url, resp->status);
 	else if (resp->status < 200 || resp->status > 299)
 		rc = edi_fail(err, EDI_EDATA, NULL, "'%s' answered http %ld",
 			      r->url, resp->status);
@@ -125,9 +125,10 @@ bool as2_http_header(const struct as2_http_response *resp, const char *name,
 	if (!nl)
 		return false;
 	nl++;
-	if (as2_mime_parse(sv_make(nl, resp->headers.len -
-					       (size_t)(nl - resp->headers.ptr)),
-			   &e, NULL))
+	if (as2_mime_parse(
+		    sv_make(nl, resp->headers.len -
+					(size_t)(nl - resp->headers.ptr)),
+		    &e, NULL))
 		return false;
 	return as2_mime_header(&e, name, value);
 }
@@ -171,8 +172,7 @@ static void add_name(struct buf *b, const char *header, const char *id)
 static enum edi_code check_mdn(const struct as2_partner *p,
 			       const struct as2_keys *k,
 			       const struct as2_http_response *resp,
-			       struct as2_send_result *r,
-			       struct edi_error *err)
+			       struct as2_send_result *r, struct edi_error *err)
 {
 	struct strview ct;
 	enum edi_code rc;

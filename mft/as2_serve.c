@@ -58,7 +58,8 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
 		return MHD_NO;
 	while (left) {
 		const char *eol = memchr(h, '\n', left);
-		const char *colon = memchr(h, ':', eol ? (size_t)(eol - h) : left);
+		const char *colon =
+			memchr(h, ':', eol ? (size_t)(eol - h) : left);
 		size_t n = eol ? (size_t)(eol - h) + 1 : left;
 		if (colon) {
 			char name[128], value[2048];
@@ -67,8 +68,8 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
 			while (v < h + n && *v == ' ')
 				v++;
 			vlen = (size_t)(h + n - v);
-			while (vlen && (v[vlen - 1] == '\n' ||
-					v[vlen - 1] == '\r'))
+			while (vlen &&
+			       (v[vlen - 1] == '\n' || v[vlen - 1] == '\r'))
 				vlen--;
 			if ((size_t)(colon - h) < sizeof(name) &&
 			    vlen < sizeof(value)) {
@@ -137,16 +138,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
 		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET,
-				  &((const struct sockaddr_in *)(const void *)sa)
-					   ->sin_addr,
-				  req.peer, sizeof(req.peer));
+			inet_ntop(
+				AF_INET,
+				&((const struct sockaddr_in *)(const void *)sa)
+					 ->sin_addr,
+				req.peer, sizeof(req.peer));
 		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6,
-				  &((const struct sockaddr_in6 *)(const void *)
-					    sa)
-					   ->sin6_addr,
-				  req.peer, sizeof(req.peer));
+			inet_ntop(
+				AF_INET6,
+				&((const struct sockaddr_in6 *)(const void *)sa)
+					 ->sin6_addr,
+				req.peer, sizeof(req.peer));
 	}
 	memset(&resp, 0, sizeof(resp));
 	resp.status = 500;
@@ -195,10 +197,11 @@ enum edi_code as2_serve_start(struct as2_server **out,
 	buf_init(&s->cert, 1);
 	buf_init(&s->key, 1);
 	memset(&ss, 0, sizeof(ss));
-	if (inet_pton(AF_INET, addr,
-		      &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
+	if (inet_pton(AF_INET, addr, &((struct sockaddr_in *)&ss)->sin_addr) ==
+	    1) {
 		((struct sockaddr_in *)&ss)->sin_family = AF_INET;
-		((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)o->port);
+		((struct sockaddr_in *)&ss)->sin_port =
+			htons((uint16_t)o->port);
 	} else if (inet_pton(AF_INET6, addr,
 			     &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
 		((struct sockaddr_in6 *)&ss)->sin6_family = AF_INET6;

@@ -24,7 +24,7 @@ static const char schema[] =
 	"CREATE INDEX IF NOT EXISTS as2_messages_name"
 	" ON as2_messages (partner, name, status);";
 
-#define COLUMNS                                                            \
+#define COLUMNS                                                        \
 	"direction, partner, message_id, name, entry_id, mic, status," \
 	" detail, sent_path, at"
 

@@ -37,8 +37,8 @@ static void problem(struct parse *ps, const struct ynode *at, const char *fmt,
 		edi_diag_addf(ps->errors, EDI_ECONFIG, NULL, "%s:%u:%u: %s",
 			      at->file, at->line, at->col, msg);
 	else
-		edi_diag_addf(ps->errors, EDI_ECONFIG, NULL, "%s: %s",
-			      ps->file, msg);
+		edi_diag_addf(ps->errors, EDI_ECONFIG, NULL, "%s: %s", ps->file,
+			      msg);
 }
 
 static const char *text(struct parse *ps, const struct ynode *sec,
@@ -100,9 +100,8 @@ static uint64_t number(struct parse *ps, const struct ynode *sec,
 		return dflt;
 	if (v->kind != YNODE_SCALAR ||
 	    !sv_to_u64(sv_make(v->value, v->len), &n) || n > max) {
-		problem(ps, v,
-			"as2.%s must be a whole number from 0 to %llu", key,
-			(unsigned long long)max);
+		problem(ps, v, "as2.%s must be a whole number from 0 to %llu",
+			key, (unsigned long long)max);
 		return dflt;
 	}
 	return n;
@@ -122,8 +121,8 @@ static const char *file_path(struct parse *ps, const struct ynode *sec,
 	if (v[0] == '/' || !slash)
 		path = arena_strdup(ps->a, v);
 	else
-		path = arena_printf(ps->a, "%.*s/%s",
-				    (int)(slash - ps->file), ps->file, v);
+		path = arena_printf(ps->a, "%.*s/%s", (int)(slash - ps->file),
+				    ps->file, v);
 	if (stat(path, &st) != 0) {
 		problem(ps, ynode_get(sec, key), "as2.%s: cannot read '%s': %s",
 			key, path, strerror(errno));
@@ -139,24 +138,35 @@ static bool url_ok(const char *u)
 
 struct as2_partner *profile_as2_parse(struct arena *a,
 				      const struct ynode *section,
-				      const char *file,
-				      struct edi_diag *errors)
+				      const char *file, struct edi_diag *errors)
 {
-	static const char *const keys[] = {
-		"their_id",	     "our_id",
-		"url",		     "their_certificate",
-		"our_certificate",   "our_key",
-		"ca_file",	     "sign",
-		"encrypt",	     "compress",
-		"require_signed",    "require_encrypted",
-		"micalg",	     "micalg_spelling",
-		"cipher",	     "mdn",
-		"signed_mdn",	     "mdn_url",
-		"transfer_encoding", "chunked",
-		"content_type",	     "subject",
-		"timeout",	     "retries",
-		"retry_wait",	     "max_send_rate",
-		NULL};
+	static const char *const keys[] = {"their_id",
+					   "our_id",
+					   "url",
+					   "their_certificate",
+					   "our_certificate",
+					   "our_key",
+					   "ca_file",
+					   "sign",
+					   "encrypt",
+					   "compress",
+					   "require_signed",
+					   "require_encrypted",
+					   "micalg",
+					   "micalg_spelling",
+					   "cipher",
+					   "mdn",
+					   "signed_mdn",
+					   "mdn_url",
+					   "transfer_encoding",
+					   "chunked",
+					   "content_type",
+					   "subject",
+					   "timeout",
+					   "retries",
+					   "retry_wait",
+					   "max_send_rate",
+					   NULL};
 	static const char *const compress[] = {"none", "before-signing",
 					       "after-signing", NULL};
 	static const char *const mdn[] = {"sync", "async", "none", NULL};
@@ -214,8 +224,7 @@ struct as2_partner *profile_as2_parse(struct arena *a,
 	p->micalg = text(&ps, section, "micalg", false);
 	if (!p->micalg)
 		p->micalg = "sha-256";
-	else if (!as2_md_by_name(p->micalg) ||
-		 !strncmp(p->micalg, "md5", 3))
+	else if (!as2_md_by_name(p->micalg) || !strncmp(p->micalg, "md5", 3))
 		problem(&ps, ynode_get(section, "micalg"),
 			"as2.micalg must be sha-256, sha-384, sha-512 or "
 			"(legacy) sha1");
@@ -239,8 +248,8 @@ struct as2_partner *profile_as2_parse(struct arena *a,
 		problem(&ps, section,
 			"as2.signed_mdn needs their_certificate to check the "
 			"mdn's signature");
-	p->base64 = choice(&ps, section, "transfer_encoding", encodings, 0) ==
-		    1;
+	p->base64 =
+		choice(&ps, section, "transfer_encoding", encodings, 0) == 1;
 	if (flag(&ps, section, "chunked", false))
 		problem(&ps, ynode_get(section, "chunked"),
 			"as2.chunked: edigate always sends a length, never "

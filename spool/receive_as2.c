@@ -138,18 +138,20 @@ static void read_asked(const struct as2_serve_request *req, struct asked *a)
 }
 
 /* The AS2 headers of a response or async MDN from us to them. */
-static void as2_headers(struct buf *h, const char *our_id,
-			const char *their_id, const char *about)
+static void as2_headers(struct buf *h, const char *our_id, const char *their_id,
+			const char *about)
 {
 	char id[AS2_MSGID_MAX];
 
 	as2_new_message_id(our_id, id);
 	buf_adds(h, "AS2-Version: 1.2\r\n");
-	buf_addf(h, strchr(our_id, ' ') ? "AS2-From: \"%s\"\r\n"
-					 : "AS2-From: %s\r\n",
+	buf_addf(h,
+		 strchr(our_id, ' ') ? "AS2-From: \"%s\"\r\n"
+				     : "AS2-From: %s\r\n",
 		 our_id);
-	buf_addf(h, strchr(their_id, ' ') ? "AS2-To: \"%s\"\r\n"
-					   : "AS2-To: %s\r\n",
+	buf_addf(h,
+		 strchr(their_id, ' ') ? "AS2-To: \"%s\"\r\n"
+				       : "AS2-To: %s\r\n",
 		 their_id);
 	buf_addf(h, "Message-ID: %s\r\n", id);
 	buf_addf(h, "Subject: Message Disposition Notification for %s\r\n",
@@ -198,8 +200,8 @@ static void send_async(void *arg)
  * response (sync) or POSTed after it (async).
  */
 static void answer(const struct receive_as2 *rx, const struct partner *p,
-		   const struct asked *a, const char *msgid,
-		   struct strview mdn, struct as2_serve_response *resp)
+		   const struct asked *a, const char *msgid, struct strview mdn,
+		   struct as2_serve_response *resp)
 {
 	const char *our = p->as2->our_id, *their = p->as2->their_id;
 	const char *split = NULL;
@@ -241,11 +243,10 @@ static void answer(const struct receive_as2 *rx, const struct partner *p,
 }
 
 /* Build the MDN into stored as "headers CRLF body". */
-static enum edi_code make_mdn(const struct partner *p,
-			      const struct as2_keys *k, const struct asked *a,
-			      const char *msgid, const char *mic,
-			      const char *failure, struct buf *stored,
-			      struct edi_error *err)
+static enum edi_code make_mdn(const struct partner *p, const struct as2_keys *k,
+			      const struct asked *a, const char *msgid,
+			      const char *mic, const char *failure,
+			      struct buf *stored, struct edi_error *err)
 {
 	struct as2_mdn_info m;
 	struct as2_built b;
@@ -425,8 +426,8 @@ static void take_mdn(const struct receive_as2 *rx, const struct partner *p,
 	rc = transfer_as2_mdn(&env, p, &mdn, buf_view(&raw), &e);
 	buf_release(&raw);
 	if (rc == EDI_ENOENT) {
-		note(rx, "as2 %s: mdn for a message we did not send: %s",
-		     p->id, mdn.original_message_id);
+		note(rx, "as2 %s: mdn for a message we did not send: %s", p->id,
+		     mdn.original_message_id);
 		text_reply(resp, 400, "no such message was sent");
 	} else if (rc == EDI_EDATA) {
 		note(rx, "as2 %s: %s", p->id, e.msg);
@@ -495,7 +496,8 @@ void receive_as2_handle(void *ctx, const struct as2_serve_request *req,
 	if (!p) {
 		struct as2_mdn_info m;
 		struct as2_built b;
-		note(rx, "as2: no partner profile for AS2-From '%s' AS2-To '%s'",
+		note(rx,
+		     "as2: no partner profile for AS2-From '%s' AS2-To '%s'",
 		     from, to);
 		memset(&m, 0, sizeof(m));
 		m.our_id = to;
@@ -551,6 +553,7 @@ void receive_as2_handle(void *ctx, const struct as2_serve_request *req,
 	oo.max_bytes = (size_t)rx->cfg->limits.max_file_bytes;
 	if (!as2_serve_header(req, "Content-Transfer-Encoding", &cte))
 		cte = SV_LIT("");
+	as2_serve_header(req, "Content-Disposition", &oo.disposition);
 	rc = as2_msg_open(ct, cte, buf_view(&req->body), &k, &oo, &o, &e);
 	if (rc) {
 		refuse(rx, p, &k, &a, msgid, disposition_of(o.fail), e.msg,
@@ -571,8 +574,8 @@ void receive_as2_handle(void *ctx, const struct as2_serve_request *req,
 		text_reply(resp, 503, "cannot store the message now");
 		goto out;
 	}
-	note(rx, "as2 %s: received '%s' (%zu bytes) as %s, %s%s%s", p->id,
-	     name, o.payload.len, id, msgid, o.is_signed ? ", signed" : "",
+	note(rx, "as2 %s: received '%s' (%zu bytes) as %s, %s%s%s", p->id, name,
+	     o.payload.len, id, msgid, o.is_signed ? ", signed" : "",
 	     o.is_encrypted ? ", encrypted" : "");
 	buf_reset(&stored);
 	if (a.mdn &&

@@ -73,8 +73,7 @@ static enum edi_code keep_mdn(const char *sent_path, struct strview raw,
 
 	if (!slash || !raw.len)
 		return EDI_OK;
-	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - sent_path),
-		 sent_path);
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - sent_path), sent_path);
 	snprintf(name, sizeof(name), "%s.mdn", slash + 1);
 	return fileio_write_durable(dir, name, raw.ptr, raw.len, err);
 }
@@ -90,8 +89,7 @@ struct push {
 };
 
 /* Before the first byte: the MIC goes into the journal row. */
-static enum edi_code note_mic(void *ctx, const char *mic,
-			      struct edi_error *err)
+static enum edi_code note_mic(void *ctx, const char *mic, struct edi_error *err)
 {
 	struct push *ps = ctx;
 
@@ -122,7 +120,7 @@ static enum edi_code receipt_json(const struct as2_partner *a,
 	json_key(&j, "attempts");
 	json_u64(&j, r->attempts);
 	json_key(&j, "mdn");
-	json_str(&j, a->mdn == AS2_MDN_SYNC	 ? "sync"
+	json_str(&j, a->mdn == AS2_MDN_SYNC    ? "sync"
 		     : a->mdn == AS2_MDN_ASYNC ? "async"
 					       : "none");
 	if (r->have_mdn) {
@@ -153,8 +151,7 @@ static enum edi_code push_one(void *ctx, const char *name,
 	if ((rc = spool_outbound_path(env->sp, p->id, name, path, sizeof(path),
 				      err)))
 		return rc;
-	rc = fileio_read_all(path, env->cfg->limits.max_file_bytes, &data,
-			     err);
+	rc = fileio_read_all(path, env->cfg->limits.max_file_bytes, &data, err);
 	if (rc) {
 		buf_release(&data);
 		return rc == EDI_ENOENT ? EDI_OK : rc; /* gone meanwhile */
@@ -181,8 +178,8 @@ static enum edi_code push_one(void *ctx, const char *name,
 		}
 	}
 	ps->row = &row;
-	rc = as2_send(a, ps->k, buf_view(&data), name, row.message_id,
-		      note_mic, ps, &r, &e);
+	rc = as2_send(a, ps->k, buf_view(&data), name, row.message_id, note_mic,
+		      ps, &r, &e);
 	buf_release(&data);
 	copy_str(row.mic, sizeof(row.mic), r.mic);
 	if (rc == EDI_ETEMP) {
@@ -231,9 +228,8 @@ static enum edi_code push_one(void *ctx, const char *name,
 		/* the async MDN may have come in while we were busy */
 		struct journal_as2 now;
 		buf_reset(&r.mdn_raw);
-		if (journal_as2_get(env->journal, "out", p->id,
-				    row.message_id, &now, &r.mdn_raw,
-				    &e) == EDI_OK &&
+		if (journal_as2_get(env->journal, "out", p->id, row.message_id,
+				    &now, &r.mdn_raw, &e) == EDI_OK &&
 		    (!strcmp(now.status, "delivered") ||
 		     !strcmp(now.status, "refused"))) {
 			row = now;
@@ -254,7 +250,7 @@ static enum edi_code push_one(void *ctx, const char *name,
 	if (!rc) {
 		ps->counts->files++;
 		note(env, p, "sent '%s' as %s%s", name, row.message_id,
-		     a->mdn == AS2_MDN_ASYNC ? ", mdn to follow"
+		     a->mdn == AS2_MDN_ASYNC  ? ", mdn to follow"
 		     : a->mdn == AS2_MDN_SYNC ? ", mdn verified"
 					      : "");
 	}

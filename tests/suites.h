@@ -26,8 +26,12 @@ Suite *x12_translate_suite(void);
 Suite *journal_suite(void);
 Suite *fileio_suite(void);
 Suite *spool_suite(void);
+Suite *as2_suite(void);
+Suite *profile_as2_suite(void);
 Suite *retry_suite(void);
 Suite *breaker_suite(void);
 Suite *config_rest_suite(void);
+Suite *sftp_suite(void);
+Suite *profile_sftp_suite(void);
 
 #endif

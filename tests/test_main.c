@@ -33,9 +33,13 @@ int main(void)
 	srunner_add_suite(sr, journal_suite());
 	srunner_add_suite(sr, fileio_suite());
 	srunner_add_suite(sr, spool_suite());
+	srunner_add_suite(sr, as2_suite());
+	srunner_add_suite(sr, profile_as2_suite());
 	srunner_add_suite(sr, retry_suite());
 	srunner_add_suite(sr, breaker_suite());
 	srunner_add_suite(sr, config_rest_suite());
+	srunner_add_suite(sr, sftp_suite());
+	srunner_add_suite(sr, profile_sftp_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
