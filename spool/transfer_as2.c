@@ -224,6 +224,12 @@ static enum edi_code push_one(void *ctx, const char *name,
 	copy_str(row.status, sizeof(row.status), status);
 	copy_str(row.detail, sizeof(row.detail),
 		 r.have_mdn ? r.mdn.disposition : "");
+	/* one transaction with the async MDN's update (serve): neither
+	 * overwrites the other */
+	if ((rc = journal_begin(env->journal, err))) {
+		as2_send_result_release(&r);
+		return rc;
+	}
 	if (a->mdn == AS2_MDN_ASYNC) {
 		/* the async MDN may have come in while we were busy */
 		struct journal_as2 now;
@@ -247,6 +253,10 @@ static enum edi_code push_one(void *ctx, const char *name,
 	if (!rc)
 		rc = add_transfer(env, p, name, row.message_id, status,
 				  row.detail, err);
+	if (!rc)
+		rc = journal_commit(env->journal, err);
+	if (rc)
+		journal_rollback(env->journal, &e);
 	if (!rc) {
 		ps->counts->files++;
 		note(env, p, "sent '%s' as %s%s", name, row.message_id,
@@ -285,15 +295,15 @@ enum edi_code transfer_as2_push(const struct transfer_env *env,
 	return rc;
 }
 
-enum edi_code transfer_as2_mdn(const struct transfer_env *env,
-			       const struct partner *p,
-			       const struct as2_mdn *mdn, struct strview raw,
-			       struct edi_error *err)
+static enum edi_code record_mdn(const struct transfer_env *env,
+				const struct partner *p,
+				const struct as2_mdn *mdn, struct strview raw,
+				bool *okp, char *why, size_t why_size,
+				struct edi_error *err)
 {
 	struct journal_as2 row;
 	enum edi_code rc;
 	bool ok;
-	char why[600];
 
 	rc = journal_as2_get(env->journal, "out", p->id,
 			     mdn->original_message_id, &row, NULL, err);
@@ -301,25 +311,46 @@ enum edi_code transfer_as2_mdn(const struct transfer_env *env,
 		return rc;
 	ok = mdn->ok && as2_mdn_mic_matches(mdn->mic, row.mic);
 	if (!mdn->ok)
-		snprintf(why, sizeof(why), "partner did not accept it: %s",
+		snprintf(why, why_size, "partner did not accept it: %s",
 			 mdn->disposition);
 	else if (!ok)
-		snprintf(why, sizeof(why),
-			 "mdn mic '%s' differs from ours '%s'", mdn->mic,
-			 row.mic);
+		snprintf(why, why_size, "mdn mic '%s' differs from ours '%s'",
+			 mdn->mic, row.mic);
 	else
-		snprintf(why, sizeof(why), "%s", mdn->disposition);
+		snprintf(why, why_size, "%s", mdn->disposition);
 	copy_str(row.status, sizeof(row.status), ok ? "delivered" : "refused");
 	copy_str(row.detail, sizeof(row.detail), why);
 	row.at = (int64_t)env->clock();
 	if (row.sent_path[0] && (rc = keep_mdn(row.sent_path, raw, err)))
 		return rc;
-	if ((rc = journal_as2_put(env->journal, &row, raw, err)) ||
-	    (rc = add_transfer(env, p, row.name, row.message_id, row.status,
-			       why, err)))
+	*okp = ok;
+	if ((rc = journal_as2_put(env->journal, &row, raw, err)))
 		return rc;
+	return add_transfer(env, p, row.name, row.message_id, row.status, why,
+			    err);
+}
+
+enum edi_code transfer_as2_mdn(const struct transfer_env *env,
+			       const struct partner *p,
+			       const struct as2_mdn *mdn, struct strview raw,
+			       struct edi_error *err)
+{
+	enum edi_code rc;
+	bool ok = false;
+	char why[600] = "";
+
+	if ((rc = journal_begin(env->journal, err)))
+		return rc;
+	rc = record_mdn(env, p, mdn, raw, &ok, why, sizeof(why), err);
+	if (!rc)
+		rc = journal_commit(env->journal, err);
+	if (rc) {
+		struct edi_error e;
+		journal_rollback(env->journal, &e);
+		return rc;
+	}
 	if (!ok)
 		return edi_fail(err, EDI_EDATA, NULL, "message %s: %s",
-				row.message_id, why);
+				mdn->original_message_id, why);
 	return EDI_OK;
 }
