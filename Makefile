@@ -109,6 +109,7 @@ MFT_SRC := \
 	mft/sftp_select.c
 
 SPOOL_SRC := \
+	spool/ack_match.c \
 	spool/acks.c \
 	spool/cli.c \
 	spool/cmd_ack.c \
@@ -161,6 +162,7 @@ TEST_SRC := \
 	tests/common/test_yaml_doc.c \
 	tests/translator/test_dec.c \
 	tests/translator/test_map_exec.c \
+	tests/translator/test_x12_emit.c \
 	tests/translator/test_map_guide.c \
 	tests/translator/test_map_load.c \
 	tests/translator/test_map_rules.c \

@@ -29,6 +29,7 @@ int main(void)
 	srunner_add_suite(sr, map_guide_suite());
 	srunner_add_suite(sr, map_rules_suite());
 	srunner_add_suite(sr, map_exec_suite());
+	srunner_add_suite(sr, x12_emit_suite());
 	srunner_add_suite(sr, x12_translate_suite());
 	srunner_add_suite(sr, journal_suite());
 	srunner_add_suite(sr, fileio_suite());

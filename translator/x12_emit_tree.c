@@ -396,10 +396,12 @@ static void walk_pairs(struct x12_emit_set *s, const struct emit_scope *scope,
 		       (*emit_get_el(seg, k) || *emit_get_el(seg, k + 1)))
 			k += 2;
 		if (k + 1 > f->pairs_to) {
-			emit_error(s, s->path,
-				   "more ids than %s%02u..%02u hold (%u pairs)",
-				   f->pairs_tag, f->pairs_from, f->pairs_to,
-				   (f->pairs_to - f->pairs_from + 1) / 2);
+			emit_error(
+				s, s->path,
+				"more ids than %s%02u..%s%02u hold (%u pairs)",
+				f->pairs_tag, f->pairs_from, f->pairs_tag,
+				f->pairs_to,
+				(f->pairs_to - f->pairs_from + 1) / 2);
 			path_pop(s, mark);
 			return;
 		}
