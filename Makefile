@@ -111,6 +111,7 @@ MFT_SRC := \
 SPOOL_SRC := \
 	spool/ack_match.c \
 	spool/acks.c \
+	spool/acks_report.c \
 	spool/cli.c \
 	spool/cmd_ack.c \
 	spool/cmd_emit.c \

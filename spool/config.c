@@ -441,27 +441,12 @@ static bool url_ok(const char *s)
 static void load_rest(struct loader *l, const struct ynode *n,
 		      struct config_output *o, const char *what)
 {
-	static const char *const keys[] = {"kind",
-					   "url",
-					   "method",
-					   "batch_size",
-					   "headers",
-					   "auth",
-					   "correlation_header",
-					   "client_cert",
-					   "client_key",
-					   "ca_file",
-					   "connect_timeout",
-					   "timeout",
-					   "retry",
-					   "breaker",
-					   NULL};
 	static const char *const methods[] = {"POST", "PUT", NULL};
 	const struct ynode *v;
 	char key[CONFIG_NAME_MAX + 32];
 	int i;
 
-	section(l, n, what, keys);
+	/* unknown keys: config_rest_load() knows the whole list */
 	v = ynode_get(n, "url");
 	snprintf(key, sizeof(key), "%s.url", what);
 	if (!v) {

@@ -338,12 +338,47 @@ void config_rest_load(struct arena *a, const char *base,
 		      struct edi_diag *errors, const struct ynode *n,
 		      struct config_rest *r, const char *what)
 {
+	static const char *const keys[] = {"kind",
+					   "url",
+					   "method",
+					   "batch_size",
+					   "headers",
+					   "auth",
+					   "correlation_header",
+					   "client_cert",
+					   "client_key",
+					   "ca_file",
+					   "connect_timeout",
+					   "timeout",
+					   "retry",
+					   "breaker",
+					   NULL};
 	struct rl l = {a, base, errors, what};
 	const struct ynode *v;
 
 	config_rest_defaults(r);
 	if (n->kind != YNODE_MAP)
 		return;
+	for (size_t i = 0; i < n->n; i += 2) {
+		const struct ynode *k = n->items[i];
+		bool found = false;
+		for (size_t j = 0; keys[j] && !found; j++)
+			found = !strcmp(k->value, keys[j]);
+		if (found)
+			continue;
+		if (strstr(k->value, "verify") || strstr(k->value, "insecure"))
+			problem(&l, k,
+				"unknown key '%s': TLS verification cannot be "
+				"turned off; give the server's CA in ca_file",
+				k->value);
+		else
+			edi_diag_addf(
+				errors, EDI_ECONFIG, NULL,
+				"%s:%u:%u: unknown key '%s' in %s (known: "
+				"kind, url, method and the keys listed "
+				"in docs/configuration.md, REST outputs)",
+				k->file, k->line, k->col, k->value, what);
+	}
 	get_number(&l, n, NULL, "batch_size", 1, CONFIG_REST_BATCH_MAX,
 		   &r->batch_size);
 	get_number(&l, n, NULL, "connect_timeout", 1, 600,

@@ -159,7 +159,7 @@ START_TEST(mistakes_are_reported_where_they_are)
 	ck_assert(has(&f, "7:30", "must name an environment variable"));
 	ck_assert(has(&f, "7:11", "a bearer token or basic_user, not both"));
 	ck_assert(has(&f, "7:11", "basic_user needs basic_password_env"));
-	ck_assert(has(&f, "8:5", "unknown key 'insecure'"));
+	ck_assert(has(&f, "8:5", "TLS verification cannot be turned off"));
 	ck_assert(has(&f, "9:23", "retry.attempts must be a whole number"));
 	ck_assert(has(&f, "9:62", "retry.jitter must be full or none"));
 	ck_assert(has(&f, "9:12", "retry.cap (60) must not be smaller"));

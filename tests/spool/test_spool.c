@@ -1646,7 +1646,8 @@ START_TEST(test_config_output_mistakes_are_errors)
 		      "%s", all_problems(&c));
 	ck_assert_msg(has_problem(&c, "10:40",
 				  "unknown key 'dir' in output 'api4' (known: "
-				  "kind, url, method)"),
+				  "kind, url, method and the keys listed in "
+				  "docs/configuration.md, REST outputs)"),
 		      "%s", all_problems(&c));
 	ck_assert_msg(
 		has_problem(&c, "11:11", "output 'scalar' must be a mapping"),
