@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,37 +83,86 @@ static void partner_by_record(struct strview data, char *out, size_t size)
 	}
 }
 
+#define ADMIT_CHUNK (1 << 16)
+
+/* Copy path into a new entry of in/ (its id into id), streaming. */
+static enum edi_code admit_copy(const struct spool *sp,
+				const struct registry *reg, const char *path,
+				const char *name, time_t now, char *chunk,
+				char id[SPOOL_ID_MAX], struct edi_error *err)
+{
+	char partner[SPOOL_ID_PARTNER_MAX];
+	struct spool_receipt r;
+	const struct partner *p;
+	enum edi_code rc;
+	ssize_t got;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return edi_fail(err, fileio_code(errno), NULL,
+				"cannot read '%s': %s", path, strerror(errno));
+	do
+		got = read(fd, chunk, ADMIT_CHUNK);
+	while (got < 0 && errno == EINTR);
+	if (got < 0) {
+		rc = edi_fail(err, fileio_code(errno), NULL,
+			      "cannot read '%s': %s", path, strerror(errno));
+		close(fd);
+		return rc;
+	}
+	p = partner_by_name(reg, name);
+	if (p)
+		copy_str(partner, sizeof(partner), p->id);
+	else
+		partner_by_record(sv_make(chunk, (size_t)got), partner,
+				  sizeof(partner));
+	if (!spool_id_valid(partner))
+		partner[0] = '\0'; /* the pipeline will say */
+	rc = spool_receive_open(&r, sp, name, OUTBOUND_ERP_SOURCE,
+				partner[0] ? partner : NULL, 0, now, err);
+	while (!rc && got > 0) {
+		rc = spool_receive_write(&r, chunk, (size_t)got, err);
+		do
+			got = read(fd, chunk, ADMIT_CHUNK);
+		while (!rc && got < 0 && errno == EINTR);
+		if (!rc && got < 0) {
+			rc = edi_fail(err, fileio_code(errno), NULL,
+				      "cannot read '%s': %s", path,
+				      strerror(errno));
+			spool_receive_abort(&r);
+		}
+	}
+	close(fd);
+	if (!rc)
+		rc = spool_receive_commit(&r, NULL, err);
+	if (!rc)
+		copy_str(id, SPOOL_ID_MAX, r.meta.id);
+	return rc;
+}
+
+/*
+ * One file of erp-in/ into in/, then removed from erp-in/.  A file past
+ * OUTBOUND_ERP_MAX is admitted too: its entry goes to error/ with the
+ * reason rather than waiting unseen.
+ */
 static enum edi_code admit_one(const struct spool *sp,
 			       const struct registry *reg, const char *dir,
 			       const char *name, time_t now,
 			       struct edi_error *err)
 {
-	char path[FILEIO_PATH_MAX], partner[SPOOL_ID_PARTNER_MAX];
-	char id[SPOOL_ID_MAX];
-	const struct partner *p;
-	struct buf data;
+	char path[FILEIO_PATH_MAX], id[SPOOL_ID_MAX];
+	char *chunk;
 	enum edi_code rc;
 
 	rc = fileio_join(path, sizeof(path), dir, name, err);
-	if (!rc)
-		rc = fileio_read_all(path, OUTBOUND_ERP_MAX, &data, err);
-	if (rc == EDI_ENOENT)
-		return EDI_OK; /* taken meanwhile */
-	if (rc == EDI_ELIMIT)
-		return EDI_OK; /* stays; `status` will show it waiting */
 	if (rc)
 		return rc;
-	p = partner_by_name(reg, name);
-	if (p)
-		copy_str(partner, sizeof(partner), p->id);
-	else
-		partner_by_record(buf_view(&data), partner, sizeof(partner));
-	if (!spool_id_valid(partner))
-		partner[0] = '\0'; /* the pipeline will say */
-	rc = spool_receive_bytes(sp, name, OUTBOUND_ERP_SOURCE,
-				 partner[0] ? partner : NULL, data.ptr,
-				 data.len, NULL, now, id, err);
-	buf_release(&data);
+	if (access(path, F_OK) != 0 && errno == ENOENT)
+		return EDI_OK; /* taken meanwhile */
+	chunk = xmalloc(ADMIT_CHUNK);
+	rc = admit_copy(sp, reg, path, name, now, chunk, id, err);
+	free(chunk);
 	if (rc)
 		return rc;
 	/* durable in in/: now it may leave erp-in/ */

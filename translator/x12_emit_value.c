@@ -263,6 +263,9 @@ enum edi_code emit_fit(struct arena *a, const struct map_elem *e,
 	const char *v = *text;
 	size_t len = strlen(v);
 	long n = (long)len;
+	char shown[48]; /* the value in messages, cut short */
+
+	snprintf(shown, sizeof(shown), "%.40s%s", v, len > 40 ? "..." : "");
 
 	for (const char *p = v; *p; p++) {
 		unsigned char c = (unsigned char)*p;
@@ -270,12 +273,13 @@ enum edi_code emit_fit(struct arena *a, const struct map_elem *e,
 			return edi_fail(err, EDI_EDATA, NULL,
 					"'%s' has a byte (0x%02x) X12 cannot "
 					"carry",
-					v, c);
+					shown, c);
 		if (d && (*p == d->element || *p == d->component ||
 			  *p == d->segment ||
 			  (d->repetition && *p == d->repetition)))
 			return edi_fail(err, EDI_EDATA, NULL,
-					"'%s' holds the delimiter '%c'", v, *p);
+					"'%s' holds the delimiter '%c'", shown,
+					*p);
 	}
 	if (!e)
 		return EDI_OK;
@@ -285,13 +289,13 @@ enum edi_code emit_fit(struct arena *a, const struct map_elem *e,
 		if (n < 0)
 			return edi_fail(err, EDI_EDATA, NULL,
 					"'%s' is not a whole number (type N)",
-					v);
+					shown);
 		break;
 	case MAP_T_R:
 		n = numeric_len(v, true);
 		if (n < 0)
 			return edi_fail(err, EDI_EDATA, NULL,
-					"'%s' is not a number (type R)", v);
+					"'%s' is not a number (type R)", shown);
 		break;
 	case MAP_T_DT:
 		if (len == 8 && e->max_len == 6) {
@@ -300,29 +304,30 @@ enum edi_code emit_fit(struct arena *a, const struct map_elem *e,
 		}
 		if (!x12_date_valid(sv_cstr(v)))
 			return edi_fail(err, EDI_EDATA, NULL,
-					"'%s' is not a date CCYYMMDD", v);
+					"'%s' is not a date CCYYMMDD", shown);
 		break;
 	case MAP_T_TM:
 		if (!x12_time_valid(sv_cstr(v)))
 			return edi_fail(err, EDI_EDATA, NULL,
-					"'%s' is not a time HHMM[SS]", v);
+					"'%s' is not a time HHMM[SS]", shown);
 		break;
 	case MAP_T_ID:
 		if (e->codes && !code_listed(e, v))
 			return edi_fail(
 				err, EDI_EDATA, NULL,
-				"'%s' is not one of the element's codes", v);
+				"'%s' is not one of the element's codes",
+				shown);
 		break;
 	case MAP_T_AN:
 		break;
 	}
 	if (e->max_len && (unsigned long)n > e->max_len)
 		return edi_fail(err, EDI_EDATA, NULL,
-				"'%s' is too long (%ld, at most %u)", v, n,
+				"'%s' is too long (%ld, at most %u)", shown, n,
 				e->max_len);
 	if ((unsigned long)n < e->min_len)
 		return edi_fail(err, EDI_EDATA, NULL,
-				"'%s' is too short (%ld, at least %u)", v, n,
-				e->min_len);
+				"'%s' is too short (%ld, at least %u)", shown,
+				n, e->min_len);
 	return EDI_OK;
 }
