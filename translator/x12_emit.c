@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dec.h"
 #include "x12_emit_int.h"
 
 void emit_error(struct x12_emit_set *s, const char *field, const char *fmt, ...)
@@ -112,6 +113,75 @@ static void rule_lines(struct x12_emit_set *s, const struct map_rule *r)
 	if (!*have)
 		emit_set_el(s, seg, r->path.element, 0,
 			    arena_strdup(s->arena, num));
+}
+
+/* Sum of quantity x price of the lines, +/- charges and allowances. */
+static bool add_amounts(const struct emit_loop *l, const struct map_rule *r,
+			struct dec *sum)
+{
+	struct edi_error err;
+
+	for (size_t i = 0; i < l->node->nchildren; i++) {
+		const struct guide_node *c = &l->node->children[i];
+		for (const struct emit_seg *seg = l->slots[i].segs; seg;
+		     seg = seg->next) {
+			struct dec q, p, amount;
+			if (!strcmp(c->tag, r->lines_tag)) {
+				if (dec_parse(sv_cstr(emit_get_el(seg, 2)), &q,
+					      &err) ||
+				    dec_parse(sv_cstr(emit_get_el(seg, 4)), &p,
+					      &err) ||
+				    dec_mul(q, p, &amount, &err) ||
+				    dec_add(*sum, amount, sum, &err))
+					return false;
+			} else if (r->allowances_tag[0] &&
+				   !strcmp(c->tag, r->allowances_tag) &&
+				   *emit_get_el(seg, 5)) {
+				const char *ind = emit_get_el(seg, 1);
+				if (dec_parse_implied(
+					    sv_cstr(emit_get_el(seg, 5)), 2,
+					    &amount, &err))
+					return false;
+				if (!strcmp(ind, "A"))
+					amount = dec_neg(amount);
+				else if (strcmp(ind, "C"))
+					continue;
+				if (dec_add(*sum, amount, sum, &err))
+					return false;
+			}
+		}
+		for (const struct emit_loop *in = l->slots[i].loops; in;
+		     in = in->next)
+			if (!add_amounts(in, r, sum))
+				return false;
+	}
+	return true;
+}
+
+/* A `total` rule's element (TDS01) the record left empty: computed the
+ * way the rule checks it (map_rules), when every line has its amounts. */
+static void rule_total(struct x12_emit_set *s, const struct map_rule *r)
+{
+	struct emit_scope top = {&s->root, NULL, NULL};
+	const struct map_elem *e;
+	struct dec sum = dec_from_i64(0);
+	char text[DEC_TEXT_MAX];
+	struct emit_seg *seg;
+	struct edi_error err;
+
+	if (count_tag(&s->root, r->lines_tag) == 0 ||
+	    !add_amounts(&s->root, r, &sum))
+		return; /* the required-element check will say */
+	snprintf(s->path, sizeof(s->path), "(rule total)");
+	seg = emit_locate(s, &top, &r->path);
+	if (!seg || *emit_get_el(seg, r->path.element))
+		return;
+	e = emit_elem_def(seg, r->path.element, 0);
+	if (dec_format_implied(dec_round(sum, 2),
+			       e && e->type == MAP_T_N ? e->implied : 0, text,
+			       NULL, &err) == EDI_OK)
+		emit_set_el(s, seg, r->path.element, 0,
+			    arena_strdup(s->arena, text));
 }
 
 static bool present(const struct emit_seg *seg, unsigned pos)
@@ -263,6 +333,8 @@ enum edi_code x12_emit_build(const struct map *m, const json_t *rec,
 	for (size_t i = 0; i < m->nrules; i++)
 		if (m->rules[i].kind == MAP_RULE_LINES)
 			rule_lines(s, &m->rules[i]);
+		else if (m->rules[i].kind == MAP_RULE_TOTAL)
+			rule_total(s, &m->rules[i]);
 	check_loop(s, &s->root);
 	if (s->nerrors)
 		return edi_fail(err, EDI_EDATA, NULL,

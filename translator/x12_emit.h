@@ -10,8 +10,9 @@
  * qualifier, pairs fill the qualifier/value pairs, and transforms run
  * backwards (ISO dates to CCYYMMDD, implied decimals multiplied back with
  * exact decimals, code tables inverted).  Then it fills what follows from
- * the structure (HL01/HL02/HL03/HL04, the count of a `lines` rule, a
- * required element whose code list has one code) and checks the result
+ * the structure (HL01/HL02/HL03/HL04, the count of a `lines` rule, the
+ * sum of a `total` rule the record leaves empty, a required element whose
+ * code list has one code) and checks the result
  * against the guide: required segments and elements, lengths, types, code
  * lists, syntax notes and the interchange's delimiters.  Every problem goes
  * to diag as EDI_EDATA naming the record (its label), the record field and

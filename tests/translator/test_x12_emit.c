@@ -219,6 +219,22 @@ START_TEST(test_invoice_implied_decimals)
 }
 END_TEST
 
+/* TDS01 left out: computed as the total rule checks it */
+START_TEST(test_invoice_total_computed)
+{
+	expect_out("810", "004010",
+		   "{\"invoice_number\":\"INV-9\",\"invoice_date\":"
+		   "\"2026-11-21\",\"lines\":[{\"quantity\":\"3\",\"uom\":"
+		   "\"EA\",\"unit_price\":\"40.283\"}],"
+		   "\"allowances_charges\":[{\"indicator\":\"A\",\"code\":"
+		   "\"C310\",\"amount\":\"0.5\"},{\"indicator\":\"N\","
+		   "\"code\":\"D240\",\"amount\":\"7\"}]}",
+		   "ST*810*0001~BIG*20261121*INV-9~IT1**3*EA*40.283~"
+		   "TDS*12035~SAC*A*C310***50~SAC*N*D240***700~CTT*1~"
+		   "SE*8*0001~");
+}
+END_TEST
+
 START_TEST(test_despatch_hl_tree)
 {
 	expect_out(
@@ -467,6 +483,7 @@ Suite *x12_emit_suite(void)
 	tcase_add_test(tc, test_order_005010);
 	tcase_add_test(tc, test_order_full);
 	tcase_add_test(tc, test_invoice_implied_decimals);
+	tcase_add_test(tc, test_invoice_total_computed);
 	tcase_add_test(tc, test_despatch_hl_tree);
 	tcase_add_test(tc, test_order_response_acks);
 	tcase_add_loop_test(tc, test_bad_records, 0,
