@@ -19,6 +19,7 @@
 
 #include "buf.h"
 #include "fileio.h"
+#include "journal_int.h"
 #include "journal_outbound.h"
 #include "outbound_emit.h"
 #include "spool_receive.h"
@@ -247,35 +248,45 @@ static enum edi_code journal_control(void *ctx, const char *which,
 	return rc;
 }
 
-struct seen {
-	const char *record_id;
-	bool found;
-};
-
-static enum edi_code seen_fn(void *ctx, const struct journal_outbound *o,
-			     struct edi_error *err)
+/*
+ * Was record id sent to partner before?  One look-up by the record_id
+ * index of journal_outbound's table (its general find scans); *st is
+ * prepared on first use and finalized by the caller.  No table yet: no.
+ */
+static enum edi_code already_sent(struct journal *j, sqlite3_stmt **st,
+				  const char *partner, const char *id,
+				  bool *sent, struct edi_error *err)
 {
-	struct seen *s = ctx;
+	sqlite3 *db = journal_db(j);
+	int rc;
 
-	(void)err;
-	if (!strcmp(o->record_id, s->record_id)) {
-		s->found = true;
-		return EDI_ELIMIT; /* stop the walk */
+	*sent = false;
+	if (!*st) {
+		rc = sqlite3_prepare_v2(db,
+					"SELECT 1 FROM outbound_sets WHERE"
+					" record_id = ?1 AND partner = ?2"
+					" LIMIT 1",
+					-1, st, NULL);
+		if (rc == SQLITE_ERROR &&
+		    strstr(sqlite3_errmsg(db), "no such table"))
+			return EDI_OK; /* nothing was ever sent */
+		if (rc != SQLITE_OK)
+			return journal_sql_fail(
+				j, rc, err, "cannot read the outbound sets");
 	}
+	sqlite3_reset(*st);
+	if (sqlite3_bind_text(*st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(*st, 2, partner, -1, SQLITE_STATIC) != SQLITE_OK)
+		return journal_sql_fail(j, SQLITE_ERROR, err,
+					"cannot read the outbound sets");
+	rc = sqlite3_step(*st);
+	if (rc == SQLITE_ROW)
+		*sent = true;
+	else if (rc != SQLITE_DONE)
+		return journal_sql_fail(j, rc, err,
+					"cannot read the outbound sets");
+	sqlite3_reset(*st);
 	return EDI_OK;
-}
-
-/* Was record id sent to partner before?  (journal_outbound) */
-static enum edi_code already_sent(struct journal *j, const char *partner,
-				  const char *id, bool *sent,
-				  struct edi_error *err)
-{
-	struct seen s = {id, false};
-	enum edi_code rc;
-
-	rc = journal_outbound_find(j, partner, id, seen_fn, &s, err);
-	*sent = s.found;
-	return rc == EDI_ELIMIT && s.found ? EDI_OK : rc;
 }
 
 /* Records without an id, repeated or already sent. */
@@ -284,10 +295,12 @@ static enum edi_code mark_records(struct journal *j, const char *partner,
 				  struct outbound_erp_result *res,
 				  struct edi_diag *diag, struct edi_error *err)
 {
-	for (size_t i = 0; i < recs->n; i++) {
+	sqlite3_stmt *st = NULL;
+	enum edi_code rc = EDI_OK;
+
+	for (size_t i = 0; !rc && i < recs->n; i++) {
 		struct outbound_rec *r = &recs->v[i];
 		bool sent = false;
-		enum edi_code rc;
 
 		if (r->failed)
 			continue;
@@ -303,17 +316,15 @@ static enum edi_code mark_records(struct journal *j, const char *partner,
 		for (size_t k = 0; k < i && !sent; k++)
 			sent = !strcmp(recs->v[k].id, r->id) &&
 			       !recs->v[k].failed;
-		if (!sent) {
-			rc = already_sent(j, partner, r->id, &sent, err);
-			if (rc)
-				return rc;
-		}
+		if (!sent)
+			rc = already_sent(j, &st, partner, r->id, &sent, err);
 		if (sent) {
 			r->skip = true;
 			res->skipped++;
 		}
 	}
-	return EDI_OK;
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* The journal rows of the sets written. */
