@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "acks_report.h"
 #include "cli.h"
 #include "deliver_rest.h"
 #include "fileio.h"
@@ -186,6 +187,13 @@ static int errors_show(struct cli_env *env, const char *id)
 		buf_addf(&out, "first failure %s, last failure %s\n",
 			 jstr(reason, "first_failure"),
 			 jstr(reason, "last_failure"));
+		if (*jstr(reason, "output")) /* a REST record (deliver_rest) */
+			buf_addf(&out,
+				 "record %s to output %s (%s), HTTP %lld\n",
+				 jstr(reason, "record_id"),
+				 jstr(reason, "output"), jstr(reason, "url"),
+				 json_integer_value(json_object_get(
+					 reason, "http_status")));
 		errors = json_object_get(reason, "errors");
 		if (json_array_size(errors)) {
 			buf_adds(&out, "errors in the file:\n");
@@ -219,8 +227,10 @@ static int errors_show(struct cli_env *env, const char *id)
 				error_line(&out, "  ", json_array_get(se, k));
 		}
 	}
-	buf_addf(&out,
-		 "\nfix the partner profile or map, then: edigate replay %s\n",
+	buf_addf(&out, "\nfix %s, then: edigate replay %s\n",
+		 !strcmp(jstr(reason, "stage"), "deliver")
+			 ? "the endpoint or the output's settings"
+			 : "the partner profile or map",
 		 id);
 	fwrite(out.ptr, 1, out.len, stdout);
 	buf_release(&out);
@@ -523,10 +533,21 @@ int cmd_trace(int argc, char **argv, const struct cli_global *g)
 		return rc;
 	memset(&c, 0, sizeof(c));
 	if (journal_trace(env.journal, argv[1], trace_one, &c, &err) !=
-	    EDI_OK) {
+		    EDI_OK &&
+	    err.code != EDI_ENOENT) {
 		cli_error("trace: %s", err.msg);
 		cli_env_close(&env);
-		return err.code == EDI_ENOENT ? EXIT_NOINPUT : EXIT_SOFTWARE;
+		return EXIT_SOFTWARE;
+	}
+	{ /* what edigate sent under that key, and the partner's 997 */
+		struct buf ob;
+		size_t nout = 0;
+		buf_init(&ob, SIZE_MAX / 2);
+		if (acks_trace(env.journal, argv[1], (int64_t)time(NULL), &ob,
+			       &nout, &err) == EDI_OK)
+			fwrite(ob.ptr ? ob.ptr : "", 1, ob.len, stdout);
+		buf_release(&ob);
+		c.n += nout;
 	}
 	if (c.n && spool_id_valid(c.last_entry)) {
 		struct spool_meta meta;
@@ -609,7 +630,9 @@ int cmd_status(int argc, char **argv, const struct cli_global *g)
 		if (cli_is_help(argv[i])) {
 			puts("usage: edigate status [--json]\n\nEntries per "
 			     "spool state, and files and transaction sets per "
-			     "partner\nand state from the journal.");
+			     "partner\nand state from the journal; REST "
+			     "outputs with their breakers\nand records "
+			     "pending, sent and failed.");
 			return EXIT_OK_;
 		}
 		if (!strcmp(argv[i], "--json")) {
@@ -663,6 +686,12 @@ int cmd_status(int argc, char **argv, const struct cli_global *g)
 	/* rest outputs: breakers and records waiting */
 	if (deliver_rest_status(&env.cfg, &env.spool, env.journal,
 				json ? &j : NULL, &out, &err) != EDI_OK) {
+		cli_error("status: %s", err.msg);
+		rc = EXIT_SOFTWARE;
+	}
+	/* outbound sets and the partners' 997s of them */
+	if (acks_status(env.journal, (int64_t)time(NULL), json ? &j : NULL,
+			&out, &err) != EDI_OK) {
 		cli_error("status: %s", err.msg);
 		rc = EXIT_SOFTWARE;
 	}

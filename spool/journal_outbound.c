@@ -20,6 +20,7 @@ static const char schema[] =
 	" file TEXT NOT NULL,"
 	" entry_id TEXT,"
 	" sent_at INTEGER NOT NULL,"
+	" due_at INTEGER,"
 	" ack TEXT NOT NULL DEFAULT 'pending',"
 	" ack_detail TEXT,"
 	" ack_at INTEGER,"
@@ -43,7 +44,7 @@ static const char schema[] =
 
 #define COLUMNS                                                       \
 	"partner, isa13, gs06, st02, st01, doc_key, record_id, file," \
-	" entry_id, sent_at, ack, ack_detail, ack_at, ack_entry"
+	" entry_id, sent_at, ack, ack_detail, ack_at, ack_entry, due_at"
 
 static const char *const ack_names[] = {
 	[JOURNAL_ACK_PENDING] = "pending",
@@ -142,8 +143,8 @@ enum edi_code journal_outbound_add(struct journal *j,
 	rc = prepare(j,
 		     "INSERT INTO outbound_sets (partner, isa13, gs06, st02,"
 		     " st01, doc_key, doc_ref, record_id, file, entry_id,"
-		     " sent_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-		     " ?10, ?11)",
+		     " sent_at, due_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+		     " ?8, ?9, ?10, ?11, ?12)",
 		     &st, err);
 	if (rc)
 		return rc;
@@ -158,6 +159,8 @@ enum edi_code journal_outbound_add(struct journal *j,
 	src |= sqlite3_bind_text(st, 9, o->file, -1, SQLITE_STATIC);
 	src |= bind_opt(st, 10, o->entry_id);
 	src |= sqlite3_bind_int64(st, 11, o->sent_at);
+	src |= o->due_at ? sqlite3_bind_int64(st, 12, o->due_at)
+			 : sqlite3_bind_null(st, 12);
 	src = src == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
 	if (src == SQLITE_DONE)
 		rc = EDI_OK;
@@ -272,6 +275,7 @@ enum edi_code journal_outbound_find(
 		copy_col(st, 11, o.ack_detail, sizeof(o.ack_detail));
 		o.ack_at = sqlite3_column_int64(st, 12);
 		copy_col(st, 13, o.ack_entry, sizeof(o.ack_entry));
+		o.due_at = sqlite3_column_int64(st, 14);
 		rc = fn(ctx, &o, err);
 		src = SQLITE_OK;
 	}
@@ -342,6 +346,49 @@ enum edi_code journal_ack_sent_add(struct journal *j, const char *entry_id,
 						   "cannot record the "
 						   "acknowledgment of '%s'",
 						   entry_id);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum edi_code journal_outbound_counts(
+	struct journal *j, int64_t now,
+	enum edi_code (*fn)(void *ctx, const struct journal_outbound_count *c,
+			    struct edi_error *err),
+	void *ctx, struct edi_error *err)
+{
+	struct journal_outbound_count c;
+	sqlite3_stmt *st = NULL;
+	enum edi_code rc;
+	int src;
+
+	rc = prepare(
+		j,
+		"SELECT partner,"
+		" sum(ack = 'pending' AND (due_at IS NULL OR due_at >= ?1)),"
+		" sum(ack = 'pending' AND due_at < ?1),"
+		" sum(ack = 'accepted'), sum(ack = 'accepted-with-errors'),"
+		" sum(ack = 'rejected')"
+		" FROM outbound_sets GROUP BY partner ORDER BY partner",
+		&st, err);
+	if (rc)
+		return rc;
+	src = sqlite3_bind_int64(st, 1, now);
+	while (rc == EDI_OK && src == SQLITE_OK &&
+	       (src = sqlite3_step(st)) == SQLITE_ROW) {
+		c.partner = (const char *)sqlite3_column_text(st, 0);
+		c.pending = (unsigned)sqlite3_column_int64(st, 1);
+		c.overdue = (unsigned)sqlite3_column_int64(st, 2);
+		c.accepted = (unsigned)sqlite3_column_int64(st, 3);
+		c.errors = (unsigned)sqlite3_column_int64(st, 4);
+		c.rejected = (unsigned)sqlite3_column_int64(st, 5);
+		if (!c.partner)
+			c.partner = "";
+		rc = fn(ctx, &c, err);
+		src = SQLITE_OK;
+	}
+	if (rc == EDI_OK && src != SQLITE_DONE && src != SQLITE_OK)
+		rc = journal_sql_fail(j, src, err,
+				      "cannot count the outbound sets");
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -12,8 +12,8 @@
  * created on first use (journal_int.h).
  *
  *   outbound_sets(partner, isa13, gs06, st02, st01, doc_key, record_id,
- *                 file, entry_id, sent_at, ack, ack_detail, ack_at,
- *                 ack_entry, PK(partner, gs06, st02))
+ *                 file, entry_id, sent_at, due_at, ack, ack_detail,
+ *                 ack_at, ack_entry, PK(partner, gs06, st02))
  */
 #ifndef EDI_JOURNAL_OUTBOUND_H
 #define EDI_JOURNAL_OUTBOUND_H
@@ -44,6 +44,7 @@ struct journal_outbound {
 	char file[JOURNAL_NAME_MAX];	/* the outbound file's name */
 	char entry_id[JOURNAL_ID_MAX];	/* the spool entry it came from */
 	int64_t sent_at;		/* when staged */
+	int64_t due_at;			/* its 997 is overdue after; 0: never */
 	enum journal_ack ack;
 	char ack_detail[JOURNAL_ACK_DETAIL_MAX];
 	int64_t ack_at;			/* 0 while pending */
@@ -77,6 +78,21 @@ enum edi_code journal_outbound_ack(struct journal *j, const char *partner,
 enum edi_code journal_outbound_find(
 	struct journal *j, const char *partner, const char *key,
 	enum edi_code (*fn)(void *ctx, const struct journal_outbound *o,
+			    struct edi_error *err),
+	void *ctx, struct edi_error *err);
+
+/* Outbound sets of one partner by acknowledgment state. */
+struct journal_outbound_count {
+	const char *partner;
+	unsigned pending, overdue, accepted, errors, rejected;
+};
+/*
+ * Call fn once per partner with outbound sets, in partner order; a set
+ * still pending with due_at before now counts as overdue (not pending).
+ */
+enum edi_code journal_outbound_counts(
+	struct journal *j, int64_t now,
+	enum edi_code (*fn)(void *ctx, const struct journal_outbound_count *c,
 			    struct edi_error *err),
 	void *ctx, struct edi_error *err);
 

@@ -21,6 +21,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "ack_match.h"
 #include "acks.h"
 #include "buf.h"
 #include "deliver_rest.h"
@@ -62,6 +63,7 @@ struct rec_note {
 	size_t csv_off, csv_len;   /* in entry.csv */
 	unsigned group_seq, isa_seq;
 	bool alive;
+	bool internal; /* a partner's 997/999: matched, not delivered */
 };
 
 struct entry {
@@ -92,6 +94,7 @@ struct entry {
 	} * isas;
 	size_t nisas;
 	struct ack_collector acks; /* what the partner is answered */
+	struct ack_matches acks_in; /* what the partner's 997s say */
 };
 
 struct group {
@@ -397,6 +400,10 @@ static void on_record(void *ctx, const struct x12_set_result *r)
 		rec_csv_write(&e->csv, r->record);
 	n->csv_len = e->csv.len - n->csv_off;
 	ack_on_set(&e->acks, r, true);
+	if (r->map && !strcmp(r->map->doc_type, ACK_MATCH_DOC_TYPE)) {
+		n->internal = true;
+		ack_match_read(r->record, &e->acks_in);
+	}
 }
 
 static void add_errors_json(struct json_out *j, const struct edi_diag *d)
@@ -717,7 +724,7 @@ static enum edi_code deliver(struct group *g, struct entry *e,
 		rc = journal_set_put(g->p->journal, &js, err);
 		if (rc)
 			return rc;
-		if (!n->alive)
+		if (!n->alive || n->internal)
 			continue;
 		for (size_t k = 0; k < nouts; k++) {
 			const struct config_output *out =
@@ -831,6 +838,7 @@ static void entry_release(struct entry *e)
 	buf_release(&e->sets_json);
 	edi_diag_release(&e->file_diag);
 	ack_collector_release(&e->acks);
+	ack_matches_release(&e->acks_in);
 }
 
 static enum edi_code process_entry(struct group *g, const char *id,
@@ -942,6 +950,13 @@ static enum edi_code process_entry(struct group *g, const char *id,
 				p->journal, id, e.notes[i].id,
 				e.notes[i].alive ? "accepted" : "rejected",
 				e.notes[i].doc_key, (int64_t)g->now, err);
+	}
+	if (!rc && e.acks_in.n && e.partner) { /* their 997s of our sets */
+		size_t nmatched = 0, nunknown = 0;
+		rc = ack_match_apply(p->journal, e.partner->id, &e.acks_in, id,
+				     (int64_t)g->now, &nmatched, &nunknown,
+				     err);
+		g->stats->acks_matched += nmatched;
 	}
 	if (!rc) { /* the partner's 997/999/TA1, staged with this group */
 		size_t nacks = 0;

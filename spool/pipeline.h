@@ -42,6 +42,7 @@ struct pipeline_stats {
 	size_t recovered;      /* entries moved back from work/ */
 	size_t batches_redone; /* batches renamed by recovery */
 	size_t acks;	       /* acknowledgment files made */
+	size_t acks_matched;   /* our sets a partner's 997 settled */
 	size_t erp_files;      /* files admitted from erp-in/ */
 	size_t outbound_sets;  /* outbound X12 sets made from them */
 };

@@ -8,8 +8,9 @@
 #include "map_path.h"
 #include "map_pipe.h"
 
-const char *const map_doc_types[] = {"order", "order_response",
-				     "despatch_advice", "invoice", NULL};
+const char *const map_doc_types[] = {"order",	    "order_response",
+				     "despatch_advice", "invoice",
+				     "functional_ack",	NULL};
 
 static void field(struct map_ctx *ctx, const struct map *m, const char *name,
 		  const struct ynode *v, struct map_field *f);
