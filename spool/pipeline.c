@@ -93,7 +93,7 @@ struct entry {
 		char sender[24], receiver[24], control[16];
 	} * isas;
 	size_t nisas;
-	struct ack_collector acks; /* what the partner is answered */
+	struct ack_collector acks;  /* what the partner is answered */
 	struct ack_matches acks_in; /* what the partner's 997s say */
 };
 

@@ -8,7 +8,7 @@
 #include "map_path.h"
 #include "map_pipe.h"
 
-const char *const map_doc_types[] = {"order",	    "order_response",
+const char *const map_doc_types[] = {"order",		"order_response",
 				     "despatch_advice", "invoice",
 				     "functional_ack",	NULL};
 
