@@ -261,6 +261,10 @@ assert "[redacted]" in r["body_excerpt"], r  # the server echoed the token
 assert r["errors"][0]["code"] == "http-rejected", r
 PY
 rid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["record_id"])' "$S/error/$eid/reason.json")
+X 0 E errors show "$eid"
+expect_line "$T/out" "^partner shop, stage deliver, attempts 1"
+expect_line "$T/out" "^record $rid to output erp \(http://127.0.0.1:$PORT/orders\), HTTP 400"
+expect_line "$T/out" "fix the endpoint or the output's settings, then: edigate replay $eid"
 [ "$(row "$rid" status)" = failed ] && [ "$(row "$rid" last_http)" -eq 400 ] || fail "journal: failed, 400"
 X 0 E replay "$eid" # the server is not fixed yet: error/ again
 X 65 E run
