@@ -28,6 +28,7 @@ enum edi_code outbound_parse(struct strview data, const char *force_doc,
 	size_t line = 0, pos = 0, cap = 0;
 
 	memset(recs, 0, sizeof(*recs));
+	recs->data = data;
 	while (pos < data.len) {
 		const char *p = data.ptr + pos;
 		const char *nl = memchr(p, '\n', data.len - pos);
@@ -35,6 +36,7 @@ enum edi_code outbound_parse(struct strview data, const char *force_doc,
 		struct outbound_rec *r;
 		json_error_t je;
 		const char *doc;
+		json_t *rec;
 
 		pos += len + (nl != NULL);
 		line++;
@@ -52,23 +54,27 @@ enum edi_code outbound_parse(struct strview data, const char *force_doc,
 		memset(r, 0, sizeof(*r));
 		r->line = line;
 		snprintf(r->label, sizeof(r->label), "line %zu", line);
-		r->rec = json_loadb(p, len, JSON_REJECT_DUPLICATES, &je);
-		if (!r->rec || !json_is_object(r->rec)) {
+		r->offset = (size_t)(p - data.ptr);
+		r->len = len;
+		rec = json_loadb(p, len, JSON_REJECT_DUPLICATES, &je);
+		if (!rec || !json_is_object(rec)) {
 			r->failed = true;
 			edi_diag_addf(diag, EDI_EDATA, NULL,
 				      "record '%s': not a JSON object%s%s",
-				      r->label, r->rec ? "" : ": ",
-				      r->rec ? "" : je.text);
+				      r->label, rec ? "" : ": ",
+				      rec ? "" : je.text);
+			json_decref(rec);
 			continue;
 		}
 		copy_str(r->id, sizeof(r->id),
-			 json_string_value(json_object_get(r->rec, "id")));
+			 json_string_value(json_object_get(rec, "id")));
 		copy_str(r->doc_key, sizeof(r->doc_key),
-			 json_string_value(json_object_get(r->rec, "doc_key")));
+			 json_string_value(json_object_get(rec, "doc_key")));
 		if (r->id[0])
 			copy_str(r->label, sizeof(r->label), r->id);
-		doc = json_string_value(json_object_get(r->rec, "doc_type"));
+		doc = json_string_value(json_object_get(rec, "doc_type"));
 		r->st01 = force_doc ? force_doc : x12_emit_document(doc);
+		json_decref(rec);
 		if (!r->st01) {
 			r->failed = true;
 			edi_diag_addf(diag, EDI_EDATA, NULL,
@@ -83,8 +89,6 @@ enum edi_code outbound_parse(struct strview data, const char *force_doc,
 
 void outbound_recs_release(struct outbound_recs *recs)
 {
-	for (size_t i = 0; i < recs->n; i++)
-		json_decref(recs->v[i].rec);
 	free(recs->v);
 	memset(recs, 0, sizeof(*recs));
 }
@@ -142,11 +146,10 @@ static enum edi_code envelope_for(const struct partner *p,
 }
 
 /* The record names another partner? */
-static bool other_partner(const struct outbound_rec *r, const char *id,
-			  struct edi_diag *diag)
+static bool other_partner(const struct outbound_rec *r, const json_t *rec,
+			  const char *id, struct edi_diag *diag)
 {
-	const char *named =
-		json_string_value(json_object_get(r->rec, "partner"));
+	const char *named = json_string_value(json_object_get(rec, "partner"));
 
 	if (!named || !strcmp(named, id))
 		return false;
@@ -159,14 +162,14 @@ static bool other_partner(const struct outbound_rec *r, const char *id,
 static enum edi_code emit_one(const struct registry *reg,
 			      const struct partner *p, struct envelope *env,
 			      struct x12_emit_ix *ix, struct outbound_rec *r,
-			      struct arena *a, size_t *nsets,
+			      const json_t *rec, struct arena *a, size_t *nsets,
 			      struct edi_diag *diag, struct edi_error *err)
 {
 	const struct map *m;
 	struct x12_emit_set *set;
 	enum edi_code rc;
 
-	if (other_partner(r, p->id, diag)) {
+	if (other_partner(r, rec, p->id, diag)) {
 		r->failed = true;
 		return EDI_OK;
 	}
@@ -179,7 +182,7 @@ static enum edi_code emit_one(const struct registry *reg,
 		return EDI_OK;
 	}
 	arena_reset(a);
-	rc = x12_emit_build(m, r->rec, r->label, &env->e.delims, a, &set, diag,
+	rc = x12_emit_build(m, rec, r->label, &env->e.delims, a, &set, diag,
 			    err);
 	if (rc == EDI_EDATA) {
 		r->failed = true;
@@ -221,13 +224,21 @@ enum edi_code outbound_emit(const struct registry *reg, const struct partner *p,
 			continue;
 		for (size_t k = i; !rc && k < recs->n; k++) {
 			struct outbound_rec *r = &recs->v[k];
+			json_t *rec;
 			if (done[k] || !r->st01 || strcmp(r->st01, doc))
 				continue;
 			done[k] = true;
 			if (r->failed || r->skip)
 				continue;
-			rc = emit_one(reg, p, &env, &ix, r, &a, nsets, diag,
-				      err);
+			rec = json_loadb(recs->data.ptr + r->offset, r->len,
+					 JSON_REJECT_DUPLICATES, NULL);
+			if (!rec) { /* parsed once already */
+				r->failed = true;
+				continue;
+			}
+			rc = emit_one(reg, p, &env, &ix, r, rec, &a, nsets,
+				      diag, err);
+			json_decref(rec);
 		}
 	}
 	if (!rc)

@@ -5,7 +5,9 @@
  *
  * outbound_parse() reads JSON Lines into a struct outbound_recs: one
  * struct outbound_rec per non-blank line, with its document (ST01) from
- * the record's doc_type or the forced one.  A line that is not a JSON
+ * the record's doc_type or the forced one.  Records are parsed again when
+ * emitted and freed one by one, so memory follows the input's bytes and
+ * the largest record, not the parsed size of every record.  A line that is not a JSON
  * object or names no known document is marked failed with a message in
  * diag.  outbound_emit() writes every record that is neither failed nor
  * skipped into one interchange for the partner (its profile's `x12:`
@@ -36,7 +38,7 @@
 #define OUTBOUND_MAX_RECORDS 100000 /* records in one input */
 
 struct outbound_rec {
-	json_t *rec;			/* NULL when the line is not JSON */
+	size_t offset, len;		/* the line in the input */
 	size_t line;			/* 1-based line of the input */
 	char label[X12_EMIT_LABEL_MAX]; /* the record's id, else "line N" */
 	char id[JOURNAL_ID_MAX];	/* the record's id, "" when none */
@@ -52,6 +54,7 @@ struct outbound_rec {
 struct outbound_recs {
 	struct outbound_rec *v;
 	size_t n;
+	struct strview data; /* the input: must outlive recs */
 };
 
 struct outbound_opts {
