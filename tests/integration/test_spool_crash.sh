@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # test_spool_crash - `edigate run` killed with SIGKILL again and again,
 # restarted each time, then run to the end: every file dropped into in/
-# ends in archive/ or error/ exactly once, and every accepted transaction
+# ends in archive/ or error/ exactly once, every interchange from a known
+# partner is answered by exactly one acknowledgment whose ISA13 and GS06
+# are unique per partner, and every accepted transaction
 # set is in the output batches exactly once, in the batch the journal
 # names (nothing lost, nothing doubled).  After every kill the spool is
 # checked as the dead run left it: each dropped file in exactly one place
@@ -214,7 +216,7 @@ pending = collections.Counter()
 pending_batches = 0
 for f in glob.glob(os.path.join(spool, "state", "batches", "*")):
     name = os.path.basename(f)
-    if batches.get(name) != "written":
+    if batches.get(name) != "written" or name.startswith("outbound."):
         continue
     pending_batches += 1
     for line in open(f, "rb").read().splitlines():
@@ -232,6 +234,44 @@ for f in glob.glob(os.path.join(spool, "out", "*", "*")):
     if os.path.basename(f) not in batches:
         bad("out/ has %s, which the journal does not know" % os.path.basename(f))
 
+# acknowledgments: every ISA13 and GS06 once per partner, every file the
+# journal holds (acks_sent) in outbound/ or staged as a written batch, and
+# no file in outbound/ the journal does not hold
+acks_sent = {}
+if os.path.exists(os.path.join(snap, "journal.db")):
+    adb = sqlite3.connect(os.path.join(snap, "journal.db"))
+    if adb.execute("select count(*) from sqlite_master where name = 'acks_sent'").fetchone()[0]:
+        for eid, partner, f in adb.execute("select entry_id, partner, file from acks_sent"):
+            acks_sent[(partner, f)] = eid
+    adb.close()
+for pdir in glob.glob(os.path.join(spool, "outbound", "*")):
+    partner = os.path.basename(pdir)
+    seen_isa, seen_gs = {}, {}
+    for f in sorted(os.listdir(pdir)):
+        if f.startswith("."):
+            continue
+        text = open(os.path.join(pdir, f), encoding="latin-1").read()
+        e, term = text[3], text[105]
+        segs = [x.strip().split(e) for x in text.split(term) if x.strip()]
+        isa13 = segs[0][13]
+        if not f.endswith("-%s.x12" % isa13):
+            bad("outbound/%s/%s holds ISA13 %s" % (partner, f, isa13))
+        if isa13 in seen_isa:
+            bad("ISA13 %s to %s twice: %s and %s" % (isa13, partner, seen_isa[isa13], f))
+        seen_isa[isa13] = f
+        for x in segs:
+            if x[0] == "GS":
+                if x[6] in seen_gs:
+                    bad("GS06 %s to %s twice: %s and %s" % (x[6], partner, seen_gs[x[6]], f))
+                seen_gs[x[6]] = f
+        if (partner, f) not in acks_sent:
+            bad("outbound/%s/%s is not in the journal" % (partner, f))
+for (partner, f), eid in acks_sent.items():
+    staged = os.path.join(spool, "state", "batches", "outbound.%s.%s" % (partner, f))
+    if not os.path.exists(os.path.join(spool, "outbound", partner, f)) and \
+            not (os.path.exists(staged) and batches.get(os.path.basename(staged)) == "written"):
+        bad("acknowledgment %s of %s (entry %s) is journaled but lost" % (f, partner, eid))
+
 def count(state):
     return sum(1 for s, _ in entries.values() if s == state)
 
@@ -241,10 +281,10 @@ drops = sum(1 for n in os.listdir(indir) if os.path.isfile(os.path.join(indir, n
 committed = sum(1 for e, (s, _) in entries.items()
                 if s == "work" and files.get(e, ("", ""))[1] in ("archive", "error"))
 summary = ("in %d+%d, tmp %d, work %d (%d committed), archive %d, error %d; "
-           "records %d, batches pending %d" %
+           "records %d, batches pending %d; acks %d" %
            (drops, count("in"), sum(1 for s, _ in dirs if s == "tmp"),
             count("work"), committed, count("archive"), count("error"),
-            sum(out_ids.values()), pending_batches))
+            sum(out_ids.values()), pending_batches, len(acks_sent)))
 
 if mode == "mid":
     # for the caller: did work remain after this kill?
@@ -325,6 +365,15 @@ if len(deliveries) != len(delivered) or delivered != set(out_ids):
         len(deliveries), len(delivered), len(out_ids)))
 if delivered_status != len(expected):
     bad("%d sets have status delivered, %d expected" % (delivered_status, len(expected)))
+# every entry from a known partner was answered exactly once, the
+# others never
+answered = collections.Counter(acks_sent.values())
+for name, k in manifest:
+    if name in by_name:
+        eid = by_name[name][0]
+        want = 0 if k == "unknown" else 1
+        if answered.get(eid, 0) != want:
+            bad("%s (%s) was answered %d times" % (name, k, answered.get(eid, 0)))
 if any(s != "renamed" for s in batches.values()):
     bad("batches not renamed: %s" % [b for b, s in batches.items() if s != "renamed"])
 print(summary)
