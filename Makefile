@@ -139,6 +139,7 @@ SPOOL_SRC := \
 	spool/profile_x12.c \
 	spool/receive_as2.c \
 	spool/registry.c \
+	spool/rest_queue.c \
 	spool/rest_table.c \
 	spool/report.c \
 	spool/spool_layout.c \

@@ -1,13 +1,12 @@
 /*
- * deliver_rest - split published batches into record entries and send
- * the due ones; see deliver_rest.h for the protocol and why a crash at
- * any point only leads to a repeat with the same Idempotency-Key.
+ * deliver_rest - send the due record entries of rest outputs; see
+ * deliver_rest.h for the protocol and why a crash at any point only
+ * leads to a repeat with the same Idempotency-Key.  The queue side
+ * (split, route, status) is rest_queue.c.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "deliver_rest.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,27 +23,14 @@
 #include "journal_transfer.h"
 #include "json_out.h"
 #include "rest_push.h"
+#include "rest_queue.h"
 #include "rest_table.h"
 #include "spool_move.h"
-#include "spool_receive.h"
 #include "xalloc.h"
 
-#define SPLIT_NAMES_MAX 100000 /* batch files looked at in one pass */
-
-/* One record entry waiting in deferred/. */
-struct item {
-	char id[SPOOL_ID_MAX];
-	char output[JOURNAL_ID_MAX];
-	char record_id[JOURNAL_ID_MAX];
-	char correlation_id[JOURNAL_ID_MAX];
-	char partner[SPOOL_ID_PARTNER_MAX];
-	char file[SPOOL_NAME_MAX];
-	struct rest_row row;
-	struct buf body; /* the record, while claimed */
-};
-
+/* The record entries found in deferred/. */
 struct items {
-	struct item *v;
+	struct rest_item *v;
 	size_t n, cap;
 };
 
@@ -84,241 +70,7 @@ static uint64_t random_u64(struct deliver_rest *d)
 	return v;
 }
 
-bool deliver_rest_source(const char *source)
-{
-	return !strncmp(source, DELIVER_REST_SOURCE,
-			sizeof(DELIVER_REST_SOURCE) - 1) &&
-	       source[sizeof(DELIVER_REST_SOURCE) - 1];
-}
-
-/* record_id and correlation_id from meta.json's transport object. */
-static void from_transport(const struct spool_meta *m, struct item *it)
-{
-	json_t *t = json_loads(m->transport, 0, NULL);
-
-	copy_str(it->id, sizeof(it->id), m->id);
-	copy_str(it->output, sizeof(it->output),
-		 m->source + sizeof(DELIVER_REST_SOURCE) - 1);
-	copy_str(it->record_id, sizeof(it->record_id),
-		 json_string_value(json_object_get(t, "record_id")));
-	copy_str(it->correlation_id, sizeof(it->correlation_id),
-		 json_string_value(json_object_get(t, "correlation_id")));
-	copy_str(it->partner, sizeof(it->partner), m->partner);
-	copy_str(it->file, sizeof(it->file), m->file);
-	if (!it->record_id[0]) /* no transport: the entry is the key */
-		copy_str(it->record_id, sizeof(it->record_id), m->id);
-	json_decref(t);
-}
-
-static void fill_row(struct rest_row *r, const struct item *it, time_t now)
-{
-	memset(r, 0, sizeof(*r));
-	copy_str(r->record_id, sizeof(r->record_id), it->record_id);
-	copy_str(r->output, sizeof(r->output), it->output);
-	copy_str(r->entry_id, sizeof(r->entry_id), it->id);
-	copy_str(r->partner, sizeof(r->partner), it->partner);
-	copy_str(r->correlation_id, sizeof(r->correlation_id),
-		 it->correlation_id);
-	copy_str(r->status, sizeof(r->status), "pending");
-	r->next_at = r->created_at = r->updated_at = (int64_t)now;
-}
-
-enum edi_code deliver_rest_route(struct journal *j,
-				 const struct spool_meta *meta, time_t now,
-				 enum spool_state *to, struct edi_error *err)
-{
-	struct item it;
-	struct rest_row row;
-	enum edi_code rc;
-
-	memset(&it, 0, sizeof(it));
-	from_transport(meta, &it);
-	rc = rest_row_get(j, it.record_id, it.output, &row, err);
-	if (rc == EDI_ENOENT) {
-		fill_row(&row, &it, now);
-	} else if (rc) {
-		return rc;
-	} else if (!strcmp(row.status, "sent")) {
-		*to = SPOOL_ARCHIVE; /* delivered already: never twice */
-		return EDI_OK;
-	} else if (!strcmp(row.status, "failed")) {
-		/* a replay: the attempts start again, now */
-		row.attempts = 0;
-		row.next_at = (int64_t)now;
-	}
-	copy_str(row.status, sizeof(row.status), "pending");
-	copy_str(row.entry_id, sizeof(row.entry_id), meta->id);
-	row.updated_at = (int64_t)now;
-	*to = SPOOL_DEFERRED;
-	return rest_row_put(j, &row, err);
-}
-
-/* --- 1. split published batches into record entries --- */
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static enum edi_code split_line(struct deliver_rest *d,
-				const struct config_output *out, char *line,
-				size_t len, time_t now,
-				struct deliver_rest_stats *st,
-				struct edi_error *err)
-{
-	struct item it;
-	struct rest_row row;
-	char name[SPOOL_NAME_MAX], source[SPOOL_SOURCE_MAX], id[SPOOL_ID_MAX];
-	struct buf tj;
-	struct json_out j;
-	json_t *rec;
-	enum edi_code rc;
-
-	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-		len--;
-	if (!len)
-		return EDI_OK;
-	memset(&it, 0, sizeof(it));
-	rec = json_loadb(line, len, 0, NULL);
-	copy_str(it.record_id, sizeof(it.record_id),
-		 json_string_value(json_object_get(rec, "id")));
-	copy_str(it.correlation_id, sizeof(it.correlation_id),
-		 json_string_value(json_object_get(rec, "correlation_id")));
-	copy_str(it.partner, sizeof(it.partner),
-		 json_string_value(json_object_get(rec, "partner")));
-	json_decref(rec);
-	if (!it.record_id[0])
-		return edi_fail(err, EDI_EDATA, NULL,
-				"a record for output '%s' has no id",
-				out->name);
-	copy_str(it.output, sizeof(it.output), out->name);
-	rc = rest_row_get(d->journal, it.record_id, out->name, &row, err);
-	if (rc == EDI_OK)
-		return EDI_OK; /* an entry exists already (a redone split) */
-	if (rc != EDI_ENOENT)
-		return rc;
-	snprintf(name, sizeof(name), "%s.json", it.record_id);
-	snprintf(source, sizeof(source), "%s%s", DELIVER_REST_SOURCE,
-		 out->name);
-	buf_init(&tj, SPOOL_TRANSPORT_MAX - 1);
-	json_out_init(&j, &tj);
-	json_obj_begin(&j);
-	json_key(&j, "output");
-	json_str(&j, out->name);
-	json_key(&j, "record_id");
-	json_str(&j, it.record_id);
-	json_key(&j, "correlation_id");
-	json_str(&j, it.correlation_id);
-	json_obj_end(&j);
-	/* entry first, row second: a crash between them gives a second
-	 * entry for the record (sent once: the row is checked before every
-	 * request), never a row without an entry */
-	rc = spool_receive_bytes(d->spool, name, source,
-				 it.partner[0] ? it.partner : NULL, line, len,
-				 buf_cstr(&tj), now, id, err);
-	buf_release(&tj);
-	if (!rc)
-		rc = spool_claim(d->spool, id, err);
-	if (!rc)
-		rc = spool_move(d->spool, id, SPOOL_WORK, SPOOL_DEFERRED, now,
-				err);
-	if (rc)
-		return rc;
-	copy_str(it.id, sizeof(it.id), id);
-	fill_row(&row, &it, now);
-	rc = rest_row_put(d->journal, &row, err);
-	if (!rc)
-		st->queued++;
-	return rc;
-}
-
-static enum edi_code split_batch(struct deliver_rest *d,
-				 const struct config_output *out,
-				 const char *dir, const char *name, time_t now,
-				 struct deliver_rest_stats *st,
-				 struct edi_error *err)
-{
-	char path[FILEIO_PATH_MAX];
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	enum edi_code rc = EDI_OK;
-	FILE *f;
-
-	if (fileio_join(path, sizeof(path), dir, name, err))
-		return err->code;
-	f = fopen(path, "re");
-	if (!f)
-		return errno == ENOENT ? EDI_OK
-				       : edi_fail(err, fileio_code(errno), NULL,
-						  "cannot read batch '%s': %s",
-						  path, strerror(errno));
-	while (!rc && (n = getline(&line, &cap, f)) > 0) {
-		if ((size_t)n > DELIVER_REST_LINE_MAX)
-			rc = edi_fail(err, EDI_ELIMIT, NULL,
-				      "a record in batch '%s' is longer than "
-				      "%u bytes",
-				      path, DELIVER_REST_LINE_MAX);
-		else
-			rc = split_line(d, out, line, (size_t)n, now, st, err);
-	}
-	if (!rc && ferror(f))
-		rc = edi_fail(err, EDI_EIO, NULL, "cannot read batch '%s': %s",
-			      path, strerror(errno));
-	fclose(f);
-	free(line);
-	if (rc)
-		return rc;
-	/* every record is an entry now */
-	if (unlink(path) != 0 && errno != ENOENT)
-		return edi_fail(err, fileio_code(errno), NULL,
-				"cannot remove batch '%s': %s", path,
-				strerror(errno));
-	return fileio_fsync_dir(dir, err);
-}
-
-static enum edi_code split_output(struct deliver_rest *d,
-				  const struct config_output *out, time_t now,
-				  struct deliver_rest_stats *st,
-				  struct edi_error *err)
-{
-	char rel[FILEIO_PATH_MAX], dir[FILEIO_PATH_MAX];
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	enum edi_code rc = EDI_OK;
-	struct dirent *e;
-	DIR *dp;
-
-	snprintf(rel, sizeof(rel), "%s/%s", DELIVER_REST_QUEUE, out->name);
-	if (spool_path(d->spool, rel, dir, sizeof(dir), err))
-		return err->code;
-	dp = opendir(dir);
-	if (!dp)
-		return errno == ENOENT ? EDI_OK
-				       : edi_fail(err, fileio_code(errno), NULL,
-						  "cannot list '%s': %s", dir,
-						  strerror(errno));
-	while ((e = readdir(dp)) != NULL && n < SPLIT_NAMES_MAX) {
-		if (e->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			names = xreallocarray(names, cap, sizeof(*names));
-		}
-		names[n++] = xstrdup(e->d_name);
-	}
-	closedir(dp);
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_names);
-	for (size_t i = 0; !rc && i < n; i++)
-		rc = split_batch(d, out, dir, names[i], now, st, err);
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	return rc;
-}
-
-/* --- 2. send what is due --- */
+/* --- send what is due --- */
 
 static enum edi_code list_one(void *ctx, const char *id, struct edi_error *err)
 {
@@ -338,7 +90,7 @@ static enum edi_code list_one(void *ctx, const char *id, struct edi_error *err)
 		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
 	}
 	memset(&l->v[l->n], 0, sizeof(l->v[0]));
-	from_transport(&m, &l->v[l->n]);
+	rest_item_from_meta(&m, &l->v[l->n]);
 	l->n++;
 	return EDI_OK;
 }
@@ -347,16 +99,6 @@ static enum edi_code breaker_dir(const struct spool *sp, char *dir, size_t size,
 				 struct edi_error *err)
 {
 	return spool_path(sp, DELIVER_REST_BREAKERS, dir, size, err);
-}
-
-enum edi_code deliver_rest_breaker(const struct spool *sp, const char *output,
-				   struct breaker *b, struct edi_error *err)
-{
-	char dir[FILEIO_PATH_MAX];
-
-	if (breaker_dir(sp, dir, sizeof(dir), err))
-		return err->code;
-	return breaker_load(dir, output, b, err);
 }
 
 static enum edi_code save_breaker(struct pass *ps, struct edi_error *err)
@@ -453,7 +195,7 @@ static enum edi_code load_auth(struct pass *ps, struct edi_error *err)
 	return EDI_OK;
 }
 
-static void add_transfer(struct pass *ps, const struct item *it,
+static void add_transfer(struct pass *ps, const struct rest_item *it,
 			 const char *status, const char *detail,
 			 const char *key)
 {
@@ -475,7 +217,7 @@ static void add_transfer(struct pass *ps, const struct item *it,
 	journal_transfer_add(ps->d->journal, &t, &ignore);
 }
 
-static enum edi_code done(struct pass *ps, struct item *it,
+static enum edi_code done(struct pass *ps, struct rest_item *it,
 			  const struct rest_result *res, const char *key,
 			  struct edi_error *err)
 {
@@ -496,7 +238,7 @@ static enum edi_code done(struct pass *ps, struct item *it,
 }
 
 /* reason.json for a record that goes to error/. */
-static enum edi_code to_error(struct pass *ps, struct item *it,
+static enum edi_code to_error(struct pass *ps, struct rest_item *it,
 			      const struct rest_result *res, const char *code,
 			      const char *msg, const char *key,
 			      struct edi_error *err)
@@ -590,7 +332,7 @@ static enum edi_code to_error(struct pass *ps, struct item *it,
 			  ps->now, err);
 }
 
-static enum edi_code permanent(struct pass *ps, struct item *it,
+static enum edi_code permanent(struct pass *ps, struct rest_item *it,
 			       const struct rest_result *res, const char *key,
 			       struct edi_error *err)
 {
@@ -604,7 +346,7 @@ static enum edi_code permanent(struct pass *ps, struct item *it,
 	return to_error(ps, it, res, "http-rejected", msg, key, err);
 }
 
-static enum edi_code transient(struct pass *ps, struct item *it,
+static enum edi_code transient(struct pass *ps, struct rest_item *it,
 			       const struct rest_result *res, const char *key,
 			       struct edi_error *err)
 {
@@ -652,7 +394,7 @@ static enum edi_code transient(struct pass *ps, struct item *it,
 }
 
 /* "batch-" and the SHA-256 of the ids, one per line. */
-static void batch_key(struct item **its, size_t n, char *key, size_t size)
+static void batch_key(struct rest_item **its, size_t n, char *key, size_t size)
 {
 	unsigned char md[32];
 	unsigned int mdlen = 0;
@@ -674,7 +416,7 @@ static void batch_key(struct item **its, size_t n, char *key, size_t size)
 }
 
 /* Send its[0..n) (claimed, bodies read) as one request; settle them. */
-static enum edi_code attempt(struct pass *ps, struct item **its, size_t n,
+static enum edi_code attempt(struct pass *ps, struct rest_item **its, size_t n,
 			     struct edi_error *err)
 {
 	const struct config_output *out = ps->out;
@@ -761,14 +503,14 @@ static enum edi_code attempt(struct pass *ps, struct item **its, size_t n,
 }
 
 /* Claim the entries of its[0..n) and read their records. */
-static enum edi_code claim(struct pass *ps, struct item **its, size_t n,
+static enum edi_code claim(struct pass *ps, struct rest_item **its, size_t n,
 			   size_t *nclaimed, struct edi_error *err)
 {
 	enum edi_code rc = EDI_OK;
 
 	*nclaimed = 0;
 	for (size_t i = 0; !rc && i < n; i++) {
-		struct item *it = its[i];
+		struct rest_item *it = its[i];
 		char dir[FILEIO_PATH_MAX], path[FILEIO_PATH_MAX];
 		rc = spool_move(ps->d->spool, it->id, SPOOL_DEFERRED,
 				SPOOL_WORK, ps->now, err);
@@ -801,17 +543,17 @@ static enum edi_code serve_output(struct pass *ps, struct items *all,
 {
 	const struct config_output *out = ps->out;
 	unsigned batch = out->rest.batch_size ? out->rest.batch_size : 1;
-	struct item **due = NULL;
+	struct rest_item **due = NULL;
 	size_t ndue = 0;
 	enum edi_code rc = EDI_OK;
 
 	/* what is due, in entry order (the order records arrived) */
 	for (size_t i = 0; !rc && i < all->n; i++) {
-		struct item *it = &all->v[i];
+		struct rest_item *it = &all->v[i];
 		rc = rest_row_get(ps->d->journal, it->record_id, it->output,
 				  &it->row, err);
 		if (rc == EDI_ENOENT) {
-			fill_row(&it->row, it, ps->now);
+			rest_item_row(&it->row, it, ps->now);
 			rc = rest_row_put(ps->d->journal, &it->row, err);
 		} else if (!rc && !strcmp(it->row.status, "sent")) {
 			/* a second entry of a record already delivered */
@@ -831,7 +573,7 @@ static enum edi_code serve_output(struct pass *ps, struct items *all,
 		due[ndue++] = it;
 	}
 	for (size_t i = 0; !rc && i < ndue;) {
-		struct item **chunk = due + i;
+		struct rest_item **chunk = due + i;
 		size_t n = ndue - i < batch ? ndue - i : batch, got = 0;
 		if (!breaker_allow(&ps->br, &out->rest.breaker, ps->now)) {
 			ps->st->held += ndue - i;
@@ -872,7 +614,8 @@ enum edi_code deliver_rest_run(struct deliver_rest *d,
 	memset(stats, 0, sizeof(*stats));
 	for (size_t i = 0; !rc && i < cfg->noutputs; i++)
 		if (cfg->outputs[i].kind == CONFIG_OUTPUT_REST)
-			rc = split_output(d, &cfg->outputs[i], now, stats, err);
+			rc = rest_queue_split(d, &cfg->outputs[i], now, stats,
+					      err);
 	if (!rc)
 		rc = spool_list(d->spool, SPOOL_DEFERRED, list_one, ctx, err);
 	for (size_t i = 0; !rc && i < cfg->noutputs; i++) {
@@ -929,103 +672,4 @@ enum edi_code deliver_rest_run(struct deliver_rest *d,
 		rc = EDI_ECONFIG;
 	}
 	return rc;
-}
-
-/* --- status --- */
-
-struct counts {
-	const char *output;
-	int64_t pending, sent, failed;
-};
-
-static enum edi_code count_row(void *ctx, const char *output,
-			       const char *status, int64_t n,
-			       struct edi_error *err)
-{
-	struct counts *c = ctx;
-
-	(void)err;
-	if (strcmp(output, c->output))
-		return EDI_OK;
-	if (!strcmp(status, "pending"))
-		c->pending += n;
-	else if (!strcmp(status, "sent"))
-		c->sent += n;
-	else if (!strcmp(status, "failed"))
-		c->failed += n;
-	return EDI_OK;
-}
-
-enum edi_code deliver_rest_status(const struct config *cfg,
-				  const struct spool *sp, struct journal *j,
-				  struct json_out *json, struct buf *text,
-				  struct edi_error *err)
-{
-	bool any = false;
-
-	if (json) {
-		json_key(json, "rest");
-		json_arr_begin(json);
-	}
-	for (size_t i = 0; i < cfg->noutputs; i++) {
-		const struct config_output *out = &cfg->outputs[i];
-		struct counts c = {out->name, 0, 0, 0};
-		struct breaker b;
-		char until[24];
-		enum edi_code rc;
-
-		if (out->kind != CONFIG_OUTPUT_REST)
-			continue;
-		rc = deliver_rest_breaker(sp, out->name, &b, err);
-		if (!rc)
-			rc = rest_row_counts(j, count_row, &c, err);
-		if (rc) {
-			if (json)
-				json_arr_end(json);
-			return rc;
-		}
-		iso_time((time_t)b.open_until, until);
-		if (json) {
-			json_obj_begin(json);
-			json_key(json, "output");
-			json_str(json, out->name);
-			json_key(json, "url");
-			json_str(json, out->url);
-			json_key(json, "breaker");
-			json_obj_begin(json);
-			json_key(json, "state");
-			json_str(json, breaker_state_name(b.state));
-			json_key(json, "failures");
-			json_u64(json, b.failures);
-			if (b.state == BREAKER_OPEN) {
-				json_key(json, "open_until");
-				json_str(json, until);
-			}
-			json_key(json, "opened");
-			json_u64(json, b.opened);
-			json_obj_end(json);
-			json_key(json, "pending");
-			json_i64(json, c.pending);
-			json_key(json, "sent");
-			json_i64(json, c.sent);
-			json_key(json, "failed");
-			json_i64(json, c.failed);
-			json_obj_end(json);
-			continue;
-		}
-		if (!any)
-			buf_adds(text, "rest outputs:\n");
-		any = true;
-		buf_addf(text,
-			 "  %-16s breaker %s%s%s (%u failures, opened %llu "
-			 "times); %lld pending, %lld sent, %lld failed\n",
-			 out->name, breaker_state_name(b.state),
-			 b.state == BREAKER_OPEN ? " until " : "",
-			 b.state == BREAKER_OPEN ? until : "", b.failures,
-			 (unsigned long long)b.opened, (long long)c.pending,
-			 (long long)c.sent, (long long)c.failed);
-	}
-	if (json)
-		json_arr_end(json);
-	return EDI_OK;
 }

@@ -33,6 +33,8 @@
  * Secrets (bearer token, basic password) are read from the environment
  * or their files when an output is sent to, kept only for that, and
  * appear in no message, row, file or log.
+ *
+ * deliver_rest.c sends; rest_queue.c splits, routes and reports status.
  */
 #ifndef EDI_DELIVER_REST_H
 #define EDI_DELIVER_REST_H
