@@ -425,9 +425,13 @@ static enum edi_code emit_entry(const struct registry *reg, struct journal *j,
 	buf_init(&out, SIZE_MAX / 2);
 	if (!rc)
 		rc = outbound_emit(reg, p, &recs, &o, &out, &nsets, diag, err);
-	if (rc == EDI_ECONFIG) {
+	if (rc && rc != EDI_EIO && rc != EDI_ETEMP && rc != EDI_ENOMEM) {
+		/* the profile cannot address an interchange (ECONFIG), or
+		 * the writer refused one: nothing of this file goes out */
 		edi_diag_addf(diag, EDI_EDATA, NULL, "%s", err->msg);
-		res->stage = "partner";
+		res->stage = rc == EDI_ECONFIG ? "partner" : "map";
+		for (size_t i = 0; i < recs.n; i++)
+			recs.v[i].sent = false;
 		rc = EDI_OK;
 		nsets = 0;
 	} else if (!rc && nsets) {

@@ -282,6 +282,20 @@ expect_line "$T/out" "erp-in: 1 files, 0 outbound sets"
 echo '{"doc_type":"order","id":"x"}' >"$S/erp-in/nobody.jsonl"
 expect_exit 65 R run
 expect_line "$S/error/$(ls "$S/error")/reason.json" '"stage":"partner"'
+expect_line "$S/error/$(ls "$S/error")/reason.json" 'no partner: name the file'
+# a profile that cannot address an interchange: error/ (stage partner)
+cat >"$T/partners/noids.yaml" <<'YAML'
+id: noids
+interchange:
+  them: ["ZZ:NOIDS"]
+outputs: [erp]
+YAML
+head -1 "$T/mixed.jsonl" | sed 's/"partner": *"retail4"/"partner": "noids"/' \
+	>"$S/erp-in/noids-1.jsonl"
+expect_exit 65 R run
+grep -l "partner 'noids' has no interchange ids" "$S"/error/*/reason.json \
+	>/dev/null || fail "noids: no reason"
+[ ! -d "$S/outbound/noids" ] || fail "noids: something went out"
 echo "NOTE erp-in: outbound files, journal rows, error/ and replay, idempotent"
 
 # --- 4. crash test ---
