@@ -17,7 +17,12 @@ static const char partners_usage[] =
 	"List the partner profiles and the maps.  Every map and profile is\n"
 	"loaded and checked; a mistake is printed with its file, line and\n"
 	"column and the exit status is 78.  --check prints only the mistakes\n"
-	"and a summary.\n";
+	"and a summary.\n"
+	"\n"
+	"       edigate partners keyscan HOST[:PORT]\n"
+	"\n"
+	"Print an SSH server's host keys as known_hosts lines with their\n"
+	"SHA256 fingerprints, for onboarding an SFTP partner (docs/sftp.md).\n";
 
 static void list_text(const struct registry *reg, struct buf *out)
 {
@@ -126,6 +131,8 @@ int cmd_partners(int argc, char **argv, const struct cli_global *g)
 	int rc;
 
 	(void)g;
+	if (argc > 1 && !strcmp(argv[1], "keyscan"))
+		return cmd_keyscan(argc - 1, argv + 1);
 	for (int i = 1; i < argc; i++) {
 		if (cli_is_help(argv[i])) {
 			fputs(partners_usage, stdout);

@@ -1,0 +1,738 @@
+/*
+ * transfer_sftp - SFTP pull into the spool and push from outbound/; see
+ * transfer_sftp.h.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "transfer_sftp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "fileio.h"
+#include "journal_sftp.h"
+#include "journal_transfer.h"
+#include "json_out.h"
+#include "profile_sftp.h"
+#include "sftp_conn.h"
+#include "sftp_file.h"
+#include "sftp_select.h"
+#include "spool_outbound.h"
+#include "spool_receive.h"
+#include "xalloc.h"
+
+static void note(const struct transfer_env *env, const struct partner *p,
+		 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void note(const struct transfer_env *env, const struct partner *p,
+		 const char *fmt, ...)
+{
+	char line[EDI_MSG_MAX + 128];
+	va_list ap;
+
+	if (!env->note)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	env->note(env->note_ctx, p->id, line);
+}
+
+static void copy_str(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* sftp://user@host:port/path (a relative path under /~/), cut to fit. */
+static void remote_url(char *dst, size_t size, const struct partner_sftp *s,
+		       const char *path)
+{
+	if (snprintf(dst, size, "sftp://%s@%s:%u%s%s", s->user, s->host,
+		     s->port, path[0] == '/' ? "" : "/~/", path) >= (int)size)
+		dst[size - 1] = '\0'; /* cut: still says where */
+}
+
+/* --- the per-partner lock --- */
+
+static enum edi_code partner_lock(const struct transfer_env *env,
+				  const struct partner *p, const char *what,
+				  int *fd, struct edi_error *err)
+{
+	char rel[FILEIO_PATH_MAX], path[FILEIO_PATH_MAX];
+	enum edi_code rc;
+
+	snprintf(rel, sizeof(rel), "state/sftp-%s.%s.lock", p->id, what);
+	if ((rc = spool_path(env->sp, rel, path, sizeof(path), err)) != EDI_OK)
+		return rc;
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	if (*fd < 0)
+		return edi_fail(err, fileio_code(errno), NULL,
+				"cannot open '%s': %s", path, strerror(errno));
+	while (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno == EINTR)
+			continue;
+		rc = edi_fail(err, errno == EWOULDBLOCK ? EDI_ETEMP : EDI_EIO,
+			      NULL,
+			      "another %s of partner '%s' is running (%s)",
+			      what, p->id, path);
+		close(*fd);
+		*fd = -1;
+		return rc;
+	}
+	return EDI_OK;
+}
+
+static void partner_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* releases the flock */
+}
+
+/* --- connecting, with retries --- */
+
+static enum edi_code connect_partner(const struct transfer_env *env,
+				     const struct partner *p,
+				     struct sftp_conn *c, struct edi_error *err)
+{
+	const struct partner_sftp *s = p->sftp;
+	struct sftp_opts o;
+	unsigned wait = s->retry_backoff_s;
+	enum edi_code rc;
+
+	memset(&o, 0, sizeof(o));
+	o.host = s->host;
+	o.port = s->port;
+	o.user = s->user;
+	o.key_path = s->key;
+	o.known_hosts = s->known_hosts;
+	o.connect_timeout_ms = s->connect_timeout_s * 1000;
+	o.transfer_timeout_ms = s->transfer_timeout_s * 1000;
+	for (unsigned attempt = 0;; attempt++) {
+		rc = sftp_conn_open(c, &o, err);
+		if (rc != EDI_ETEMP || attempt >= s->retries)
+			return rc;
+		note(env, p, "%s; trying again in %u s", err->msg, wait);
+		sleep(wait);
+		wait = wait ? wait * 2 : 0;
+	}
+}
+
+/* --- pull --- */
+
+struct pull {
+	const struct transfer_env *env;
+	const struct partner *p;
+	const struct partner_sftp *s;
+	struct sftp_conn conn;
+	struct journal_sftp_pull *rows;
+	size_t nrows;
+	struct sftp_entry *files;
+	size_t nfiles;
+	struct transfer_counts *counts;
+};
+
+static struct journal_sftp_pull *row_of(struct pull *pl, const char *path)
+{
+	for (size_t i = 0; i < pl->nrows; i++)
+		if (!strcmp(pl->rows[i].path, path))
+			return &pl->rows[i];
+	return NULL;
+}
+
+static bool listed(const struct pull *pl, const char *name)
+{
+	for (size_t i = 0; i < pl->nfiles; i++)
+		if (!strcmp(pl->files[i].name, name))
+			return true;
+	return false;
+}
+
+/*
+ * Did entry id reach the spool?  Anywhere past tmp/ (or complete in tmp/,
+ * which the next spool_open() moves to in/), or known to the journal
+ * (processed and since removed by retention).
+ */
+static bool entry_exists(const struct transfer_env *env, const char *id)
+{
+	static const enum spool_state states[] = {
+		SPOOL_IN,   SPOOL_WORK,	    SPOOL_ERROR,
+		SPOOL_HOLD, SPOOL_DEFERRED, SPOOL_ARCHIVE};
+	char path[FILEIO_PATH_MAX], data[FILEIO_PATH_MAX];
+	struct spool_meta m;
+	struct journal_file f;
+	struct edi_error e;
+	struct stat st;
+
+	if (!id[0] || !spool_id_valid(id))
+		return false;
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (spool_entry_path(env->sp, states[i], id, path, sizeof(path),
+				     &e) == EDI_OK &&
+		    stat(path, &st) == 0)
+			return true;
+	if (spool_meta_read(env->sp, SPOOL_TMP, id, &m, &e) == EDI_OK &&
+	    spool_entry_path(env->sp, SPOOL_TMP, id, path, sizeof(path), &e) ==
+		    EDI_OK &&
+	    fileio_join(data, sizeof(data), path, m.file, &e) == EDI_OK &&
+	    stat(data, &st) == 0)
+		return true;
+	return journal_file_get(env->journal, id, &f, &e) == EDI_OK;
+}
+
+/* The remote file was received: delete it or move it to the archive. */
+static enum edi_code finish_remote(struct pull *pl, const char *name,
+				   const char *path, const char *entry_id,
+				   struct edi_error *err)
+{
+	const struct partner_sftp *s = pl->s;
+	enum edi_code rc;
+	struct edi_error ignored;
+
+	if (s->after_pull == PROFILE_SFTP_MOVE) {
+		char to[SFTP_PATH_MAX], alt[SFTP_NAME_MAX + SPOOL_ID_MAX + 2];
+		rc = sftp_join(to, sizeof(to), s->archive, name, err);
+		if (rc == EDI_OK)
+			rc = sftp_rename(&pl->conn, path, to, err);
+		if (rc != EDI_OK && rc != EDI_ETEMP && rc != EDI_ELIMIT) {
+			/* a file of that name is in the archive already */
+			snprintf(alt, sizeof(alt), "%s.%s", name, entry_id);
+			rc = sftp_join(to, sizeof(to), s->archive, alt, err);
+			if (rc == EDI_OK)
+				rc = sftp_rename(&pl->conn, path, to, err);
+		}
+	} else {
+		rc = sftp_remove(&pl->conn, path, err);
+	}
+	if (rc == EDI_ENOENT)
+		rc = EDI_OK; /* gone already: someone else tidied up */
+	if (rc)
+		return rc;
+	if (s->done_marker) {
+		char marker[SFTP_PATH_MAX];
+		if (snprintf(marker, sizeof(marker), "%s%s", path,
+			     s->done_marker) < (int)sizeof(marker))
+			sftp_remove(&pl->conn, marker, &ignored);
+	}
+	return journal_sftp_forget(pl->env->journal, pl->p->id, path, err);
+}
+
+struct sink {
+	struct spool_receipt *r;
+};
+
+static enum edi_code to_receipt(void *ctx, const void *p, size_t n,
+				struct edi_error *err)
+{
+	struct sink *s = ctx;
+
+	return spool_receive_write(s->r, p, n, err);
+}
+
+static void transport_json(const struct pull *pl, const char *path,
+			   const struct sftp_entry *e, struct buf *out)
+{
+	struct json_out j;
+
+	json_out_init(&j, out);
+	json_obj_begin(&j);
+	json_key(&j, "protocol");
+	json_str(&j, "sftp");
+	json_key(&j, "host");
+	json_str(&j, pl->s->host);
+	json_key(&j, "port");
+	json_u64(&j, pl->s->port);
+	json_key(&j, "user");
+	json_str(&j, pl->s->user);
+	json_key(&j, "path");
+	json_str(&j, path);
+	json_key(&j, "size");
+	json_u64(&j, e->size);
+	json_key(&j, "mtime");
+	json_i64(&j, e->mtime);
+	json_key(&j, "host_key");
+	json_str(&j, pl->conn.fingerprint);
+	json_obj_end(&j);
+}
+
+/* Fetch one ready file into the spool, then finish it remotely. */
+static enum edi_code pull_one(struct pull *pl, const struct sftp_entry *e,
+			      const char *path, struct edi_error *err)
+{
+	const struct transfer_env *env = pl->env;
+	struct journal_sftp_pull row;
+	struct spool_receipt r;
+	struct sink sink = {&r};
+	struct sftp_entry after;
+	struct journal_transfer t;
+	struct buf json;
+	uint64_t got = 0;
+	time_t now = env->clock();
+	char source[SPOOL_SOURCE_MAX];
+	enum edi_code rc;
+
+	snprintf(source, sizeof(source), "sftp:%s", pl->p->id);
+	rc = spool_receive_open(&r, env->sp, e->name, source, pl->p->id,
+				env->cfg->limits.max_file_bytes, now, err);
+	if (rc)
+		return rc;
+	memset(&row, 0, sizeof(row));
+	copy_str(row.path, sizeof(row.path), path);
+	row.size = e->size;
+	row.mtime = e->mtime;
+	row.first_seen = now;
+	row.state = JOURNAL_SFTP_FETCHING;
+	copy_str(row.entry_id, sizeof(row.entry_id), r.meta.id);
+	row.at = now;
+	/* before the first byte: a pull killed from here on finds out next
+	 * time whether this entry made it, instead of fetching again */
+	rc = journal_sftp_put(env->journal, pl->p->id, &row, err);
+	if (rc == EDI_OK)
+		rc = sftp_fetch(&pl->conn, path, to_receipt, &sink, &got, err);
+	if (rc == EDI_OK) {
+		/* a file that changed while it was read is not taken */
+		rc = sftp_stat(&pl->conn, path, &after, err);
+		if (rc == EDI_OK &&
+		    (after.size != e->size || after.mtime != e->mtime ||
+		     got != e->size)) {
+			spool_receive_abort(&r);
+			row.state = JOURNAL_SFTP_SEEN;
+			row.size = after.size;
+			row.mtime = after.mtime;
+			row.entry_id[0] = '\0';
+			pl->counts->waiting++;
+			note(env, pl->p,
+			     "'%s' changed while it was read; it waits to be "
+			     "stable",
+			     path);
+			return journal_sftp_put(env->journal, pl->p->id, &row,
+						err);
+		}
+	}
+	if (rc) {
+		spool_receive_abort(&r);
+		return rc;
+	}
+	buf_init(&json, SPOOL_TRANSPORT_MAX - 1);
+	transport_json(pl, path, e, &json);
+	rc = spool_receive_commit(&r, json.ptr, err);
+	buf_release(&json);
+	if (rc)
+		return rc;
+	/* in/ has it: from now on the remote file is only removed */
+	row.state = JOURNAL_SFTP_RECEIVED;
+	row.at = env->clock();
+	rc = journal_sftp_put(env->journal, pl->p->id, &row, err);
+	memset(&t, 0, sizeof(t));
+	copy_str(t.direction, sizeof(t.direction), "in");
+	copy_str(t.partner, sizeof(t.partner), pl->p->id);
+	copy_str(t.transport, sizeof(t.transport), "sftp");
+	copy_str(t.name, sizeof(t.name), e->name);
+	copy_str(t.entry_id, sizeof(t.entry_id), r.meta.id);
+	remote_url(t.remote, sizeof(t.remote), pl->s, path);
+	copy_str(t.status, sizeof(t.status), "received");
+	snprintf(t.detail, sizeof(t.detail), "%llu bytes, sha256 %s",
+		 (unsigned long long)r.meta.size, r.meta.sha256);
+	t.at = row.at;
+	if (rc == EDI_OK)
+		rc = journal_transfer_add(env->journal, &t, err);
+	pl->counts->files++;
+	note(env, pl->p, "pulled '%s' as %s (%llu bytes)", path, r.meta.id,
+	     (unsigned long long)r.meta.size);
+	if (rc)
+		return rc;
+	return finish_remote(pl, e->name, path, r.meta.id, err);
+}
+
+static bool marker_present(const struct pull *pl, const char *name)
+{
+	char marker[SFTP_NAME_MAX + 64];
+
+	if (!pl->s->done_marker)
+		return false;
+	if (snprintf(marker, sizeof(marker), "%s%s", name,
+		     pl->s->done_marker) >= (int)sizeof(marker))
+		return false;
+	return listed(pl, marker);
+}
+
+/* Rows of files no longer listed: forget them. */
+static enum edi_code prune(struct pull *pl, struct edi_error *err)
+{
+	for (size_t i = 0; i < pl->nrows; i++) {
+		const char *path = pl->rows[i].path;
+		const char *base = strrchr(path, '/');
+		char dir[SFTP_PATH_MAX];
+		enum edi_code rc;
+
+		if (sftp_join(dir, sizeof(dir), pl->s->inbound,
+			      base ? base + 1 : path, err) != EDI_OK ||
+		    strcmp(dir, path))
+			continue; /* another folder: not ours to judge */
+		if (listed(pl, base ? base + 1 : path))
+			continue;
+		rc = journal_sftp_forget(pl->env->journal, pl->p->id, path,
+					 err);
+		if (rc)
+			return rc;
+	}
+	return EDI_OK;
+}
+
+static enum edi_code pull_files(struct pull *pl, struct edi_error *err)
+{
+	const struct transfer_env *env = pl->env;
+	const struct partner_sftp *s = pl->s;
+	struct sftp_filter f = {(void *const *)s->include, s->ninclude,
+				(void *const *)s->exclude, s->nexclude,
+				s->done_marker};
+	size_t taken = 0;
+	enum edi_code rc;
+
+	rc = sftp_list(&pl->conn, s->inbound, &pl->files, &pl->nfiles, err);
+	if (rc == EDI_OK)
+		rc = journal_sftp_rows(env->journal, pl->p->id, &pl->rows,
+				       &pl->nrows, err);
+	if (rc)
+		return rc;
+	sftp_sort(pl->files, pl->nfiles);
+	for (size_t i = 0; i < pl->nfiles; i++) {
+		const struct sftp_entry *e = &pl->files[i];
+		struct journal_sftp_pull *row, fresh;
+		struct sftp_seen seen = {false, 0, 0, 0};
+		char path[SFTP_PATH_MAX];
+		int64_t now = env->clock();
+		enum sftp_readiness ready;
+
+		if (!sftp_wanted(&f, e->name))
+			continue;
+		if ((rc = sftp_join(path, sizeof(path), s->inbound, e->name,
+				    err)) != EDI_OK) {
+			pl->counts->failed++;
+			note(env, pl->p, "%s", err->msg);
+			continue;
+		}
+		row = row_of(pl, path);
+		if (row && row->size == e->size && row->mtime == e->mtime &&
+		    row->state != JOURNAL_SFTP_SEEN &&
+		    (row->state == JOURNAL_SFTP_RECEIVED ||
+		     entry_exists(env, row->entry_id))) {
+			/* a pull that died after the spool had it */
+			rc = finish_remote(pl, e->name, path, row->entry_id,
+					   err);
+			if (rc == EDI_ETEMP)
+				return rc;
+			if (rc) {
+				pl->counts->failed++;
+				note(env, pl->p, "%s", err->msg);
+			} else {
+				note(env, pl->p,
+				     "'%s' was received before as %s; removed "
+				     "it from the server",
+				     path, row->entry_id);
+			}
+			continue;
+		}
+		if (row && row->state == JOURNAL_SFTP_FETCHING &&
+		    row->size == e->size && row->mtime == e->mtime) {
+			ready = SFTP_READY; /* was ready; its fetch died */
+		} else {
+			if (row && row->state == JOURNAL_SFTP_SEEN) {
+				seen.known = true;
+				seen.size = row->size;
+				seen.mtime = row->mtime;
+				seen.first_seen = row->first_seen;
+			}
+			ready = sftp_ready(&seen, e->size, e->mtime, now,
+					   s->stable_seconds,
+					   s->done_marker != NULL,
+					   marker_present(pl, e->name));
+		}
+		if (ready == SFTP_CHANGED) {
+			memset(&fresh, 0, sizeof(fresh));
+			copy_str(fresh.path, sizeof(fresh.path), path);
+			fresh.size = e->size;
+			fresh.mtime = e->mtime;
+			fresh.first_seen = now;
+			fresh.state = JOURNAL_SFTP_SEEN;
+			fresh.at = now;
+			rc = journal_sftp_put(env->journal, pl->p->id, &fresh,
+					      err);
+			if (rc)
+				return rc;
+		}
+		if (ready != SFTP_READY || taken >= s->max_files) {
+			pl->counts->waiting++;
+			continue;
+		}
+		taken++;
+		rc = pull_one(pl, e, path, err);
+		if (rc == EDI_ETEMP || rc == EDI_ECONFIG)
+			return rc; /* the server or the spool is gone */
+		if (rc) {
+			pl->counts->failed++;
+			note(env, pl->p, "%s", err->msg);
+		}
+	}
+	return prune(pl, err);
+}
+
+enum edi_code transfer_sftp_pull(const struct transfer_env *env,
+				 const struct partner *p,
+				 struct transfer_counts *counts,
+				 struct edi_error *err)
+{
+	struct pull pl;
+	int lock = -1;
+	enum edi_code rc;
+
+	if (!p->sftp || !p->sftp->inbound)
+		return EDI_OK;
+	memset(&pl, 0, sizeof(pl));
+	pl.env = env;
+	pl.p = p;
+	pl.s = p->sftp;
+	pl.counts = counts;
+	pl.conn.fd = -1;
+	rc = partner_lock(env, p, "pull", &lock, err);
+	if (rc)
+		return rc;
+	rc = connect_partner(env, p, &pl.conn, err);
+	if (rc == EDI_OK)
+		rc = pull_files(&pl, err);
+	sftp_conn_close(&pl.conn);
+	free(pl.files);
+	free(pl.rows);
+	partner_unlock(lock);
+	return rc;
+}
+
+/* --- push --- */
+
+struct names {
+	char **v;
+	size_t n, cap;
+};
+
+static enum edi_code add_name(void *ctx, const char *name,
+			      struct edi_error *err)
+{
+	struct names *ns = ctx;
+
+	(void)err;
+	if (ns->n == ns->cap) {
+		ns->cap = ns->cap ? ns->cap * 2 : 16;
+		ns->v = xreallocarray(ns->v, ns->cap, sizeof(*ns->v));
+	}
+	ns->v[ns->n++] = xstrdup(name);
+	return EDI_OK;
+}
+
+struct source {
+	int fd;
+	EVP_MD_CTX *md;
+};
+
+static long from_file(void *ctx, void *p, size_t n)
+{
+	struct source *s = ctx;
+	ssize_t got;
+
+	do
+		got = read(s->fd, p, n);
+	while (got < 0 && errno == EINTR);
+	if (got > 0)
+		EVP_DigestUpdate(s->md, p, (size_t)got);
+	return (long)got;
+}
+
+static void receipt_json(const struct partner *p, const char *remote,
+			 uint64_t size, const char *sha256, bool fsynced,
+			 bool found, time_t at, struct buf *out)
+{
+	struct json_out j;
+
+	json_out_init(&j, out);
+	json_obj_begin(&j);
+	json_key(&j, "transport");
+	json_str(&j, "sftp");
+	json_key(&j, "partner");
+	json_str(&j, p->id);
+	json_key(&j, "host");
+	json_str(&j, p->sftp->host);
+	json_key(&j, "port");
+	json_u64(&j, p->sftp->port);
+	json_key(&j, "user");
+	json_str(&j, p->sftp->user);
+	json_key(&j, "remote");
+	json_str(&j, remote);
+	json_key(&j, "size");
+	json_u64(&j, size);
+	if (sha256) {
+		json_key(&j, "sha256");
+		json_str(&j, sha256);
+	}
+	json_key(&j, "fsynced");
+	json_bool(&j, fsynced);
+	if (found) {
+		/* an earlier push got it there and died before sent/ */
+		json_key(&j, "found_on_server");
+		json_bool(&j, true);
+	}
+	json_key(&j, "at");
+	json_i64(&j, (int64_t)at);
+	json_obj_end(&j);
+}
+
+static enum edi_code push_one(const struct transfer_env *env,
+			      const struct partner *p, struct sftp_conn *c,
+			      const char *name, struct transfer_counts *counts,
+			      struct edi_error *err)
+{
+	const struct partner_sftp *s = p->sftp;
+	char local[FILEIO_PATH_MAX], remote[SFTP_PATH_MAX], sha[65] = "";
+	struct sftp_entry there;
+	struct source src = {-1, NULL};
+	struct journal_transfer t;
+	struct stat st;
+	struct buf json;
+	uint64_t size = 0;
+	bool fsynced = false, found = false;
+	enum edi_code rc;
+
+	rc = spool_outbound_path(env->sp, p->id, name, local, sizeof(local),
+				 err);
+	if (rc == EDI_OK)
+		rc = sftp_join(remote, sizeof(remote), s->outbound, name, err);
+	if (rc)
+		return rc;
+	src.fd = open(local, O_RDONLY | O_CLOEXEC);
+	if (src.fd < 0 || fstat(src.fd, &st) != 0) {
+		rc = edi_fail(err, fileio_code(errno), NULL,
+			      "cannot read '%s': %s", local, strerror(errno));
+		if (src.fd >= 0)
+			close(src.fd);
+		return rc;
+	}
+	rc = sftp_stat(c, remote, &there, err);
+	if (rc == EDI_OK) {
+		if (there.size != (uint64_t)st.st_size) {
+			close(src.fd);
+			return edi_fail(err, EDI_EDATA, NULL,
+					"cannot send '%s': a different file of "
+					"that name (%llu bytes) is in '%s' on "
+					"%s",
+					name, (unsigned long long)there.size,
+					s->outbound, c->where);
+		}
+		found = true;
+		size = there.size;
+	} else if (rc != EDI_ENOENT) {
+		close(src.fd);
+		return rc;
+	}
+	if (!found) {
+		unsigned char md[EVP_MAX_MD_SIZE];
+		unsigned mdlen = 0;
+		src.md = EVP_MD_CTX_new();
+		if (!src.md || !EVP_DigestInit_ex(src.md, EVP_sha256(), NULL)) {
+			EVP_MD_CTX_free(src.md);
+			close(src.fd);
+			return edi_fail(err, EDI_EINTERNAL, NULL,
+					"SHA-256 is not available");
+		}
+		rc = sftp_put(c, s->outbound, name, from_file, &src, &size,
+			      &fsynced, err);
+		EVP_DigestFinal_ex(src.md, md, &mdlen);
+		EVP_MD_CTX_free(src.md);
+		for (unsigned i = 0; i < mdlen && i < 32; i++)
+			snprintf(sha + 2 * i, 3, "%02x", md[i]);
+	}
+	close(src.fd);
+	if (rc)
+		return rc;
+	buf_init(&json, 8192);
+	receipt_json(p, remote, size, found ? NULL : sha, fsynced, found,
+		     env->clock(), &json);
+	rc = spool_outbound_sent(env->sp, p->id, name, json.ptr, env->clock(),
+				 NULL, err);
+	memset(&t, 0, sizeof(t));
+	copy_str(t.direction, sizeof(t.direction), "out");
+	copy_str(t.partner, sizeof(t.partner), p->id);
+	copy_str(t.transport, sizeof(t.transport), "sftp");
+	copy_str(t.name, sizeof(t.name), name);
+	remote_url(t.remote, sizeof(t.remote), s, remote);
+	copy_str(t.status, sizeof(t.status), "sent");
+	copy_str(t.detail, sizeof(t.detail), json.ptr);
+	t.at = env->clock();
+	buf_release(&json);
+	if (rc == EDI_OK)
+		rc = journal_transfer_add(env->journal, &t, err);
+	if (rc)
+		return rc;
+	counts->files++;
+	note(env, p, "pushed '%s' to %s (%llu bytes)%s", name, remote,
+	     (unsigned long long)size,
+	     found ? ", found there from an earlier push" : "");
+	return EDI_OK;
+}
+
+static size_t pushed_now(const struct transfer_counts *counts, size_t before)
+{
+	return counts->files - before;
+}
+
+enum edi_code transfer_sftp_push(const struct transfer_env *env,
+				 const struct partner *p,
+				 struct transfer_counts *counts,
+				 struct edi_error *err)
+{
+	struct names ns = {NULL, 0, 0};
+	struct sftp_conn c;
+	int lock = -1;
+	enum edi_code rc;
+
+	size_t before = counts->files;
+
+	if (!p->sftp || !p->sftp->outbound)
+		return EDI_OK;
+	memset(&c, 0, sizeof(c));
+	c.fd = -1;
+	rc = partner_lock(env, p, "push", &lock, err);
+	if (rc)
+		return rc;
+	rc = spool_outbound_list(env->sp, p->id, add_name, &ns, err);
+	if (rc == EDI_OK && ns.n)
+		rc = connect_partner(env, p, &c, err);
+	for (size_t i = 0; rc == EDI_OK && i < ns.n; i++) {
+		enum edi_code one = push_one(env, p, &c, ns.v[i], counts, err);
+		if (one == EDI_ETEMP || one == EDI_ECONFIG) {
+			rc = one;
+			break;
+		}
+		if (one) {
+			counts->failed++;
+			note(env, p, "%s", err->msg);
+		}
+	}
+	/* what did not go stays in outbound/ for the next push */
+	counts->waiting += ns.n - pushed_now(counts, before);
+	sftp_conn_close(&c);
+	for (size_t i = 0; i < ns.n; i++)
+		free(ns.v[i]);
+	free(ns.v);
+	partner_unlock(lock);
+	return rc;
+}
