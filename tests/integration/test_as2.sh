@@ -65,8 +65,8 @@ outputs: [erp]
 YAML
 EB() { "$EDIGATE" -c "$T/b/edigate.yaml" "$@"; }
 SB=$T/b/spool
-start_b() {
-	EB serve >>"$T/b.log" 2>&1 &
+start_b() { # the pid is edigate's own (no subshell in between)
+	"$EDIGATE" -c "$T/b/edigate.yaml" serve >>"$T/b.log" 2>&1 &
 	echo $! >"$T/b.pid"
 	wait_port "$PB"
 }
@@ -371,7 +371,7 @@ expect_exit 0 EA push --partner bee
 
 # --- 9. async MDN: back to A's own serve ---
 bee_profile "mdn: async" "mdn_url: http://127.0.0.1:$PA/as2"
-EA serve >"$T/a.log" 2>&1 &
+"$EDIGATE" -c "$T/a/edigate.yaml" serve >"$T/a.log" 2>&1 &
 a_pid=$!
 cleanup_hooks+=("kill $a_pid")
 wait_port "$PA"
@@ -405,9 +405,14 @@ before=$(entries)
 EA push --partner bee --verbose >"$T/push-big.out" 2>&1 &
 push_pid=$!
 sleep 1.5
+tr '\0' ' ' <"/proc/$(cat "$T/b.pid")/cmdline" | grep -q 'edigate.* serve' ||
+	fail "b.pid is the receiver itself"
 kill -9 "$(cat "$T/b.pid")"
 wait "$(cat "$T/b.pid")" 2>/dev/null || true
 rm -f "$T/b.pid"
+if python3 -c "import socket; socket.create_connection(('127.0.0.1',$PB),0.5)" 2>/dev/null; then
+	fail "the receiver is dead"
+fi
 [ "$(entries)" -eq "$before" ] || fail "nothing of the cut-short upload is in in/"
 [ -z "$(find "$SB/tmp" -type f 2>/dev/null)" ] || fail "nothing of it is in tmp/"
 kill -0 "$push_pid" 2>/dev/null || { cat "$T/push-big.out"; fail "the sender is still retrying"; }
@@ -416,6 +421,8 @@ wait "$push_pid" || { cat "$T/push-big.out"; fail "the push finished after the r
 [ "$(entries)" -eq $((before + 1)) ] || fail "the big file arrived once"
 [ "$(grep -rl 'PO-BIG' "$SB/in" | wc -l)" -eq 1 ] || fail "exactly one copy of the big file"
 cmp "$(grep -rl 'PO-BIG' "$SB/in")" "$T/big.x12" || fail "the big file arrived whole"
+expect_line "$(ls "$SA"/sent/*/bee/big.x12.receipt.json)" '"attempts": ?([2-9]|[1-9][0-9])'
+[ "$(grep -c "received 'big.x12'" "$T/b.log")" -eq 1 ] || fail "received once"
 
 # --- 11. the partner boundary: acme's AS2 carrying OTHERCO's interchange ---
 x12 OTHERCO 000000030 PO-30 >"$T/po30.x12"
@@ -429,8 +436,70 @@ expect_exit 0 EB errors
 expect_line "$T/out" "partner +other +po30.x12: received from partner 'acme' \(as2:acme\)"
 
 # --- 12. libas2 (npm) as the partner, where it installs ---
-if (cd "$T" && timeout 120 npm install --silent --no-audit --no-fund libas2 >/dev/null 2>&1); then
-	echo "NOTE libas2 installed; round trip not written yet"
+# libas2 0.8.2 (PKIjs) cannot sign with an RSA key under Node's WebCrypto
+# ("Unsupported signature algorithm: RSAES-PKCS1-v1_5") nor decrypt RSA
+# PKCS#1 v1.5 key transport, so: libas2 encrypts to us and checks our
+# signed MDN; we sign to it and check its (unsigned) MDN's MIC.
+if command -v node >/dev/null &&
+	timeout 180 npm install --prefix "$T/npm" --silent --no-audit --no-fund \
+		libas2 >"$T/npm.log" 2>&1; then
+	export NODE_PATH=$T/npm/node_modules
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/l.key" \
+		-out "$T/l.pem" -subj "/CN=edigate-test-libas2" -days 2 2>/dev/null
+	PL=$(free_port)
+	cat >"$T/b/partners/lib.yaml" <<YAML
+id: lib
+interchange: {them: ["ZZ:LIBAS2"], us: ["ZZ:DISTRIBCO"]}
+as2:
+  their_id: LIBAS2
+  our_id: EDIGATE-B
+  their_certificate: $T/l.pem
+  our_certificate: $T/b.pem
+  our_key: $T/b.key
+  require_signed: false
+YAML
+	stop_b
+	start_b
+	# libas2 sends (encrypted), edigate stores and answers a signed MDN
+	x12 LIBAS2 000000040 PO-40 >"$T/po40.x12"
+	before=$(entries)
+	node "$top/tests/integration/as2_libas2.js" send "http://127.0.0.1:$PB/as2" \
+		"$T/l.key" "$T/l.pem" "$T/b.pem" "$T/po40.x12" >"$T/lib.out" 2>&1 ||
+		{ cat "$T/lib.out"; tail -5 "$T/b.log"; fail "libas2 sends to edigate serve"; }
+	expect_line "$T/lib.out" '"processed":true'
+	no_line "$T/lib.out" 'error'
+	expect_line "$T/lib.out" '^mic: .*sha-256'
+	[ "$(entries)" -eq $((before + 1)) ] || fail "what libas2 sent is in in/"
+	cmp "$(grep -rl 'PO-40' "$SB/in")" "$T/po40.x12" || fail "libas2's payload arrived whole"
+	# edigate sends (signed), libas2 verifies and answers with its MDN
+	cat >"$T/a/partners/lib.yaml" <<YAML
+id: lib
+interchange: {them: ["ZZ:LIBAS2"]}
+as2:
+  their_id: LIBAS2
+  our_id: EDIGATE-A
+  url: http://127.0.0.1:$PL/as2
+  their_certificate: $T/l.pem
+  our_certificate: $T/a.pem
+  our_key: $T/a.key
+  encrypt: false
+  signed_mdn: false
+  retries: 0
+YAML
+	node "$top/tests/integration/as2_libas2.js" receive "$PL" "$T/l.key" \
+		"$T/l.pem" "$T/a.pem" "$T/lib.got" >"$T/lib-recv.log" 2>&1 &
+	lib_pid=$!
+	cleanup_hooks+=("kill $lib_pid")
+	wait_port "$PL"
+	x12 ACMESUPPLY 000000041 PO-41 >"$T/po41.x12"
+	outbound lib po41.x12 "$T/po41.x12"
+	EA push --partner lib --verbose >"$T/out" 2>"$T/err" ||
+		{ cat "$T/out" "$T/err" "$T/lib-recv.log"; fail "edigate push to libas2"; }
+	expect_line "$T/out" "sent 'po41.x12' as .*mdn verified"
+	# libas2's parser keeps the CRLF before the closing boundary
+	python3 -c 'import sys; a=open(sys.argv[1],"rb").read(); b=open(sys.argv[2],"rb").read(); sys.exit(0 if a in (b, b+b"\r\n") else 1)' \
+		"$T/lib.got" "$T/po41.x12" || fail "libas2 got the payload"
+	expect_line "$(ls "$SA"/sent/*/lib/po41.x12.mdn)" 'node-libas2'
 else
 	echo "SKIP libas2: npm install libas2 failed (no registry access?)"
 fi
