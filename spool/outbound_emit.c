@@ -66,8 +66,17 @@ enum edi_code outbound_parse(struct strview data, const char *force_doc,
 			json_decref(rec);
 			continue;
 		}
-		copy_str(r->id, sizeof(r->id),
-			 json_string_value(json_object_get(rec, "id")));
+		doc = json_string_value(json_object_get(rec, "id"));
+		if (doc && strlen(doc) >= sizeof(r->id)) {
+			r->failed = true;
+			edi_diag_addf(diag, EDI_EDATA, NULL,
+				      "record '%s': id: longer than %zu "
+				      "characters",
+				      r->label, sizeof(r->id) - 1);
+			json_decref(rec);
+			continue;
+		}
+		copy_str(r->id, sizeof(r->id), doc);
 		copy_str(r->doc_key, sizeof(r->doc_key),
 			 json_string_value(json_object_get(rec, "doc_key")));
 		if (r->id[0])
