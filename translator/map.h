@@ -210,6 +210,8 @@ enum map_format { MAP_FORMAT_X12, MAP_FORMAT_CSV, MAP_FORMAT_FIXED };
 struct map_out_default {
 	struct map_path path;
 	const char *value;
+	unsigned when; /* only when this element of the segment has a value;
+			* 0: always */
 };
 
 struct map_column {

@@ -6,6 +6,7 @@
  *     defaults:          # element -> value written when its segment is
  *       CUR01: BY        # written and the record leaves the element
  *       PID01: F         # empty (qualifiers a record does not carry)
+ *       ACK04: {value: "068", when: ACK05}  # only with that element
  *
  * Part of the map loader (map_yaml.h says how mistakes are reported); the
  * paths are checked against the segments and guide, so those must be

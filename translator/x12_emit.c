@@ -230,7 +230,8 @@ static void check_seg(struct x12_emit_set *s, struct emit_seg *seg)
 	for (size_t k = 0; k < s->map->nout_defaults; k++) {
 		const struct map_out_default *o = &s->map->out_defaults[k];
 		if (!strcmp(o->path.tag, seg->node->tag) &&
-		    !present(seg, o->path.element)) {
+		    !present(seg, o->path.element) &&
+		    (!o->when || present(seg, o->when))) {
 			snprintf(s->path, sizeof(s->path),
 				 "(outbound default)");
 			emit_set_el(s, seg, o->path.element, o->path.component,

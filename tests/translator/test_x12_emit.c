@@ -272,7 +272,7 @@ START_TEST(test_order_response_acks)
 		   "\"uom\":\"EA\",\"date\":\"2026-12-04\"},{\"status_code\":"
 		   "\"IB\",\"quantity\":\"0\",\"uom\":\"EA\"}]}]}",
 		   "ST*855*0001~BAK*00*AC*PO-1*20261120~PO1*1*2*EA~"
-		   "ACK*IA*2*EA**20261204~ACK*IB*0*EA~CTT*1~SE*7*0001~");
+		   "ACK*IA*2*EA*068*20261204~ACK*IB*0*EA~CTT*1~SE*7*0001~");
 }
 END_TEST
 
@@ -357,6 +357,50 @@ START_TEST(test_not_an_object)
 {
 	expect_error("850", "004010", "[1,2]",
 		     "record 'r1': a record must be a JSON object");
+}
+END_TEST
+
+/* The outbound: section's mistakes are map mistakes, with their place. */
+static const struct {
+	const char *section, *want;
+} bad_outbound[] = {
+	{"outbound: {defaults: {ZZZ01: X}}", "ZZZ"},
+	{"outbound: {defaults: {BEG: X}}", "bad path 'BEG'"},
+	{"outbound: {defaults: {\"REF02 where REF01 = DP\": X}}", "like CUR01"},
+	{"outbound: {defaults: {REF01: {value: DP, when: BEG03}}}",
+	 "'when' names an element of the same segment"},
+	{"outbound: {defaults: {REF01: {value: DP}}}", "{value: V, when:"},
+	{"outbound: {default: {REF01: DP}}", "unknown key 'default'"},
+};
+
+START_TEST(test_bad_outbound_section)
+{
+	struct map_set set;
+	struct edi_diag errs;
+	struct buf text;
+	size_t o = 0;
+	char all[2048] = "";
+
+	buf_init(&text, 1 << 16);
+	buf_addf(&text,
+		 "map: t\ndocument: \"850\"\nsegments:\n"
+		 "  BEG: [M ID 2/2, M ID 2/2, M AN 1/22]\n"
+		 "  REF: [M ID 2/3, X AN 1/30]\n"
+		 "guide: [ST M 1, BEG M 1, REF O >1, SE M 1]\n%s\n",
+		 bad_outbound[_i].section);
+	map_set_init(&set);
+	edi_diag_init(&errs, 20);
+	if (map_load_text(&set, "t.yaml", buf_view(&text), &errs) == EDI_OK)
+		ck_assert_int_eq(map_set_resolve(&set, &errs), EDI_ECONFIG);
+	for (size_t i = 0; i < errs.n && o < sizeof(all); i++)
+		o += (size_t)snprintf(all + o, sizeof(all) - o, "%s\n",
+				      errs.items[i].msg);
+	ck_assert_msg(strstr(all, "t.yaml:") &&
+			      strstr(all, bad_outbound[_i].want),
+		      "'%s' not in:\n%s", bad_outbound[_i].want, all);
+	edi_diag_release(&errs);
+	map_set_release(&set);
+	buf_release(&text);
 }
 END_TEST
 
@@ -489,6 +533,9 @@ Suite *x12_emit_suite(void)
 	tcase_add_loop_test(tc, test_bad_records, 0,
 			    (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, test_not_an_object);
+	tcase_add_loop_test(
+		tc, test_bad_outbound_section, 0,
+		(int)(sizeof(bad_outbound) / sizeof(bad_outbound[0])));
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_interchange_groups);
 	suite_add_tcase(s, tc);
