@@ -19,9 +19,9 @@
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 S=$T/spool R=$T/remote K=$T/keys
-# full stacks, so the suppression can see the libssh2 call through
-# libcrypto (built without frame pointers)
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
+# libssh2 1.10 leaks inside ECDSA logins (see the file); only the ECDSA
+# login below runs with full stacks (fast_unwind_on_malloc=0, slow), so
+# that the suppression can see the libssh2 call through libcrypto
 export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$top/tests/integration/lsan-libssh2.supp"
 KILLS=${SFTP_KILLS:-12} TARGETED=${SFTP_TARGETED:-12}
 SSHD=$(command -v sshd || echo /usr/sbin/sshd)
@@ -130,7 +130,7 @@ profile shop SHOP "key: ../keys/id_ed25519" "known_hosts: ../keys/known_hosts" \
 	"inbound: $R/shop/out" "outbound: $R/shop/in" "stable_seconds: 0" \
 	"include: ['\\.x12\$']" "exclude: ['^skip']" \
 	"after_pull: {move: $R/shop/done}" "max_files: 1000"
-profile other OTHER "key: ../keys/id_ecdsa" "known_hosts: ../keys/known_hosts" \
+profile other OTHER "key: ../keys/id_ed25519" "known_hosts: ../keys/known_hosts" \
 	"inbound: $R/other/out" "stable_seconds: 2"
 expect_exit 0 E partners --check
 
@@ -260,6 +260,12 @@ alt "$K/id_rsa" "$K/known_hosts"
 expect_exit 78 "$EDIGATE" -c "$T/alt.yaml" pull
 expect_line "$T/err" "key '$K/id_rsa' is an RSA key, which edigate cannot use: libssh2 1\\.10"
 expect_line "$T/err" "ssh-keygen -t ed25519"
+mkdir -p "$R/ecdsa"
+alt "$K/id_ecdsa" "$K/known_hosts"
+sed -i "s#inbound: .*#inbound: $R/ecdsa#" "$T/alt/partners/alt.yaml"
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0 \
+	expect_exit 0 "$EDIGATE" -c "$T/alt.yaml" pull
+expect_line "$T/out" '^edigate pull: 0 files from 1 partner$'
 alt "$K/missing_key" "$K/known_hosts"
 expect_exit 78 "$EDIGATE" -c "$T/alt.yaml" pull
 expect_line "$T/err" "cannot read key '$K/missing_key': No such file or directory"
@@ -269,7 +275,7 @@ rm -f "$R/shop/out/e.x12"
 # --- the server stopped mid-run: nothing lost, nothing doubled ---
 declare -A want=()
 for i in $(seq 10 39); do
-	mk SHOP "0000000$i" "PO-$i" 9000 >"$R/shop/out/big-$i.x12"
+	mk SHOP "0000000$i" "PO-$i" 3000 >"$R/shop/out/big-$i.x12"
 	want[$(sha256sum <"$R/shop/out/big-$i.x12" | cut -c1-64)]=1
 done
 for i in 1 2 3; do outbound shop "20261127T11000${i}Z-856.x12" "ISA*ship-$i~"; done
