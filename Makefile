@@ -83,6 +83,8 @@ TRANSLATOR_SRC := \
 	translator/rec_json.c \
 	translator/rec_value.c \
 	translator/x12_emit.c \
+	translator/x12_emit_ix.c \
+	translator/x12_emit_seg.c \
 	translator/x12_emit_tree.c \
 	translator/x12_emit_value.c \
 	translator/x12_envelope.c \
@@ -175,6 +177,7 @@ TEST_SRC := \
 	tests/translator/test_x12_envelope.c \
 	tests/translator/test_x12_scan.c \
 	tests/translator/test_x12_translate.c \
+	tests/translator/test_fastpath.c \
 	tests/translator/test_x12_types.c \
 	tests/translator/test_x12_write.c \
 	tests/spool/test_journal.c \

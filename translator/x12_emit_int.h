@@ -8,7 +8,8 @@
  * children), written in pre-order.  Everything is in the build's arena.
  * x12_emit_value.c turns record values into element text (transforms
  * backwards) and checks them; x12_emit_tree.c walks the map's fields;
- * x12_emit.c completes, checks and writes the set.
+ * x12_emit_seg.c makes the instances and places values; x12_emit.c
+ * completes, checks and writes the set; x12_emit_ix.c the interchange.
  */
 #ifndef EDI_X12_EMIT_INT_H
 #define EDI_X12_EMIT_INT_H
@@ -103,6 +104,12 @@ enum edi_code emit_fit(struct arena *a, const struct map_elem *e,
 
 /* Walk the map's record fields over rec into s->root. */
 void emit_tree(struct x12_emit_set *s, const json_t *rec);
+
+/* --- x12_emit_seg.c --- */
+
+/* A new instance of child idx (a segment) of l; NULL past its max. */
+struct emit_seg *emit_new_seg(struct x12_emit_set *s, struct emit_loop *l,
+			      size_t idx);
 /* A new instance of child idx (a loop) of l; NULL past its max. */
 struct emit_loop *emit_new_loop(struct x12_emit_set *s, struct emit_loop *l,
 				size_t idx);
@@ -118,5 +125,13 @@ const struct map_elem *emit_elem_def(const struct emit_seg *seg, unsigned el,
 				     unsigned comp);
 /* The value of element el of seg (first component), "" when empty. */
 const char *emit_get_el(const struct emit_seg *seg, unsigned el);
+/* Write the qualifier of a where clause into seg when it has none. */
+void emit_where_set(struct x12_emit_set *s, struct emit_seg *seg,
+		    const struct map_path *p);
+/* The first HL of the set (made at the top level when missing). */
+struct emit_loop *emit_top_hl(struct x12_emit_set *s);
+/* A new HL instance at level under parent (NULL: a root). */
+struct emit_loop *emit_new_hl(struct x12_emit_set *s, struct emit_loop *parent,
+			      const char *level);
 
 #endif
