@@ -11,7 +11,7 @@
 
 #include "xalloc.h"
 
-static void copy_str(char *dst, size_t size, const char *src)
+void outbound_copy(char *dst, size_t size, const char *src)
 {
 	size_t n = src ? strlen(src) : 0;
 
@@ -76,11 +76,12 @@ enum edi_code outbound_parse(struct strview data, const char *force_doc,
 			json_decref(rec);
 			continue;
 		}
-		copy_str(r->id, sizeof(r->id), doc);
-		copy_str(r->doc_key, sizeof(r->doc_key),
-			 json_string_value(json_object_get(rec, "doc_key")));
+		outbound_copy(r->id, sizeof(r->id), doc);
+		outbound_copy(
+			r->doc_key, sizeof(r->doc_key),
+			json_string_value(json_object_get(rec, "doc_key")));
 		if (r->id[0])
-			copy_str(r->label, sizeof(r->label), r->id);
+			outbound_copy(r->label, sizeof(r->label), r->id);
 		doc = json_string_value(json_object_get(rec, "doc_type"));
 		r->st01 = force_doc ? force_doc : x12_emit_document(doc);
 		json_decref(rec);

@@ -74,6 +74,9 @@ enum edi_code outbound_parse(struct strview data, const char *force_doc,
 			     struct edi_error *err);
 void outbound_recs_release(struct outbound_recs *recs);
 
+/* src (NULL: "") into dst of size bytes, cut short when longer. */
+void outbound_copy(char *dst, size_t size, const char *src);
+
 /*
  * Emit recs for partner p into out (nothing when no record can be
  * written); *nsets counts the sets written.  EDI_ECONFIG when the

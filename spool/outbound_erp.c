@@ -32,16 +32,6 @@ bool outbound_erp_source(const char *source)
 	return source && !strcmp(source, OUTBOUND_ERP_SOURCE);
 }
 
-static void copy_str(char *dst, size_t size, const char *src)
-{
-	size_t n = src ? strlen(src) : 0;
-
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, src ? src : "", n);
-	dst[n] = '\0';
-}
-
 /* The profile whose id the file name starts with (longest wins). */
 static const struct partner *partner_by_name(const struct registry *reg,
 					     const char *name)
@@ -77,8 +67,9 @@ static void partner_by_record(struct strview data, char *out, size_t size)
 		if (sv_is_blank(sv_make(p, len)))
 			continue;
 		rec = json_loadb(p, len, 0, NULL);
-		copy_str(out, size,
-			 json_string_value(json_object_get(rec, "partner")));
+		outbound_copy(
+			out, size,
+			json_string_value(json_object_get(rec, "partner")));
 		json_decref(rec);
 		return;
 	}
@@ -114,7 +105,7 @@ static enum edi_code admit_copy(const struct spool *sp,
 	}
 	p = partner_by_name(reg, name);
 	if (p)
-		copy_str(partner, sizeof(partner), p->id);
+		outbound_copy(partner, sizeof(partner), p->id);
 	else
 		partner_by_record(sv_make(chunk, (size_t)got), partner,
 				  sizeof(partner));
@@ -138,7 +129,7 @@ static enum edi_code admit_copy(const struct spool *sp,
 	if (!rc)
 		rc = spool_receive_commit(&r, NULL, err);
 	if (!rc)
-		copy_str(id, SPOOL_ID_MAX, r.meta.id);
+		outbound_copy(id, SPOOL_ID_MAX, r.meta.id);
 	return rc;
 }
 
@@ -341,15 +332,15 @@ static enum edi_code record_sets(struct journal *j, const char *partner,
 		if (!r->sent)
 			continue;
 		memset(&o, 0, sizeof(o));
-		copy_str(o.partner, sizeof(o.partner), partner);
+		outbound_copy(o.partner, sizeof(o.partner), partner);
 		snprintf(o.isa13, sizeof(o.isa13), "%09" PRIu64, r->isa13);
 		snprintf(o.gs06, sizeof(o.gs06), "%" PRIu64, r->gs06);
-		copy_str(o.st02, sizeof(o.st02), r->st02);
-		copy_str(o.st01, sizeof(o.st01), r->st01);
-		copy_str(o.doc_key, sizeof(o.doc_key), r->doc_key);
-		copy_str(o.record_id, sizeof(o.record_id), r->id);
-		copy_str(o.file, sizeof(o.file), file);
-		copy_str(o.entry_id, sizeof(o.entry_id), entry_id);
+		outbound_copy(o.st02, sizeof(o.st02), r->st02);
+		outbound_copy(o.st01, sizeof(o.st01), r->st01);
+		outbound_copy(o.doc_key, sizeof(o.doc_key), r->doc_key);
+		outbound_copy(o.record_id, sizeof(o.record_id), r->id);
+		outbound_copy(o.file, sizeof(o.file), file);
+		outbound_copy(o.entry_id, sizeof(o.entry_id), entry_id);
 		o.sent_at = (int64_t)now;
 		rc = journal_outbound_add(j, &o, err);
 		if (rc)
@@ -370,11 +361,11 @@ static enum edi_code file_row(struct journal *j, const struct spool_meta *m,
 	struct journal_file jf;
 
 	memset(&jf, 0, sizeof(jf));
-	copy_str(jf.entry_id, sizeof(jf.entry_id), m->id);
-	copy_str(jf.name, sizeof(jf.name), m->name);
-	copy_str(jf.partner, sizeof(jf.partner), partner);
-	copy_str(jf.sha256, sizeof(jf.sha256), m->sha256);
-	copy_str(jf.state, sizeof(jf.state), "work");
+	outbound_copy(jf.entry_id, sizeof(jf.entry_id), m->id);
+	outbound_copy(jf.name, sizeof(jf.name), m->name);
+	outbound_copy(jf.partner, sizeof(jf.partner), partner);
+	outbound_copy(jf.sha256, sizeof(jf.sha256), m->sha256);
+	outbound_copy(jf.state, sizeof(jf.state), "work");
 	jf.size = m->size;
 	jf.received_at = (int64_t)m->received;
 	jf.updated_at = (int64_t)now;
@@ -480,7 +471,7 @@ enum edi_code outbound_erp_entry(const struct registry *reg, struct journal *j,
 	}
 	if (rc)
 		return rc;
-	copy_str(named, sizeof(named), m->partner);
+	outbound_copy(named, sizeof(named), m->partner);
 	if (!named[0])
 		partner_by_record(buf_view(&data), named, sizeof(named));
 	res->partner = named[0] ? registry_partner(reg, named) : NULL;
