@@ -41,7 +41,6 @@ async function send ([url, key, cert, theirs, file]) {
   const options = await composer.toRequestOptions()
   const res = await request(options)
   if (res.statusCode !== 200) throw new Error(`http ${res.statusCode}`)
-  if (process.env.LIBAS2_DUMP) fs.writeFileSync(process.env.LIBAS2_DUMP, res.rawResponse)
   const mime = await res.mime()
   const mdn = await mime.dispositionIn({ cert: fs.readFileSync(theirs, 'utf8') })
   console.log('message-id: ' + options.headers['Message-ID'] + '')

@@ -245,7 +245,7 @@ interchange: {them: ["ZZ:BEE"], us: ["ZZ:ACMESUPPLY"]}
 as2:
   their_id: EDIGATE-B
   our_id: EDIGATE-A
-  url: http://127.0.0.1:$PB/as2
+  url: ${BEE_URL:-http://127.0.0.1:$PB/as2}
   their_certificate: $T/b.pem
   our_certificate: $T/a.pem
   our_key: $T/a.key
@@ -435,7 +435,69 @@ EB run >"$T/run.out" 2>&1 || true
 expect_exit 0 EB errors
 expect_line "$T/out" "partner +other +po30.x12: received from partner 'acme' \(as2:acme\)"
 
-# --- 12. libas2 (npm) as the partner, where it installs ---
+# --- 12. hostile requests: clear answers, nothing stored, still serving ---
+before=$(entries)
+hostile() { # EXPECTED-STATUS CONTENT-TYPE BODY-FILE [MESSAGE-ID]
+	local got
+	got=$(curl -sS -o "$T/resp.body" -w '%{http_code}' \
+		-H "AS2-From: EDIGATE-A" -H "AS2-To: EDIGATE-B" \
+		-H "Message-ID: ${4:-<h$RANDOM@test>}" -H "Disposition-Notification-To: x" \
+		-H "Content-Type: $2" -H "Expect:" --data-binary "@$3" \
+		"http://127.0.0.1:$PB/as2")
+	[ "$got" = "$1" ] || { cat "$T/resp.body"; fail "hostile '$2': http $got, wanted $1"; }
+}
+head -c 5000 /dev/urandom >"$T/junk"
+hostile 200 'application/pkcs7-mime; smime-type=enveloped-data' "$T/junk"
+expect_line "$T/resp.body" 'processed/error: (decryption-failed|unexpected-processing-error)'
+hostile 200 'multipart/signed; boundary="x"' "$T/junk"
+expect_line "$T/resp.body" 'processed/error'
+printf -- '--x\r\nContent-Type: text/plain\r\n\r\nhi\r\n--x\r\nContent-Type: application/pkcs7-signature\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!!\r\n--x--\r\n' >"$T/badsig"
+hostile 200 'multipart/signed; boundary="x"; micalg=sha-256' "$T/badsig"
+expect_line "$T/resp.body" 'processed/error: authentication-failed'
+hostile 200 'multipart/signed' "$T/badsig"
+expect_line "$T/resp.body" 'processed/error'
+printf 'ISA~' >"$T/plain"
+hostile 200 'application/edi-x12' "$T/plain"
+expect_line "$T/resp.body" 'processed/error: insufficient-message-security'
+curl -sS -o "$T/resp.body" -w '%{http_code}' -H "Content-Type: text/plain" \
+	--data-binary @"$T/plain" "http://127.0.0.1:$PB/as2" >"$T/code"
+[ "$(cat "$T/code")" = 400 ] || fail "a POST without AS2 headers is a 400"
+[ "$(entries)" -eq "$before" ] || fail "hostile requests store nothing"
+post "$T/m2.der" 'application/pkcs7-mime; smime-type=enveloped-data' '<m2@test>'
+no_line "$T/resp.body" 'processed/error'
+
+# --- 13. TLS: serve over https, push with the partner's CA ---
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/tls.key" -out "$T/tls.pem" \
+	-subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" -days 2 2>/dev/null
+PT=$(free_port)
+mkdir -p "$T/tls"
+cat >"$T/tls/edigate.yaml" <<YAML
+spool: $SB
+maps: $top/maps
+partners: $T/b/partners
+serve: {address: 127.0.0.1, port: $PT, tls_certificate: ../tls.pem, tls_key: ../tls.key}
+YAML
+"$EDIGATE" -c "$T/tls/edigate.yaml" serve >"$T/tls.log" 2>&1 &
+tls_pid=$!
+cleanup_hooks+=("kill $tls_pid")
+wait_port "$PT"
+expect_line "$T/tls.log" 'listening on 127.0.0.1 port [0-9]+ \(https\)'
+BEE_URL=https://127.0.0.1:$PT/as2 bee_profile "ca_file: $T/tls.pem"
+x12 ACMESUPPLY 000000050 PO-50 >"$T/po50.x12"
+outbound bee po50.x12 "$T/po50.x12"
+before=$(entries)
+expect_exit 0 EA push --partner bee
+[ "$(entries)" -eq $((before + 1)) ] || fail "sent over https"
+# without the partner's CA the push fails, and the file waits
+x12 ACMESUPPLY 000000051 PO-51 >"$T/po51.x12"
+outbound bee po51.x12 "$T/po51.x12"
+BEE_URL=https://127.0.0.1:$PT/as2 bee_profile "retries: 0"
+expect_exit 75 EA push --partner bee
+expect_line "$T/err" 'certificate'
+[ -f "$SA/outbound/bee/po51.x12" ] || fail "po51.x12 waits in outbound/"
+kill "$tls_pid" && wait "$tls_pid" || true
+
+# --- 14. libas2 (npm) as the partner, where it installs ---
 # libas2 0.8.2 (PKIjs) cannot sign with an RSA key under Node's WebCrypto
 # ("Unsupported signature algorithm: RSAES-PKCS1-v1_5") nor decrypt RSA
 # PKCS#1 v1.5 key transport, so: libas2 encrypts to us and checks our
@@ -504,4 +566,9 @@ else
 	echo "SKIP libas2: npm install libas2 failed (no registry access?)"
 fi
 stop_b
+kill "$a_pid" && wait "$a_pid" || true
+# the listeners ran under the sanitizers too: nothing reported at exit
+no_line "$T/b.log" 'Sanitizer|runtime error'
+no_line "$T/a.log" 'Sanitizer|runtime error'
+expect_line "$T/b.log" '^edigate serve: stopped'
 echo "as2: ok"
