@@ -332,14 +332,19 @@ static int move_one(struct cli_env *env, const char *cmd, const char *id,
 		return EXIT_USAGE;
 	}
 	if (spool_meta_read(&env->spool, from, id, &meta, &err) != EDI_OK) {
-		if (alt_from == from ||
-		    spool_meta_read(&env->spool, alt_from, id, &meta, &err) !=
+		if (alt_from != from &&
+		    spool_meta_read(&env->spool, alt_from, id, &meta, &err) ==
 			    EDI_OK) {
+			at = alt_from;
+		} else if (to == SPOOL_HOLD &&
+			   spool_meta_read(&env->spool, SPOOL_DEFERRED, id,
+					   &meta, &err) == EDI_OK) {
+			at = SPOOL_DEFERRED; /* a delivery waiting to retry */
+		} else {
 			cli_error("%s: no entry '%s' in %s/", cmd, id,
 				  spool_state_name(from));
 			return EXIT_NOINPUT;
 		}
-		at = alt_from;
 	}
 	if (dry_run) {
 		printf("would move %s (%s) from %s/ to %s/\n", id, meta.name,
@@ -548,6 +553,16 @@ int cmd_trace(int argc, char **argv, const struct cli_global *g)
 			fwrite(ob.ptr ? ob.ptr : "", 1, ob.len, stdout);
 		buf_release(&ob);
 		c.n += nout;
+	}
+	{ /* REST deliveries of the record, or of the record entry */
+		struct buf rb;
+		size_t nrest = 0;
+		buf_init(&rb, SIZE_MAX / 2);
+		if (deliver_rest_trace(env.journal, argv[1], &rb, &nrest,
+				       &err) == EDI_OK)
+			fwrite(rb.ptr ? rb.ptr : "", 1, rb.len, stdout);
+		buf_release(&rb);
+		c.n += nrest;
 	}
 	if (c.n && spool_id_valid(c.last_entry)) {
 		struct spool_meta meta;

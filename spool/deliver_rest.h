@@ -100,6 +100,14 @@ enum edi_code deliver_rest_route(struct journal *j,
 /* Is source ("rest:erp") that of a record entry? */
 bool deliver_rest_source(const char *source);
 
+/*
+ * For `trace KEY`: a line per REST delivery of the record (or record
+ * entry) KEY added to out; *n counts them.
+ */
+enum edi_code deliver_rest_trace(struct journal *j, const char *key,
+				 struct buf *out, size_t *n,
+				 struct edi_error *err);
+
 /* The breaker of output (closed when there is no file yet). */
 enum edi_code deliver_rest_breaker(const struct spool *sp, const char *output,
 				   struct breaker *b, struct edi_error *err);

@@ -111,8 +111,10 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Line lineno of batch: one record entry, unless the journal has it. */
 static enum edi_code split_line(struct deliver_rest *d,
-				const struct config_output *out, char *line,
+				const struct config_output *out,
+				const char *batch, size_t lineno, char *line,
 				size_t len, time_t now,
 				struct deliver_rest_stats *st,
 				struct edi_error *err)
@@ -138,10 +140,9 @@ static enum edi_code split_line(struct deliver_rest *d,
 	copy_str(it.partner, sizeof(it.partner),
 		 json_string_value(json_object_get(rec, "partner")));
 	json_decref(rec);
-	if (!it.record_id[0])
-		return edi_fail(err, EDI_EDATA, NULL,
-				"a record for output '%s' has no id",
-				out->name);
+	if (!it.record_id[0]) /* not a canonical record: a stable key */
+		snprintf(it.record_id, sizeof(it.record_id), "%.80s.line%zu",
+			 batch, lineno);
 	copy_str(it.output, sizeof(it.output), out->name);
 	rc = rest_row_get(d->journal, it.record_id, out->name, &row, err);
 	if (rc == EDI_OK)
@@ -192,6 +193,7 @@ static enum edi_code split_batch(struct deliver_rest *d,
 	char path[FILEIO_PATH_MAX];
 	char *line = NULL;
 	size_t cap = 0;
+	size_t lineno = 0;
 	ssize_t n;
 	enum edi_code rc = EDI_OK;
 	FILE *f;
@@ -211,7 +213,8 @@ static enum edi_code split_batch(struct deliver_rest *d,
 				      "%u bytes",
 				      path, DELIVER_REST_LINE_MAX);
 		else
-			rc = split_line(d, out, line, (size_t)n, now, st, err);
+			rc = split_line(d, out, name, ++lineno, line, (size_t)n,
+					now, st, err);
 	}
 	if (!rc && ferror(f))
 		rc = edi_fail(err, EDI_EIO, NULL, "cannot read batch '%s': %s",
@@ -382,4 +385,45 @@ enum edi_code deliver_rest_status(const struct config *cfg,
 	if (json)
 		json_arr_end(json);
 	return EDI_OK;
+}
+
+/* --- trace --- */
+
+struct trace_ctx {
+	struct buf *out;
+	size_t n;
+};
+
+static enum edi_code trace_row(void *ctx, const struct rest_row *r,
+			       struct edi_error *err)
+{
+	struct trace_ctx *t = ctx;
+	char at[24], next[24];
+
+	(void)err;
+	iso_time((time_t)r->updated_at, at);
+	iso_time((time_t)r->next_at, next);
+	buf_addf(t->out, "  %s  rest %-8s %s output=%s entry=%s attempts=%u",
+		 at, r->status, r->record_id, r->output, r->entry_id,
+		 r->attempts);
+	if (r->last_http)
+		buf_addf(t->out, " http=%ld", r->last_http);
+	if (!strcmp(r->status, "pending"))
+		buf_addf(t->out, " next=%s", next);
+	if (r->detail[0])
+		buf_addf(t->out, " (%s)", r->detail);
+	buf_addc(t->out, '\n');
+	t->n++;
+	return EDI_OK;
+}
+
+enum edi_code deliver_rest_trace(struct journal *j, const char *key,
+				 struct buf *out, size_t *n,
+				 struct edi_error *err)
+{
+	struct trace_ctx t = {out, 0};
+	enum edi_code rc = rest_rows_for(j, key, trace_row, &t, err);
+
+	*n = t.n;
+	return rc;
 }

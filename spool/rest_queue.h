@@ -8,8 +8,9 @@
  * deliver_rest_breaker, deliver_rest_status), which live in
  * rest_queue.c; this header is for deliver_rest.c only: the record entry
  * both halves work with, and the split.  Failures are the spool's and
- * the journal's (fileio codes, EDI_EIO), or EDI_EDATA for a record with
- * no id; nothing here prints.
+ * the journal's (fileio codes, EDI_EIO); nothing here prints.  A line
+ * that is not a canonical record with an id gets the stable key
+ * <batch>.line<N> instead, so it is still sent once.
  */
 #ifndef EDI_REST_QUEUE_H
 #define EDI_REST_QUEUE_H

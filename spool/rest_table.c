@@ -42,6 +42,27 @@ static void col(sqlite3_stmt *st, int i, char *dst, size_t size)
 	snprintf(dst, size, "%s", s ? (const char *)s : "");
 }
 
+#define COLUMNS                                                         \
+	"record_id, output, entry_id, partner, correlation_id, status," \
+	" attempts, next_at, last_http, detail, created_at, updated_at"
+
+static void read_row(sqlite3_stmt *st, struct rest_row *row)
+{
+	memset(row, 0, sizeof(*row));
+	col(st, 0, row->record_id, sizeof(row->record_id));
+	col(st, 1, row->output, sizeof(row->output));
+	col(st, 2, row->entry_id, sizeof(row->entry_id));
+	col(st, 3, row->partner, sizeof(row->partner));
+	col(st, 4, row->correlation_id, sizeof(row->correlation_id));
+	col(st, 5, row->status, sizeof(row->status));
+	row->attempts = (unsigned)sqlite3_column_int64(st, 6);
+	row->next_at = sqlite3_column_int64(st, 7);
+	row->last_http = (long)sqlite3_column_int64(st, 8);
+	col(st, 9, row->detail, sizeof(row->detail));
+	row->created_at = sqlite3_column_int64(st, 10);
+	row->updated_at = sqlite3_column_int64(st, 11);
+}
+
 enum edi_code rest_row_get(struct journal *j, const char *record_id,
 			   const char *output, struct rest_row *row,
 			   struct edi_error *err)
@@ -51,9 +72,7 @@ enum edi_code rest_row_get(struct journal *j, const char *record_id,
 	int src;
 
 	rc = prepare(j,
-		     "SELECT record_id, output, entry_id, partner,"
-		     " correlation_id, status, attempts, next_at, last_http,"
-		     " detail, created_at, updated_at FROM rest_deliveries"
+		     "SELECT " COLUMNS " FROM rest_deliveries"
 		     " WHERE record_id = ?1 AND output = ?2",
 		     &st, err);
 	if (rc)
@@ -62,19 +81,7 @@ enum edi_code rest_row_get(struct journal *j, const char *record_id,
 	sqlite3_bind_text(st, 2, output, -1, SQLITE_STATIC);
 	src = sqlite3_step(st);
 	if (src == SQLITE_ROW) {
-		memset(row, 0, sizeof(*row));
-		col(st, 0, row->record_id, sizeof(row->record_id));
-		col(st, 1, row->output, sizeof(row->output));
-		col(st, 2, row->entry_id, sizeof(row->entry_id));
-		col(st, 3, row->partner, sizeof(row->partner));
-		col(st, 4, row->correlation_id, sizeof(row->correlation_id));
-		col(st, 5, row->status, sizeof(row->status));
-		row->attempts = (unsigned)sqlite3_column_int64(st, 6);
-		row->next_at = sqlite3_column_int64(st, 7);
-		row->last_http = (long)sqlite3_column_int64(st, 8);
-		col(st, 9, row->detail, sizeof(row->detail));
-		row->created_at = sqlite3_column_int64(st, 10);
-		row->updated_at = sqlite3_column_int64(st, 11);
+		read_row(st, row);
 		rc = EDI_OK;
 	} else if (src == SQLITE_DONE) {
 		rc = edi_fail(err, EDI_ENOENT, NULL,
@@ -137,6 +144,38 @@ enum edi_code rest_row_put(struct journal *j, const struct rest_row *row,
 		     : journal_sql_fail(j, src, err,
 					"cannot record the delivery of '%s'",
 					row->record_id);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum edi_code rest_rows_for(struct journal *j, const char *key,
+			    enum edi_code (*fn)(void *ctx,
+						const struct rest_row *row,
+						struct edi_error *err),
+			    void *ctx, struct edi_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct rest_row row;
+	enum edi_code rc;
+	int src;
+
+	rc = prepare(j,
+		     "SELECT " COLUMNS " FROM rest_deliveries"
+		     " WHERE record_id = ?1 OR entry_id = ?1"
+		     " ORDER BY created_at, record_id, output",
+		     &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		read_row(st, &row);
+		rc = fn(ctx, &row, err);
+		if (rc)
+			break;
+	}
+	if (!rc && src != SQLITE_DONE)
+		rc = journal_sql_fail(
+			j, src, err, "cannot read the deliveries of '%s'", key);
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -46,6 +46,12 @@ enum edi_code rest_row_get(struct journal *j, const char *record_id,
 /* Insert or replace the row (created_at kept from the first put). */
 enum edi_code rest_row_put(struct journal *j, const struct rest_row *row,
 			   struct edi_error *err);
+/* fn for every row whose record_id or entry_id is key (for `trace`). */
+enum edi_code rest_rows_for(struct journal *j, const char *key,
+			    enum edi_code (*fn)(void *ctx,
+						const struct rest_row *row,
+						struct edi_error *err),
+			    void *ctx, struct edi_error *err);
 /* Rows per output and status, for `status`: fn(output, status, n). */
 enum edi_code rest_row_counts(struct journal *j,
 			      enum edi_code (*fn)(void *ctx, const char *output,

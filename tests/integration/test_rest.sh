@@ -282,6 +282,29 @@ X 0 E errors
 X 0 E status
 expect_line "$T/out" '^  erp +breaker closed .*; 0 pending, 15 sent, 0 failed'
 
+# trace shows a record's REST delivery, by record id and by its entry
+X 0 E trace "$rid"
+expect_line "$T/out" "rest sent +$rid output=erp entry=$eid attempts=0 http=200"
+X 0 E trace "$eid"
+expect_line "$T/out" "rest sent +$rid"
+
+# hold a deferred record, release it: sent once
+mode fail
+drop h 1
+X 0 E run
+hid=$(ls "$S/deferred")
+X 0 E hold "$hid"
+[ -d "$S/hold/$hid" ] || fail "held"
+mode accept
+before=$(nreq)
+X 0 E run
+[ "$(nreq)" -eq "$before" ] || fail "a held record is not sent"
+X 0 E release "$hid"
+X 0 E run
+expect_line "$T/out" '1 sent in 1 requests'
+[ -z "$(ls -A "$S/deferred")$(ls -A "$S/in")" ] || fail "the released record was sent"
+[ "$(accepted "$H")" -eq 16 ] || fail "16 records accepted"
+
 # --- 6. SIGKILL at random moments during delivery ---
 mode slow 0.03
 drop k 40
@@ -302,10 +325,10 @@ for i in 1 2 3; do X 0 E run; done
 	fail "everything delivered after the kills"
 }
 [ -z "$(ls "$S/state/rest/erp")" ] || fail "no batch left"
-[ "$(accepted "$H")" -eq 55 ] || fail "55 records accepted, each once"
+[ "$(accepted "$H")" -eq 56 ] || fail "56 records accepted, each once"
 dups=$(python3 -c 'import json,sys; print(sum(len(json.loads(l).get("duplicates",[])) for l in open(sys.argv[1])))' "$H/requests.jsonl")
 echo "NOTE: $kills runs killed during delivery; the ERP saw $dups repeated keys (answered, not accepted twice)"
-[ "$(sqlite3 "$S/state/journal.db" "SELECT count(*) FROM rest_deliveries WHERE status='sent'")" -eq 55 ] || fail "55 rows sent"
+[ "$(sqlite3 "$S/state/journal.db" "SELECT count(*) FROM rest_deliveries WHERE status='sent'")" -eq 56 ] || fail "56 rows sent"
 
 # --- 7. batches of 3: JSON arrays, a 400 isolates the bad record ---
 sed -i 's/^    timeout: 2$/    timeout: 2\n    batch_size: 3/' "$T/edigate.yaml"
@@ -327,7 +350,7 @@ expect_line "$T/out" 'rest: 4 sent in 5 requests, 0 deferred, 1 to error/'
 mode accept
 X 0 E replay --all
 X 0 E run
-[ "$(accepted "$H")" -eq 60 ] || fail "60 records accepted"
+[ "$(accepted "$H")" -eq 61 ] || fail "61 records accepted"
 
 # --- 8. the token is nowhere ---
 sqlite3 "$S/state/journal.db" .dump >"$T/journal.dump"
