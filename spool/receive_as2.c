@@ -449,7 +449,12 @@ static void refuse(const struct receive_as2 *rx, const struct partner *p,
 {
 	struct buf stored;
 	struct edi_error e;
+	struct asked sync = *a;
 
+	/* a message that did not verify does not get to name a URL we
+	 * POST to: the refusal goes back in the response */
+	sync.async_url[0] = '\0';
+	a = &sync;
 	note(rx, "as2 %s: refused %s: %s (%s)", p->id, msgid, failure, why);
 	record(rx, p, "", "", msgid, "", "refused", why, SV_LIT(""));
 	if (!a->mdn) {

@@ -22,7 +22,9 @@
  *
  * The MDN is signed when the sender asks (Disposition-Notification-
  * Options) and returned in the response or, with Receipt-Delivery-Option,
- * POSTed there after the response (as2_serve's after job).  Every
+ * POSTed there after the response (as2_serve's after job); a refusal
+ * always goes back in the response (a message that did not verify does
+ * not get to choose a URL we POST to).  Every
  * message is recorded in journal_as2 (with its MDN) and journal_transfer.
  * Events go to note(); nothing prints.
  */

@@ -456,6 +456,13 @@ hostile 200 'multipart/signed; boundary="x"; micalg=sha-256' "$T/badsig"
 expect_line "$T/resp.body" 'processed/error: authentication-failed'
 hostile 200 'multipart/signed' "$T/badsig"
 expect_line "$T/resp.body" 'processed/error'
+# a refusal never goes to a URL the unverified message names
+curl -sS -o "$T/resp.body" -H "AS2-From: EDIGATE-A" -H "AS2-To: EDIGATE-B" \
+	-H "Message-ID: <h-async@test>" -H "Disposition-Notification-To: x" \
+	-H "Receipt-Delivery-Option: http://127.0.0.1:$PA/elsewhere" \
+	-H "Content-Type: multipart/signed; boundary=\"x\"" -H "Expect:" \
+	--data-binary "@$T/badsig" "http://127.0.0.1:$PB/as2"
+expect_line "$T/resp.body" 'processed/error: authentication-failed'
 printf 'ISA~' >"$T/plain"
 hostile 200 'application/edi-x12' "$T/plain"
 expect_line "$T/resp.body" 'processed/error: insufficient-message-security'
