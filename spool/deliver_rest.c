@@ -518,6 +518,22 @@ static enum edi_code claim(struct pass *ps, struct rest_item **its, size_t n,
 			rc = EDI_OK;
 			continue;
 		}
+		/* a second entry of the same record (a split redone after a
+		 * crash) may have been sent since the due list was made */
+		if (!rc) {
+			struct rest_row now_row;
+			rc = rest_row_get(ps->d->journal, it->record_id,
+					  it->output, &now_row, err);
+			if (!rc)
+				it->row = now_row;
+			else if (rc == EDI_ENOENT)
+				rc = EDI_OK;
+		}
+		if (!rc && !strcmp(it->row.status, "sent")) {
+			rc = spool_move(ps->d->spool, it->id, SPOOL_WORK,
+					SPOOL_ARCHIVE, ps->now, err);
+			continue;
+		}
 		if (!rc)
 			rc = spool_entry_path(ps->d->spool, SPOOL_WORK, it->id,
 					      dir, sizeof(dir), err);

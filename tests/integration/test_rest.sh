@@ -315,6 +315,7 @@ for i in $(seq 12); do
 	sleep "$(python3 -c "import random; random.seed($i); print(round(random.uniform(0.05, 0.8), 2))")"
 	if kill -9 "$pid" 2>/dev/null; then kills=$((kills + 1)); fi
 	wait "$pid" 2>/dev/null || true
+	accepted "$H" >/dev/null || fail "a record accepted twice after kill $i"
 done
 cat "$T/kill.log" >>"$ALL"
 mode accept
