@@ -82,6 +82,11 @@ enum cli_transfer_dir { CLI_PULL, CLI_PUSH };
  */
 int cli_transfer(struct cli_env *env, enum cli_transfer_dir dir,
 		 const char *only, bool verbose);
+/*
+ * Print the journal's transfers of key (entry id, file name or AS2
+ * Message-ID) for trace, one line each; returns how many.
+ */
+size_t cli_transfer_trace(struct journal *j, const char *key);
 /* The exit code that says more: 78, then 70, then 75, then 0. */
 int cli_transfer_worst(int a, int b);
 

@@ -564,6 +564,8 @@ int cmd_trace(int argc, char **argv, const struct cli_global *g)
 		buf_release(&rb);
 		c.n += nrest;
 	}
+	/* how it came (SFTP pull, AS2) or went: the transfers table */
+	c.n += cli_transfer_trace(env.journal, argv[1]);
 	if (c.n && spool_id_valid(c.last_entry)) {
 		struct spool_meta meta;
 		for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)

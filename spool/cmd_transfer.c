@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "journal_transfer.h"
 #include "profile_sftp.h"
 #include "sftp_conn.h"
 #include "transfer_as2.h"
@@ -204,6 +205,34 @@ int cli_transfer_worst(int a, int b)
 		if (a == order[i] || b == order[i])
 			return order[i];
 	return a ? a : b;
+}
+
+static enum edi_code trace_transfer(void *ctx, const struct journal_transfer *t,
+				    struct edi_error *err)
+{
+	size_t *n = ctx;
+	char when[24];
+	struct tm tm;
+	time_t at = (time_t)t->at;
+
+	(void)err;
+	gmtime_r(&at, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%SZ", &tm);
+	printf("transfer %s %s %s %s '%s'%s%s %s%s%s\n", when, t->transport,
+	       t->direction, t->partner, t->name,
+	       t->entry_id[0] ? " entry " : "", t->entry_id, t->status,
+	       t->remote[0] ? " " : "", t->remote);
+	(*n)++;
+	return EDI_OK;
+}
+
+size_t cli_transfer_trace(struct journal *j, const char *key)
+{
+	struct edi_error err;
+	size_t n = 0;
+
+	journal_transfers_of(j, key, trace_transfer, &n, &err);
+	return n;
 }
 
 static int transfer_cmd(int argc, char **argv, const struct cli_global *g,

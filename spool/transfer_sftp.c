@@ -216,8 +216,27 @@ static enum edi_code finish_remote(struct pull *pl, const char *name,
 	} else {
 		rc = sftp_remove(&pl->conn, path, err);
 	}
-	if (rc == EDI_ENOENT)
-		rc = EDI_OK; /* gone already: someone else tidied up */
+	if (rc == EDI_ENOENT) {
+		/* the file gone already (someone tidied up) is fine; a
+		 * missing archive folder is not: the file is still there */
+		struct sftp_entry e;
+		struct edi_error why;
+		enum edi_code still = sftp_stat(&pl->conn, path, &e, &why);
+		if (still == EDI_OK)
+			return edi_fail(err, EDI_EIO, NULL,
+					"'%s' was received as %s but cannot "
+					"be %s: %s",
+					path, entry_id,
+					s->after_pull == PROFILE_SFTP_MOVE
+						? "moved to the archive folder"
+						: "removed",
+					err->msg);
+		if (still != EDI_ENOENT) {
+			*err = why;
+			return still;
+		}
+		rc = EDI_OK;
+	}
 	if (rc)
 		return rc;
 	if (s->done_marker) {

@@ -198,6 +198,11 @@ grep -q '"transport":"sftp"' "$sent" && grep -q "\"remote\":\"$R/shop/in/2026112
 meta=$(grep -l '"a.x12"' "$S"/archive/*/*/meta.json)
 grep -q '"source":"sftp:shop"' "$meta" && grep -q '"partner":"shop"' "$meta" &&
 	grep -q "\"path\":\"$R/shop/out/a.x12\"" "$meta" || fail "meta.json: $(cat "$meta")"
+entry=$(basename "$(dirname "$meta")")
+expect_exit 0 E trace "$entry"
+expect_line "$T/out" "^transfer .* sftp in shop 'a\\.x12' entry $entry received sftp://$USER_NAME@127\\.0\\.0\\.1:$PORT$R/shop/out/a\\.x12\$"
+expect_exit 0 E trace 20261127T100000Z-855-1.x12
+expect_line "$T/out" "^transfer .* sftp out shop '20261127T100000Z-855-1\\.x12' sent sftp://"
 [ "$(sql "select count(*) from transfers where direction='in' and status='received' and partner='shop'")" -eq 2 ] ||
 	fail "two received transfers in the journal"
 [ "$(sql "select count(*) from transfers where direction='out' and status='sent'")" -eq 2 ] ||
@@ -386,14 +391,14 @@ if strace -o /dev/null true 2>/dev/null; then
 		*) call=rename when=$((1 + RANDOM % 8)) ;;
 		esac
 		rc=0
-		{ ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 strace -f -o "$T/strace.out" \
+		{ ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 strace -f -o "$T/strace.out" \
 			-e trace=rename,fdatasync,fsync \
 			-e inject="$call":signal=KILL:when="$when" \
 			"$EDIGATE" -c "$T/edigate.yaml" pull --partner shop --verbose \
 			>"$T/pull.out" 2>&1; } 2>/dev/null || rc=$?
 		resumed=$((resumed + $(grep -c 'was received before' "$T/pull.out" || true)))
 		if ((rc == 137)); then
-			last=$(grep -v -e '+++' -e '---' "$T/strace.out" | tail -1)
+			last=$(grep -v -e '+++' -e '---' "$T/strace.out" | tail -1 || true)
 			case $last in
 			*'/tmp/'*'"'*'/in/'*) point="tmp -> in" ;;
 			*'/tmp/'*'/.'*) point="data file into place" ;;
