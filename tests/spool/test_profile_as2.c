@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "config.h"
 #include "fileio.h"
 #include "profile_as2.h"
 #include "suites.h"
@@ -205,6 +206,54 @@ START_TEST(test_profile_no_section)
 }
 END_TEST
 
+/* The serve: section of edigate.yaml (config.c). */
+START_TEST(test_config_serve_section)
+{
+	static const char good[] = "serve:\n"
+				   "  address: 0.0.0.0\n"
+				   "  port: 0\n"
+				   "  tls_certificate: certs/s.pem\n"
+				   "  tls_key: /etc/s.key\n"
+				   "  timeout: 30\n";
+	static const char bad[] = "serve:\n"
+				  "  port: 70000\n"
+				  "  tls_key: k.pem\n"
+				  "  colour: red\n";
+	char path[128], want[160];
+	struct config cfg;
+	struct edi_diag d;
+
+	snprintf(path, sizeof(path), "%s/edigate.yaml", dir);
+	edi_diag_init(&d, 50);
+	config_defaults(&cfg);
+	ck_assert_str_eq(cfg.serve.address, CONFIG_DEFAULT_SERVE_ADDRESS);
+	ck_assert_uint_eq(cfg.serve.port, CONFIG_DEFAULT_SERVE_PORT);
+	ck_assert_ptr_null(cfg.serve.tls_certificate);
+	config_release(&cfg);
+	ck_assert_int_eq(fileio_write_durable(dir, "edigate.yaml", good,
+					      sizeof(good) - 1, NULL),
+			 EDI_OK);
+	ck_assert_int_eq(config_load(&cfg, path, &d), EDI_OK);
+	ck_assert_str_eq(cfg.serve.address, "0.0.0.0");
+	ck_assert_uint_eq(cfg.serve.port, 0);
+	snprintf(want, sizeof(want), "%s/certs/s.pem", dir);
+	ck_assert_str_eq(cfg.serve.tls_certificate, want);
+	ck_assert_str_eq(cfg.serve.tls_key, "/etc/s.key");
+	ck_assert_uint_eq(cfg.serve.timeout_s, 30);
+	config_release(&cfg);
+	ck_assert_int_eq(fileio_write_durable(dir, "edigate.yaml", bad,
+					      sizeof(bad) - 1, NULL),
+			 EDI_OK);
+	ck_assert_int_eq(config_load(&cfg, path, &d), EDI_ECONFIG);
+	ck_assert(has_error(&d, "serve.port"));
+	ck_assert(has_error(&d, "serve needs both tls_certificate and "
+				"tls_key"));
+	ck_assert(has_error(&d, "colour"));
+	config_release(&cfg);
+	edi_diag_release(&d);
+}
+END_TEST
+
 Suite *profile_as2_suite(void)
 {
 	Suite *s = suite_create("profile_as2");
@@ -215,6 +264,7 @@ Suite *profile_as2_suite(void)
 	tcase_add_test(tc, test_profile_switches);
 	tcase_add_test(tc, test_profile_mistakes);
 	tcase_add_test(tc, test_profile_no_section);
+	tcase_add_test(tc, test_config_serve_section);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1503,7 +1503,7 @@ START_TEST(test_config_unknown_keys_are_errors)
 	ck_assert_msg(has_problem(&c, "1:1",
 				  "unknown key 'spoool' in the configuration "
 				  "(known: spool, maps, partners, outputs, "
-				  "limits, retention, duplicates, run)"),
+				  "limits, retention, duplicates, run, serve)"),
 		      "%s", all_problems(&c));
 	ck_assert_msg(has_problem(&c, "3:3",
 				  "unknown key 'max_error' in limits (known: "
