@@ -212,7 +212,7 @@ enum edi_code fileio_commit(struct fileio_writer *w, struct edi_error *err)
 	if (fd < 0)
 		return edi_fail(err, EDI_EUSAGE, NULL,
 				"cannot commit: the file is already finished");
-	if (fchmod(fd, w->mode) != 0 || fsync(fd) != 0) {
+	if (fchmod(fd, w->mode) != 0 || (!w->no_sync && fsync(fd) != 0)) {
 		rc = fail_errno(err, errno, "cannot sync", w->path);
 		fileio_abort(w);
 		return rc;
@@ -232,8 +232,10 @@ enum edi_code fileio_commit(struct fileio_writer *w, struct edi_error *err)
 	}
 	free(w->tmp_path); /* now w->path: abort must not unlink it */
 	w->tmp_path = NULL;
-	rc = w->no_dir_sync ? EDI_OK : fileio_fsync_dir(w->dir, err);
-	if (rc == EDI_OK && !w->no_dir_sync && strcmp(w->dir, w->tmp_dir) != 0)
+	rc = w->no_dir_sync || w->no_sync ? EDI_OK
+					  : fileio_fsync_dir(w->dir, err);
+	if (rc == EDI_OK && !w->no_dir_sync && !w->no_sync &&
+	    strcmp(w->dir, w->tmp_dir) != 0)
 		rc = fileio_fsync_dir(w->tmp_dir, err);
 	writer_clear(w);
 	return rc;
@@ -449,4 +451,20 @@ enum edi_code fileio_remove_tree(const char *path, struct edi_error *err)
 				path);
 	memcpy(p, path, len + 1);
 	return remove_tree(p, sizeof(p), 0, err);
+}
+
+enum edi_code fileio_write_unsynced(const char *dir, const char *name,
+				    const void *data, size_t len,
+				    struct edi_error *err)
+{
+	struct fileio_writer w;
+	enum edi_code rc = fileio_begin(&w, dir, name, err);
+
+	if (rc)
+		return rc;
+	w.no_sync = true;
+	rc = fileio_write(&w, data, len, err);
+	if (rc)
+		return rc;
+	return fileio_commit(&w, err);
 }

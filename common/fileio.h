@@ -42,6 +42,9 @@ struct fileio_writer {
 	/* commit without fsync'ing the folders: for a caller that fsyncs
 	 * the folder itself right after (it must) */
 	bool no_dir_sync;
+	/* commit without any fsync: for a caller that syncs the whole
+	 * filesystem before relying on the file */
+	bool no_sync;
 };
 
 /*
@@ -84,6 +87,14 @@ void fileio_abort(struct fileio_writer *w);
 enum edi_code fileio_write_durable(const char *dir, const char *name,
 				   const void *data, size_t len,
 				   struct edi_error *err);
+/*
+ * The same without any fsync: the file appears whole (temp file, rename)
+ * but may not survive a crash until the caller syncs the filesystem
+ * (the spool's group sync does).
+ */
+enum edi_code fileio_write_unsynced(const char *dir, const char *name,
+				    const void *data, size_t len,
+				    struct edi_error *err);
 
 /*
  * rename(2) from to to (same filesystem), then fsync the folder of to and,

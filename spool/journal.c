@@ -212,7 +212,28 @@ struct journal {
 	sqlite3 *db;
 	bool in_tx; /* journal_begin() succeeded, no commit or rollback yet */
 	sqlite3_stmt *stmt[ST_COUNT];
+	/* other modules' statements and schemas (journal_int.h) */
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} * cache;
+	size_t ncache;
+	const char **schemas;
+	size_t nschemas;
 };
+
+/* Forget other modules' statements and schemas: after a rollback their
+ * tables may be gone again. */
+static void forget_cache(struct journal *j)
+{
+	for (size_t i = 0; i < j->ncache; i++)
+		sqlite3_finalize(j->cache[i].st);
+	free(j->cache);
+	free(j->schemas);
+	j->cache = NULL;
+	j->schemas = NULL;
+	j->ncache = j->nschemas = 0;
+}
 
 /* Not an SQLite code: SQLite abandoned the caller's transaction. */
 #define TX_LOST (-1)
@@ -546,6 +567,7 @@ void journal_close(struct journal *j)
 		return;
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(j->stmt[i]);
+	forget_cache(j);
 	if (j->db && !sqlite3_get_autocommit(j->db))
 		sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(j->db);
@@ -619,6 +641,7 @@ enum edi_code journal_rollback(struct journal *j, struct edi_error *err)
 	if (!j->in_tx)
 		return EDI_OK;
 	j->in_tx = false;
+	forget_cache(j); /* tables made in the transaction are gone */
 	if (sqlite3_get_autocommit(j->db))
 		return EDI_OK; /* SQLite rolled back already */
 	rc = sqlite3_step(j->stmt[ST_ROLLBACK]);
@@ -1250,4 +1273,48 @@ enum edi_code journal_status(struct journal *j,
 		code = fail(j, rc, err, "cannot count the journal");
 	sqlite3_reset(st);
 	return code;
+}
+
+enum edi_code journal_schema(struct journal *j, const char *ddl,
+			     struct edi_error *err)
+{
+	enum edi_code rc;
+
+	for (size_t i = 0; i < j->nschemas; i++)
+		if (j->schemas[i] == ddl)
+			return EDI_OK;
+	rc = journal_exec(j, ddl, err);
+	if (rc)
+		return rc;
+	j->schemas =
+		xreallocarray(j->schemas, j->nschemas + 1, sizeof(*j->schemas));
+	j->schemas[j->nschemas++] = ddl;
+	return EDI_OK;
+}
+
+enum edi_code journal_stmt(struct journal *j, const char *sql,
+			   sqlite3_stmt **st, struct edi_error *err)
+{
+	int src;
+
+	for (size_t i = 0; i < j->ncache; i++)
+		if (j->cache[i].sql == sql) {
+			*st = j->cache[i].st;
+			return EDI_OK;
+		}
+	src = sqlite3_prepare_v3(j->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st,
+				 NULL);
+	if (src != SQLITE_OK)
+		return fail(j, src, err, "cannot prepare a journal statement");
+	j->cache = xreallocarray(j->cache, j->ncache + 1, sizeof(*j->cache));
+	j->cache[j->ncache].sql = sql;
+	j->cache[j->ncache].st = *st;
+	j->ncache++;
+	return EDI_OK;
+}
+
+void journal_stmt_done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 }

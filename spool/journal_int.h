@@ -35,5 +35,20 @@ bool journal_tx_lost(const struct journal *j);
 /* Run sql (no results), e.g. CREATE TABLE IF NOT EXISTS. */
 enum edi_code journal_exec(struct journal *j, const char *sql,
 			   struct edi_error *err);
+/*
+ * Run ddl (CREATE ... IF NOT EXISTS) once per connection: later calls
+ * with the same pointer do nothing.  A rollback forgets it (the tables
+ * may have gone with the transaction).
+ */
+enum edi_code journal_schema(struct journal *j, const char *ddl,
+			     struct edi_error *err);
+/*
+ * The prepared statement for sql (a string constant: cached by its
+ * address), prepared on first use and kept until journal_close() or a
+ * rollback.  Call journal_stmt_done() after using it; never finalize it.
+ */
+enum edi_code journal_stmt(struct journal *j, const char *sql,
+			   sqlite3_stmt **st, struct edi_error *err);
+void journal_stmt_done(sqlite3_stmt *st);
 
 #endif

@@ -92,19 +92,15 @@ static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t size)
 	dst[n] = '\0';
 }
 
+/* The cached statement for sql, the table made on first use. */
 static enum edi_code prepare(struct journal *j, const char *sql,
 			     sqlite3_stmt **st, struct edi_error *err)
 {
-	enum edi_code rc = journal_exec(j, schema, err);
-	int src;
+	enum edi_code rc = journal_schema(j, schema, err);
 
-	if (rc)
-		return rc;
-	src = sqlite3_prepare_v2(journal_db(j), sql, -1, st, NULL);
-	if (src != SQLITE_OK)
-		return journal_sql_fail(j, src, err,
-					"cannot read the outbound sets");
-	return EDI_OK;
+	if (rc == EDI_OK)
+		rc = journal_stmt(j, sql, st, err);
+	return rc;
 }
 
 static const char *doc_ref(const char *doc_key)
@@ -172,7 +168,7 @@ enum edi_code journal_outbound_add(struct journal *j,
 	else
 		rc = journal_sql_fail(j, src, err,
 				      "cannot record outbound set %s", o->st02);
-	sqlite3_finalize(st);
+	journal_stmt_done(st);
 	return rc;
 }
 
@@ -227,7 +223,7 @@ enum edi_code journal_outbound_ack(struct journal *j, const char *partner,
 				      "group %s",
 				      gs06);
 	}
-	sqlite3_finalize(st);
+	journal_stmt_done(st);
 	return rc;
 }
 
@@ -282,7 +278,7 @@ enum edi_code journal_outbound_find(
 	if (rc == EDI_OK && src != SQLITE_DONE && src != SQLITE_OK)
 		rc = journal_sql_fail(j, src, err,
 				      "cannot read the outbound sets");
-	sqlite3_finalize(st);
+	journal_stmt_done(st);
 	return rc;
 }
 
@@ -311,7 +307,7 @@ enum edi_code journal_ack_sent(struct journal *j, const char *entry_id,
 				      "cannot look up the acknowledgment of "
 				      "'%s'",
 				      entry_id);
-	sqlite3_finalize(st);
+	journal_stmt_done(st);
 	return rc;
 }
 
@@ -346,7 +342,7 @@ enum edi_code journal_ack_sent_add(struct journal *j, const char *entry_id,
 						   "cannot record the "
 						   "acknowledgment of '%s'",
 						   entry_id);
-	sqlite3_finalize(st);
+	journal_stmt_done(st);
 	return rc;
 }
 
@@ -389,6 +385,6 @@ enum edi_code journal_outbound_counts(
 	if (rc == EDI_OK && src != SQLITE_DONE && src != SQLITE_OK)
 		rc = journal_sql_fail(j, src, err,
 				      "cannot count the outbound sets");
-	sqlite3_finalize(st);
+	journal_stmt_done(st);
 	return rc;
 }

@@ -69,19 +69,15 @@ static void row(sqlite3_stmt *st, struct journal_transfer *t)
 	t->at = sqlite3_column_int64(st, 9);
 }
 
+/* The cached statement for sql, the table made on first use. */
 static enum edi_code prepare(struct journal *j, const char *sql,
 			     sqlite3_stmt **st, struct edi_error *err)
 {
-	enum edi_code rc = journal_exec(j, schema, err);
-	int src;
+	enum edi_code rc = journal_schema(j, schema, err);
 
-	if (rc)
-		return rc;
-	src = sqlite3_prepare_v2(journal_db(j), sql, -1, st, NULL);
-	if (src != SQLITE_OK)
-		return journal_sql_fail(j, src, err,
-					"cannot read the transfers");
-	return EDI_OK;
+	if (rc == EDI_OK)
+		rc = journal_stmt(j, sql, st, err);
+	return rc;
 }
 
 enum edi_code journal_transfer_add(struct journal *j,
@@ -130,7 +126,7 @@ enum edi_code journal_transfer_add(struct journal *j,
 		     ? EDI_OK
 		     : journal_sql_fail(j, src, err,
 					"cannot record transfer '%s'", t->name);
-	sqlite3_finalize(st);
+	journal_stmt_done(st);
 	return rc;
 }
 
@@ -167,7 +163,7 @@ enum edi_code journal_transfer_by_message(struct journal *j,
 				      "cannot look up Message-ID '%s'",
 				      message_id);
 	}
-	sqlite3_finalize(st);
+	journal_stmt_done(st);
 	return rc;
 }
 
@@ -198,6 +194,6 @@ enum edi_code journal_transfers_of(
 	if (rc == EDI_OK && src != SQLITE_DONE && src != SQLITE_OK)
 		rc = journal_sql_fail(j, src, err,
 				      "cannot read the transfers of '%s'", key);
-	sqlite3_finalize(st);
+	journal_stmt_done(st);
 	return rc;
 }

@@ -97,8 +97,13 @@ enum edi_code outbox_stage(struct outbox *o, const char *partner,
 	copy_str(f->partner, sizeof(f->partner), partner);
 	staged_name(staged, sizeof(staged), partner, name);
 	rc = fileio_join(f->staged, sizeof(f->staged), dir, staged, err);
-	if (rc == EDI_OK)
+	if (rc == EDI_OK && spool_deferring(o->sp)) {
+		/* a run's group: made durable by its sync before the commit */
+		rc = fileio_write_unsynced(dir, staged, data, len, err);
+		spool_note_unsynced(o->sp);
+	} else if (rc == EDI_OK) {
 		rc = fileio_write_durable(dir, staged, data, len, err);
+	}
 	if (rc)
 		return rc;
 	snprintf(output, sizeof(output), "%s%s", OUTBOX_OUTPUT_PREFIX, partner);
@@ -128,8 +133,22 @@ static enum edi_code publish_file(const struct spool *sp, const char *staged,
 		rc = fileio_mkdirs(dir, SPOOL_DIR_MODE, err);
 	if (rc == EDI_OK)
 		rc = fileio_join(to, sizeof(to), dir, name, err);
-	if (rc == EDI_OK)
+	if (rc == EDI_OK && spool_deferring(sp)) {
+		/* both folders are fsync'd once at the end of the group */
+		char from_dir[FILEIO_PATH_MAX];
+		if (rename(staged, to) != 0)
+			return edi_fail(err, fileio_code(errno), NULL,
+					"cannot rename '%s' to '%s': %s",
+					staged, to, strerror(errno));
+		rc = spool_path(sp, OUTBOX_BATCH_DIR, from_dir,
+				sizeof(from_dir), err);
+		if (rc == EDI_OK)
+			rc = spool_sync_dir(sp, from_dir, err);
+		if (rc == EDI_OK)
+			rc = spool_sync_dir(sp, dir, err);
+	} else if (rc == EDI_OK) {
 		rc = fileio_rename(staged, to, err);
+	}
 	return rc;
 }
 

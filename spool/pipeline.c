@@ -1021,16 +1021,19 @@ static enum edi_code finish_group(struct group *g, struct edi_error *err)
 		struct journal_batch jb = {b->name, b->out->name, g->first_id,
 					   JOURNAL_BATCH_WRITTEN,
 					   (int64_t)g->now};
-		if (fsync(b->fd) != 0)
-			return edi_fail(err, fileio_code(errno), NULL,
-					"cannot fsync batch '%s': %s",
-					b->tmp_path, strerror(errno));
+		/* its data is made durable by the sync below */
+		spool_note_unsynced(p->spool);
 		close(b->fd);
 		b->fd = -1;
 		rc = journal_batch_put(p->journal, &jb, err);
 		if (rc)
 			return rc;
 	}
+	/* one syncfs: every batch, staged acknowledgment, meta.json and
+	 * reason.json of the group is durable before the journal says so */
+	rc = spool_sync(p->spool, err);
+	if (rc)
+		return rc;
 	rc = journal_commit(p->journal, err);
 	if (rc)
 		return rc;

@@ -1,6 +1,7 @@
 /*
  * spool_layout - folders, ids, meta.json and listings; see spool_layout.h.
  */
+#define _GNU_SOURCE /* syncfs(2) */
 #include "spool_layout.h"
 
 #include <dirent.h>
@@ -468,7 +469,8 @@ static bool parse_iso_time(const char *s, time_t *out)
 }
 
 static enum edi_code write_meta_file(const char *dir, const struct buf *b,
-				     bool dir_sync, struct edi_error *err)
+				     bool dir_sync, bool file_sync,
+				     struct edi_error *err)
 {
 	struct fileio_writer w;
 	char path[FILEIO_PATH_MAX];
@@ -496,7 +498,7 @@ static enum edi_code write_meta_file(const char *dir, const struct buf *b,
 				break;
 			done += (size_t)n;
 		}
-		if (done < b->len || fsync(fd) != 0) {
+		if (done < b->len || (file_sync && fsync(fd) != 0)) {
 			rc = edi_fail(err, fileio_code(errno), NULL,
 				      "cannot write '%s': %s", path,
 				      strerror(errno));
@@ -515,9 +517,9 @@ static enum edi_code write_meta_file(const char *dir, const struct buf *b,
 	return fileio_commit(&w, err);
 }
 
-enum edi_code spool_meta_write_ex(const char *entry_dir,
-				  const struct spool_meta *m, bool dir_sync,
-				  struct edi_error *err)
+static enum edi_code meta_write(const char *entry_dir,
+				const struct spool_meta *m, bool dir_sync,
+				bool file_sync, struct edi_error *err)
 {
 	char when[32];
 	struct json_out j;
@@ -559,9 +561,23 @@ enum edi_code spool_meta_write_ex(const char *entry_dir,
 			      "cannot write meta.json of '%s': too large",
 			      m->id);
 	else
-		rc = write_meta_file(entry_dir, &b, dir_sync, err);
+		rc = write_meta_file(entry_dir, &b, dir_sync, file_sync, err);
 	buf_release(&b);
 	return rc;
+}
+
+enum edi_code spool_meta_write_ex(const char *entry_dir,
+				  const struct spool_meta *m, bool dir_sync,
+				  struct edi_error *err)
+{
+	return meta_write(entry_dir, m, dir_sync, true, err);
+}
+
+enum edi_code spool_meta_write_unsynced(const char *entry_dir,
+					const struct spool_meta *m,
+					struct edi_error *err)
+{
+	return meta_write(entry_dir, m, false, false, err);
 }
 
 enum edi_code spool_meta_write(const char *entry_dir,
@@ -812,6 +828,17 @@ enum edi_code spool_sync_dir(const struct spool *sp, const char *dir,
 	return EDI_OK;
 }
 
+bool spool_deferring(const struct spool *sp)
+{
+	return sp->sync && sp->sync->defer;
+}
+
+void spool_note_unsynced(const struct spool *sp)
+{
+	if (sp->sync)
+		sp->sync->unsynced = true;
+}
+
 enum edi_code spool_sync(const struct spool *sp, struct edi_error *err)
 {
 	struct spool_sync *s = sp->sync;
@@ -819,6 +846,24 @@ enum edi_code spool_sync(const struct spool *sp, struct edi_error *err)
 
 	if (!s)
 		return EDI_OK;
+	if (s->unsynced) {
+		/* one syncfs instead of an fsync per file and folder */
+		int fd = open(sp->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 || syncfs(fd) != 0) {
+			rc = edi_fail(err, fileio_code(errno), NULL,
+				      "cannot sync the filesystem of '%s': %s",
+				      sp->root, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return rc;
+		}
+		close(fd);
+		s->unsynced = false;
+		for (size_t i = 0; i < s->n; i++)
+			free(s->dirs[i]);
+		s->n = 0;
+		return EDI_OK;
+	}
 	for (size_t i = 0; i < s->n; i++) {
 		struct stat st;
 		/* a folder renamed away since (tmp/<id>) is fsync'd where it

@@ -66,6 +66,7 @@ enum spool_state {
  */
 struct spool_sync {
 	bool defer;
+	bool unsynced; /* file data written without fsync while deferring */
 	char **dirs;
 	size_t n, cap;
 	/* ids reserved for this process (a block per second, taken while
@@ -129,8 +130,28 @@ void spool_close(struct spool *sp);
  * makes harmless.
  */
 void spool_defer_sync(const struct spool *sp, bool defer);
-/* fsync every folder put off, once each. */
+/*
+ * Make everything done since the last call durable: when files were
+ * written without their own fsync (spool_note_unsynced()), one syncfs(2)
+ * of the spool's filesystem, which covers their data and every folder;
+ * else an fsync of every folder put off, once each.  The spool (with
+ * state/ and the outputs' folders) is one filesystem: renames across
+ * filesystems are not possible anyway.
+ */
 enum edi_code spool_sync(const struct spool *sp, struct edi_error *err);
+/*
+ * Is a run deferring syncs?  Then a writer inside the group may leave out
+ * the fsync of a file it writes (an entry's meta.json, reason.json, an
+ * output batch, a staged acknowledgment) and call spool_note_unsynced():
+ * the pipeline calls spool_sync() before its journal commit and again at
+ * the end of the group, so nothing the journal relies on is undurable.
+ */
+bool spool_deferring(const struct spool *sp);
+void spool_note_unsynced(const struct spool *sp);
+/* Write m as meta.json in entry_dir without fsync (see above). */
+enum edi_code spool_meta_write_unsynced(const char *entry_dir,
+					const struct spool_meta *m,
+					struct edi_error *err);
 /* fsync dir now, or note it for spool_sync() when deferred. */
 enum edi_code spool_sync_dir(const struct spool *sp, const char *dir,
 			     struct edi_error *err);

@@ -320,9 +320,16 @@ enum edi_code spool_admit(const struct spool *sp, const char *name,
 				"cannot admit 'in/%s': cannot create '%s': %s",
 				name, entry, strerror(errno));
 	rc = spool_sync_dir(sp, tmp_dir, err);
-	if (rc == EDI_OK)
+	if (rc == EDI_OK && spool_deferring(sp)) {
+		/* a run's group: its spool_sync() makes meta.json durable
+		 * before anything relies on it (a cut-short one is rebuilt
+		 * from the file by tidying and recovery) */
+		rc = spool_meta_write_unsynced(entry, &m, err);
+		spool_note_unsynced(sp);
+	} else if (rc == EDI_OK) {
 		rc = spool_meta_write_ex(entry, &m, false, err); /* the
 			* entry folder is fsync'd after the file joins it */
+	}
 	if (rc) {
 		fileio_remove_tree(entry, NULL);
 		return rc;
@@ -338,7 +345,10 @@ enum edi_code spool_admit(const struct spool *sp, const char *name,
 	/* from here on a failure leaves a complete entry in tmp/ */
 	/* the entry's own folder now: a later crash must not find the
 	 * entry without its file */
-	rc = fileio_fsync_dir(entry, err);
+	if (spool_deferring(sp))
+		spool_note_unsynced(sp); /* the group's syncfs covers it */
+	else
+		rc = fileio_fsync_dir(entry, err);
 	if (rc == EDI_OK)
 		rc = spool_sync_dir(sp, in_dir, err);
 	/* a writer may have replaced in/<name> after it was hashed */
@@ -353,6 +363,11 @@ enum edi_code spool_admit(const struct spool *sp, const char *name,
 	return rc;
 }
 
+static enum edi_code complete_entry(const struct spool *sp,
+				    enum spool_state state, const char *id,
+				    const char *dir, time_t now, bool *has_data,
+				    struct edi_error *err);
+
 struct recover_ctx {
 	const struct spool *sp;
 	size_t nmoved;
@@ -363,10 +378,20 @@ struct recover_ctx {
 static enum edi_code recover_one(void *p, const char *id, struct edi_error *err)
 {
 	struct recover_ctx *c = p;
+	char dir[FILEIO_PATH_MAX];
 	struct edi_error e;
-	enum edi_code rc = spool_move(c->sp, id, SPOOL_WORK, SPOOL_IN, 0, &e);
+	bool has_data;
+	enum edi_code rc;
 
 	(void)err;
+	/* a run that died before its group's sync may leave a meta.json cut
+	 * short (written without fsync): rebuild it from the file */
+	rc = spool_entry_path(c->sp, SPOOL_WORK, id, dir, sizeof(dir), &e);
+	if (rc == EDI_OK)
+		rc = complete_entry(c->sp, SPOOL_WORK, id, dir, time(NULL),
+				    &has_data, &e);
+	if (rc == EDI_OK)
+		rc = spool_move(c->sp, id, SPOOL_WORK, SPOOL_IN, 0, &e);
 	if (rc == EDI_OK) {
 		c->nmoved++;
 	} else if (c->first == EDI_OK) {
@@ -426,9 +451,16 @@ enum edi_code spool_write_reason(const struct spool *sp, const char *id,
 		rc = spool_entry_path(sp, where[i], id, dir, sizeof(dir), err);
 		if (rc)
 			return rc;
-		if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-			return fileio_write_durable(dir, SPOOL_REASON_FILE,
-						    json, len, err);
+		if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (!spool_deferring(sp))
+				return fileio_write_durable(
+					dir, SPOOL_REASON_FILE, json, len, err);
+			/* the group's spool_sync() makes it durable before the
+			 * entry is moved to error/ for good */
+			spool_note_unsynced(sp);
+			return fileio_write_unsynced(dir, SPOOL_REASON_FILE,
+						     json, len, err);
+		}
 	}
 	return edi_fail(err, EDI_ENOENT, NULL, "no entry '%s' in work or error",
 			id);
@@ -447,7 +479,8 @@ static bool is_data_name(const char *name)
  * received file, rebuild meta.json when it is missing or names another
  * file.  *has_data is false when there is no received file.
  */
-static enum edi_code complete_entry(const struct spool *sp, const char *id,
+static enum edi_code complete_entry(const struct spool *sp,
+				    enum spool_state state, const char *id,
 				    const char *dir, time_t now, bool *has_data,
 				    struct edi_error *err)
 {
@@ -484,7 +517,7 @@ static enum edi_code complete_entry(const struct spool *sp, const char *id,
 	if (!data[0])
 		return EDI_OK;
 	*has_data = true;
-	if (spool_meta_read(sp, SPOOL_TMP, id, &m, NULL) == EDI_OK) {
+	if (spool_meta_read(sp, state, id, &m, NULL) == EDI_OK) {
 		if (fileio_join(path, sizeof(path), dir, m.file, NULL) ==
 			    EDI_OK &&
 		    lstat(path, &st) == 0)
@@ -537,7 +570,8 @@ static void tidy_entry(struct spool *sp, const char *id, const char *dir,
 	struct edi_error e;
 	bool has_data;
 
-	if (complete_entry(sp, id, dir, now, &has_data, &e) != EDI_OK) {
+	if (complete_entry(sp, SPOOL_TMP, id, dir, now, &has_data, &e) !=
+	    EDI_OK) {
 		kept(sp, &e);
 		return;
 	}
