@@ -926,6 +926,29 @@ START_TEST(test_recover_goes_on_past_a_failure_and_reports_it)
 }
 END_TEST
 
+/* a run killed before its group's sync can leave meta.json cut short
+ * (written without fsync): recovery rebuilds it from the file */
+START_TEST(test_recover_rebuilds_a_cut_short_meta)
+{
+	struct spool_meta m;
+	struct fx f;
+	size_t n = 0;
+
+	fx_open(&f);
+	make_entry(&f, "work", ID1, "orders.x12", "abc");
+	put(&f, "work/" ID1 "/meta.json", "");
+	ck_assert_int_eq(spool_recover(&f.sp, &n, &f.err), EDI_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(spool_meta_read(&f.sp, SPOOL_IN, ID1, &m, &f.err),
+			 EDI_OK);
+	ck_assert_str_eq(m.file, "orders.x12");
+	ck_assert_str_eq(m.source, "recovered");
+	ck_assert_str_eq(m.sha256, SHA_ABC);
+	ck_assert_uint_eq(m.size, 3);
+	fx_done(&f);
+}
+END_TEST
+
 /* --- reason.json --- */
 
 START_TEST(test_reason_written_in_work_travels_to_error)
@@ -1726,6 +1749,7 @@ Suite *spool_suite(void)
 	tcase_add_test(move, test_recover_moves_work_back_to_in_keeping_ids);
 	tcase_add_test(move,
 		       test_recover_goes_on_past_a_failure_and_reports_it);
+	tcase_add_test(move, test_recover_rebuilds_a_cut_short_meta);
 	tcase_add_test(reason, test_reason_written_in_work_travels_to_error);
 	tcase_add_test(reason, test_reason_of_an_error_entry_is_replaced);
 	tcase_add_test(reason, test_reason_needs_an_entry_and_a_json_object);
