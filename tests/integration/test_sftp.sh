@@ -231,6 +231,35 @@ expect_exit 0 E errors
 expect_line "$T/out" "-other +partner +shop +smuggled\\.x12: received from partner 'other' \\(sftp:other\\) but ISA sender ZZ:SHOP belongs to partner 'shop'"
 [ "$(records)" -eq 3 ] || fail "nothing delivered as shop's"
 
+# --- a done marker, and a cap on files per pull (oldest first) ---
+mkdir -p "$R/marked"
+profile marked MARKED "key: ../keys/id_ed25519" "known_hosts: ../keys/known_hosts" \
+	"inbound: $R/marked" "done_marker: .ok" "max_files: 1"
+mk MARKED 000000006 PO-6 >"$R/marked/f.x12"
+mk MARKED 000000007 PO-7 >"$R/marked/g.x12"
+touch -d '2026-01-01 00:00:00' "$R/marked/g.x12" # the older one
+expect_exit 0 E pull --partner marked
+expect_line "$T/out" '^edigate pull: 0 files from 1 partner, 2 waiting$'
+: >"$R/marked/f.x12.ok"
+: >"$R/marked/g.x12.ok"
+expect_exit 0 E pull --partner marked --verbose
+expect_line "$T/out" "^pull marked: pulled '$(rx "$R")/marked/g\\.x12' as "
+expect_line "$T/out" '^edigate pull: 1 file from 1 partner, 1 waiting$'
+[ "$(ls "$R/marked" | paste -sd' ')" = "f.x12 f.x12.ok" ] ||
+	fail "g.x12 and its marker removed, f.x12 waits: $(ls "$R/marked")"
+expect_exit 0 E pull --partner marked
+expect_line "$T/out" '^edigate pull: 1 file from 1 partner$'
+[ -z "$(ls "$R/marked")" ] || fail "marked/ must be empty"
+expect_exit 0 E pull --help
+expect_line "$T/out" 'stable'
+expect_exit 0 E push --help
+expect_line "$T/out" 'receipt'
+expect_exit 64 E pull --partner nobody
+expect_line "$T/err" "no partner profile 'nobody'"
+expect_exit 0 E run --partner marked
+expect_line "$T/out" '^edigate run: 2 files: 2 archived'
+[ "$(records)" -eq 5 ] || fail "five records"
+rm -f "$T/partners/marked.yaml"
 # --- refused: changed host key, unknown host, wrong key, RSA key ---
 stop_sshd
 cp "$T/ssh/host_ed25519" "$T/ssh/host_ed25519.orig"
@@ -331,7 +360,7 @@ got=$(for f in "$S"/archive/*/*/big-*.x12; do sha256sum <"$f" | cut -c1-64; done
 [ "$(echo "$got" | wc -l)" -eq 30 ] || fail "30 big files archived, not $(echo "$got" | wc -l)"
 [ -z "$(echo "$got" | uniq -d)" ] || fail "a file archived twice"
 for h in $got; do [ -n "${want[$h]:-}" ] || fail "an archived file is not one of the originals"; done
-[ "$(records)" -eq 33 ] || fail "33 records, not $(records)"
+[ "$(records)" -eq 35 ] || fail "35 records, not $(records)"
 echo "NOTE: server stopped after $pulled_before of 30 files ($archived archived by that run); the next run finished"
 
 # --- pulls killed with SIGKILL never lose or duplicate a file ---
@@ -425,5 +454,5 @@ n=$(ls "$S"/in/*/k-*.x12 | wc -l)
 	fail "pull state left: $(sql "select * from sftp_pulls")"
 echo "NOTE: $killed random kills, strace kills before: $targeted; $resumed times a later pull only removed a file an earlier one had received; $total files pulled once each"
 expect_exit 0 E run
-[ "$(records)" -eq $((33 + total)) ] || fail "$((33 + total)) records, not $(records)"
+[ "$(records)" -eq $((35 + total)) ] || fail "$((35 + total)) records, not $(records)"
 echo "sftp: ok"
