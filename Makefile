@@ -188,7 +188,8 @@ TEST_SRC := \
 	tests/mft/test_breaker.c \
 	tests/spool/test_config_rest.c \
 	tests/mft/test_sftp.c \
-	tests/spool/test_profile_sftp.c
+	tests/spool/test_profile_sftp.c \
+	tests/spool/test_journal_sftp.c
 
 FUZZ_SRC := tests/fuzz/fuzz_x12.c
 

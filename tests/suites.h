@@ -24,6 +24,7 @@ Suite *map_rules_suite(void);
 Suite *map_exec_suite(void);
 Suite *x12_emit_suite(void);
 Suite *x12_translate_suite(void);
+Suite *fastpath_suite(void);
 Suite *journal_suite(void);
 Suite *fileio_suite(void);
 Suite *spool_suite(void);
@@ -34,5 +35,6 @@ Suite *breaker_suite(void);
 Suite *config_rest_suite(void);
 Suite *sftp_suite(void);
 Suite *profile_sftp_suite(void);
+Suite *journal_sftp_suite(void);
 
 #endif

@@ -31,6 +31,7 @@ int main(void)
 	srunner_add_suite(sr, map_exec_suite());
 	srunner_add_suite(sr, x12_emit_suite());
 	srunner_add_suite(sr, x12_translate_suite());
+	srunner_add_suite(sr, fastpath_suite());
 	srunner_add_suite(sr, journal_suite());
 	srunner_add_suite(sr, fileio_suite());
 	srunner_add_suite(sr, spool_suite());
@@ -41,6 +42,7 @@ int main(void)
 	srunner_add_suite(sr, config_rest_suite());
 	srunner_add_suite(sr, sftp_suite());
 	srunner_add_suite(sr, profile_sftp_suite());
+	srunner_add_suite(sr, journal_sftp_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
