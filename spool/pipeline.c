@@ -1312,21 +1312,21 @@ static enum edi_code recover(struct group *g, struct edi_error *err)
 }
 
 /*
- * Retention: archive day folders older than retention.archive_days are
- * removed (0 keeps them all).  The journal keeps their history.
+ * Retention: day folders (archive/YYYY-MM-DD, sent/YYYY-MM-DD) older than
+ * retention.archive_days and retention.sent_days are removed (0 keeps
+ * them all).  The journal keeps their history.
  */
-static void expire_archive(struct pipeline *p, time_t now)
+static void expire_days(struct pipeline *p, const char *rel, unsigned days,
+			time_t now)
 {
 	char dir[FILEIO_PATH_MAX], path[FILEIO_PATH_MAX], cutoff[16];
-	unsigned days = p->cfg->retention.archive_days;
 	struct edi_error err;
 	struct dirent *d;
 	struct tm tm;
 	time_t limit;
 	DIR *dp;
 
-	if (!days ||
-	    spool_state_path(p->spool, SPOOL_ARCHIVE, dir, sizeof(dir), &err))
+	if (!days || spool_path(p->spool, rel, dir, sizeof(dir), &err))
 		return;
 	limit = now - (time_t)days * 86400;
 	gmtime_r(&limit, &tm);
@@ -1343,6 +1343,12 @@ static void expire_archive(struct pipeline *p, time_t now)
 			fileio_remove_tree(path, &err);
 	}
 	closedir(dp);
+}
+
+static void expire_archive(struct pipeline *p, time_t now)
+{
+	expire_days(p, "archive", p->cfg->retention.archive_days, now);
+	expire_days(p, "sent", p->cfg->retention.sent_days, now);
 }
 
 enum edi_code pipeline_run_once(struct pipeline *p,

@@ -168,11 +168,16 @@ printf 'spool: spool\noutputs:\n  erp: {kind: ftp}\n' >"$T/bad.yaml"
 expect_exit 78 "$EDIGATE" -c "$T/bad.yaml" run
 expect_line "$T/err" 'bad.yaml:3:'
 
-# retention: archive day folders older than retention.archive_days go
+# retention: archive and sent day folders older than retention.archive_days
+# and retention.sent_days go
 mkdir -p "$S/archive/2001-01-01/20010101T000000Z-000001"
+mkdir -p "$S/sent/2001-01-01/shop" "$S/sent/2099-01-01/shop"
+: >"$S/sent/2001-01-01/shop/old.x12"
 cat >>"$T/edigate.yaml" <<'YAML'
-retention: {archive_days: 30}
+retention: {archive_days: 30, sent_days: 30}
 YAML
 expect_exit 0 E run
 [ ! -d "$S/archive/2001-01-01" ] || fail "an archive day older than 30 days is removed"
+[ ! -d "$S/sent/2001-01-01" ] || fail "a sent day older than 30 days is removed"
+[ -d "$S/sent/2099-01-01" ] || fail "a younger sent day stays"
 [ "$(find "$S/archive" -mindepth 1 -maxdepth 1 -type d | wc -l)" -ge 1 ] || fail "today's archive stays"
