@@ -173,10 +173,10 @@ enum edi_code as2_msg_build(const struct as2_partner *p,
 	}
 	if (p->compress == AS2_COMPRESS_BEFORE ||
 	    (p->compress == AS2_COMPRESS_AFTER && !p->sign)) {
-		buf_reset(&der);
+		buf_release(&der);
 		if ((rc = as2_cms_compress(buf_view(&cur), &der, err)))
 			goto out;
-		buf_reset(&next);
+		buf_release(&next); /* the layer before is not needed */
 		if ((rc = smime_entity(&next, "compressed-data", "smime.p7z",
 				       buf_view(&der), p->base64)))
 			goto limit;
@@ -186,16 +186,16 @@ enum edi_code as2_msg_build(const struct as2_partner *p,
 		const char *mname = as2_md_name(md, p->micalg_dashless);
 		if ((rc = as2_mic(buf_view(&cur), md, mname, out->mic, err)))
 			goto out;
-		buf_reset(&next);
+		buf_release(&next); /* the layer before is not needed */
 		if ((rc = as2_msg_sign_entity(buf_view(&cur), k, md, mname,
 					      &next, err)))
 			goto out;
 		swap(&cur, &next);
 		if (p->compress == AS2_COMPRESS_AFTER) {
-			buf_reset(&der);
+			buf_release(&der);
 			if ((rc = as2_cms_compress(buf_view(&cur), &der, err)))
 				goto out;
-			buf_reset(&next);
+			buf_release(&next); /* the layer before is not needed */
 			if ((rc = smime_entity(&next, "compressed-data",
 					       "smime.p7z", buf_view(&der),
 					       p->base64)))
@@ -204,19 +204,21 @@ enum edi_code as2_msg_build(const struct as2_partner *p,
 		}
 	}
 	if (p->encrypt) {
-		buf_reset(&der);
+		buf_release(&der);
 		if ((rc = as2_cms_encrypt(buf_view(&cur), k->their_cert,
 					  p->cipher ? p->cipher
 						    : AS2_DEFAULT_CIPHER,
 					  &der, err)))
 			goto out;
-		buf_reset(&next);
+		buf_release(&next); /* the layer before is not needed */
 		if ((rc = smime_entity(&next, "enveloped-data", "smime.p7m",
 				       buf_view(&der), p->base64)))
 			goto limit;
 		swap(&cur, &next);
 	}
 	as2_built_release(out);
+	buf_release(&next);
+	buf_release(&der);
 	rc = as2_built_from_entity(buf_view(&cur), out, err);
 	goto out;
 limit:
@@ -335,15 +337,25 @@ enum edi_code as2_msg_open(struct strview content_type, struct strview cte,
 					      "content-type"));
 			goto done;
 		}
-		buf_reset(&next);
+		buf_release(&next); /* the layer before is not needed */
 		if (!strcmp(type, "application/pkcs7-mime") ||
 		    !strcmp(type, "application/x-pkcs7-mime")) {
 			struct buf der;
+			struct strview blob = e.body, cv;
 			enum as2_cms_type t;
+			char enc[32];
 			buf_init(&der, max + (64u << 10));
-			rc = as2_mime_decode(&e, &der, err);
-			t = rc ? AS2_CMS_UNKNOWN
-			       : as2_cms_type_of(buf_view(&der));
+			rc = EDI_OK;
+			/* binary content is used where it lies: no copy */
+			if (as2_mime_header(&e, "Content-Transfer-Encoding",
+					    &cv) &&
+			    as2_mime_type(cv, enc, sizeof(enc)) &&
+			    strcmp(enc, "binary") && strcmp(enc, "8bit") &&
+			    strcmp(enc, "7bit")) {
+				rc = as2_mime_decode(&e, &der, err);
+				blob = buf_view(&der);
+			}
+			t = rc ? AS2_CMS_UNKNOWN : as2_cms_type_of(blob);
 			if (rc) {
 				rc = fail_as(out, AS2_FAIL_OTHER, rc);
 			} else if (t == AS2_CMS_ENVELOPED) {
@@ -353,16 +365,15 @@ enum edi_code as2_msg_open(struct strview content_type, struct strview cte,
 						      "no key of ours to "
 						      "decrypt with");
 				else
-					rc = as2_cms_decrypt(
-						buf_view(&der), k->our_cert,
-						k->our_key, &next, err);
+					rc = as2_cms_decrypt(blob, k->our_cert,
+							     k->our_key, &next,
+							     err);
 				if (rc)
 					rc = fail_as(out, AS2_FAIL_DECRYPTION,
 						     rc);
 			} else if (t == AS2_CMS_COMPRESSED) {
 				out->is_compressed = true;
-				rc = as2_cms_decompress(buf_view(&der), &next,
-							err);
+				rc = as2_cms_decompress(blob, &next, err);
 				if (rc)
 					rc = fail_as(out,
 						     AS2_FAIL_DECOMPRESSION,
