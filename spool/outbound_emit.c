@@ -192,8 +192,8 @@ static enum edi_code emit_one(const struct registry *reg,
 		return EDI_OK;
 	}
 	arena_reset(a);
-	rc = x12_emit_build(m, rec, r->label, &env->e.delims, a, &set, diag,
-			    err);
+	rc = x12_emit_build(m, rec, r->label, &env->e.delims, &p->rules, a,
+			    &set, diag, err);
 	if (rc == EDI_EDATA) {
 		r->failed = true;
 		return EDI_OK;

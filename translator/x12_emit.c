@@ -159,30 +159,56 @@ static bool add_amounts(const struct emit_loop *l, const struct map_rule *r,
 	return true;
 }
 
-/* A `total` rule's element (TDS01) the record left empty: computed the
- * way the rule checks it (map_rules), when every line has its amounts. */
+/*
+ * A `total` rule's element (TDS01): computed the way the rule checks it
+ * (map_rules) when the record left it empty and every line has its
+ * amounts; a total the record gives must agree within the tolerance.
+ */
 static void rule_total(struct x12_emit_set *s, const struct map_rule *r)
 {
 	struct emit_scope top = {&s->root, NULL, NULL};
+	const char *tolerance = s->rules && s->rules->tolerance
+					? s->rules->tolerance
+					: r->tolerance;
 	const struct map_elem *e;
-	struct dec sum = dec_from_i64(0);
-	char text[DEC_TEXT_MAX];
+	struct dec sum = dec_from_i64(0), total, tol, diff;
+	char text[DEC_TEXT_MAX], want[DEC_TEXT_MAX];
 	struct emit_seg *seg;
 	struct edi_error err;
+	const char *have;
+	unsigned places;
 
 	if (count_tag(&s->root, r->lines_tag) == 0 ||
 	    !add_amounts(&s->root, r, &sum))
 		return; /* the required-element check will say */
+	sum = dec_round(sum, 2);
 	snprintf(s->path, sizeof(s->path), "(rule total)");
 	seg = emit_locate(s, &top, &r->path);
-	if (!seg || *emit_get_el(seg, r->path.element))
+	if (!seg)
 		return;
 	e = emit_elem_def(seg, r->path.element, 0);
-	if (dec_format_implied(dec_round(sum, 2),
-			       e && e->type == MAP_T_N ? e->implied : 0, text,
-			       NULL, &err) == EDI_OK)
-		emit_set_el(s, seg, r->path.element, 0,
-			    arena_strdup(s->arena, text));
+	places = e && e->type == MAP_T_N ? e->implied : 0;
+	have = emit_get_el(seg, r->path.element);
+	if (!*have) {
+		if (dec_format_implied(sum, places, text, NULL, &err) == EDI_OK)
+			emit_set_el(s, seg, r->path.element, 0,
+				    arena_strdup(s->arena, text));
+		return;
+	}
+	if (dec_parse_implied(sv_cstr(have), places, &total, &err) ||
+	    dec_parse(sv_cstr(tolerance ? tolerance : "0"), &tol, &err))
+		return; /* the element check has reported a bad number */
+	if (dec_sub(total, sum, &diff, &err) == EDI_OK &&
+	    dec_cmp(dec_abs(diff), tol) <= 0)
+		return;
+	dec_format(total, text);
+	dec_format(sum, want);
+	emit_error(s, seg->el[r->path.element].field,
+		   "%s%02u total %s differs from the lines%s: %s (tolerance "
+		   "%s); validation would reject the set",
+		   r->path.tag, r->path.element, text,
+		   r->allowances_tag[0] ? " with allowances and charges" : "",
+		   want, tolerance ? tolerance : "0");
 }
 
 static bool present(const struct emit_seg *seg, unsigned pos)
@@ -310,8 +336,9 @@ static void check_loop(struct x12_emit_set *s, struct emit_loop *l)
 enum edi_code x12_emit_build(const struct map *m, const json_t *rec,
 			     const char *label,
 			     const struct x12_write_delims *delims,
-			     struct arena *a, struct x12_emit_set **out,
-			     struct edi_diag *diag, struct edi_error *err)
+			     const struct map_rule_opts *rules, struct arena *a,
+			     struct x12_emit_set **out, struct edi_diag *diag,
+			     struct edi_error *err)
 {
 	struct x12_emit_set *s = arena_zalloc(a, sizeof(*s));
 	unsigned n = 0;
@@ -320,6 +347,7 @@ enum edi_code x12_emit_build(const struct map *m, const json_t *rec,
 	s->map = m;
 	s->label = arena_strdup(a, label ? label : "?");
 	s->delims = delims;
+	s->rules = rules;
 	s->arena = a;
 	s->diag = diag;
 	if (m->format != MAP_FORMAT_X12)
@@ -335,7 +363,8 @@ enum edi_code x12_emit_build(const struct map *m, const json_t *rec,
 	for (size_t i = 0; i < m->nrules; i++)
 		if (m->rules[i].kind == MAP_RULE_LINES)
 			rule_lines(s, &m->rules[i]);
-		else if (m->rules[i].kind == MAP_RULE_TOTAL)
+		else if (m->rules[i].kind == MAP_RULE_TOTAL &&
+			 !(rules && rules->off_total))
 			rule_total(s, &m->rules[i]);
 	check_loop(s, &s->root);
 	if (s->nerrors)

@@ -41,6 +41,7 @@
 #include "buf.h"
 #include "edi_error.h"
 #include "map.h"
+#include "map_rules.h"
 #include "x12_write.h"
 
 #define X12_EMIT_LABEL_MAX 80
@@ -50,14 +51,18 @@ struct x12_emit_set; /* a built set, opaque */
 /*
  * Build the set for record rec with map m.  label names the record in
  * messages (its id, or "line 3").  delims: those of the interchange the
- * set will go into (a value holding one cannot be written).  *out is the
- * built set on EDI_OK; EDI_EDATA: problems in diag.
+ * set will go into (a value holding one cannot be written).  rules: the
+ * partner's switches and tolerance for the map's rules (NULL: the map's
+ * own); a total the record gives that the lines do not add up to (within
+ * the tolerance) is refused, as validation would refuse the set.  *out is
+ * the built set on EDI_OK; EDI_EDATA: problems in diag.
  */
 enum edi_code x12_emit_build(const struct map *m, const json_t *rec,
 			     const char *label,
 			     const struct x12_write_delims *delims,
-			     struct arena *a, struct x12_emit_set **out,
-			     struct edi_diag *diag, struct edi_error *err);
+			     const struct map_rule_opts *rules, struct arena *a,
+			     struct x12_emit_set **out, struct edi_diag *diag,
+			     struct edi_error *err);
 /* Write a built set as ST..SE with control number st02. */
 enum edi_code x12_emit_write(const struct x12_emit_set *s, struct x12_writer *w,
 			     const char *st02, struct edi_error *err);

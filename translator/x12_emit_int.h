@@ -63,6 +63,7 @@ struct x12_emit_set {
 	const struct map *map;
 	const char *label;
 	const struct x12_write_delims *delims;
+	const struct map_rule_opts *rules; /* NULL: the map's */
 	struct arena *arena;
 	struct edi_diag *diag;
 	struct emit_loop root;
