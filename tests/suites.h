@@ -8,6 +8,7 @@
 
 Suite *buf_suite(void);
 Suite *json_out_suite(void);
+Suite *log_suite(void);
 Suite *x12_types_suite(void);
 Suite *x12_write_suite(void);
 Suite *x12_scan_suite(void);

@@ -15,6 +15,7 @@ int main(void)
 	int failed;
 
 	srunner_add_suite(sr, json_out_suite());
+	srunner_add_suite(sr, log_suite());
 	srunner_add_suite(sr, x12_types_suite());
 	srunner_add_suite(sr, x12_write_suite());
 	srunner_add_suite(sr, x12_scan_suite());

@@ -38,18 +38,22 @@ static bool where_matches(const struct x12_seg *seg, const struct map_path *p)
 	return false;
 }
 
-/* The value inside element v: repetition, then component. */
-static struct strview pick(const struct x12_set *set, struct strview v,
-			   const struct map_path *p)
+/* The value inside element v of seg: repetition, then component.  When
+ * seg holds no such separator, part 1 is v and any later part is empty,
+ * which is what x12_part() would say, without looking. */
+static struct strview pick(const struct x12_set *set, const struct x12_seg *seg,
+			   struct strview v, const struct map_path *p)
 {
 	/* repetition 0 is the first, not the whole element */
-	if (set->delims.repetition)
+	if (set->delims.repetition && seg->has_repetition)
 		v = x12_part(v, set->delims.repetition,
 			     p->repetition ? p->repetition - 1 : 0);
 	else if (p->repetition > 1)
 		v = sv_make(v.ptr + v.len, 0);
-	if (p->component)
+	if (p->component && seg->has_component)
 		v = x12_part(v, set->delims.component, p->component - 1);
+	else if (p->component > 1)
+		v = sv_make(v.ptr + v.len, 0);
 	return v;
 }
 
@@ -82,7 +86,7 @@ struct strview map_exec_path(const struct x12_set *set,
 				}
 			continue;
 		}
-		v = pick(set, x12_seg_el(seg, p->element), p);
+		v = pick(set, seg, x12_seg_el(seg, p->element), p);
 		if (seg_out)
 			*seg_out = seg;
 		*found = v.len > 0;

@@ -309,6 +309,37 @@ static struct strview keep_or_copy(struct arena *a, struct strview in,
 	return sv_make(p, len);
 }
 
+/*
+ * True when v is already what dec_format() writes for it: -?(0|[1-9]\d*)
+ * with an optional fraction that ends in a non-zero digit, not "-0", and
+ * short enough that no limit applies.  Most EDI amounts are; they are
+ * kept as they are without a parse and a render.
+ */
+static bool decimal_canonical(struct strview v)
+{
+	size_t i = 0, int_start;
+
+	if (!v.len || v.len > 30)
+		return false;
+	if (v.ptr[0] == '-')
+		i++;
+	int_start = i;
+	if (i < v.len && v.ptr[i] == '0')
+		i++;
+	else
+		while (i < v.len && is_digit(v.ptr[i]))
+			i++;
+	if (i == int_start)
+		return false;
+	if (i == v.len) /* an integer: "-0" is "0" */
+		return !(v.ptr[0] == '-' && v.ptr[int_start] == '0');
+	if (v.ptr[i] != '.' || ++i == v.len)
+		return false;
+	while (i < v.len && is_digit(v.ptr[i]))
+		i++;
+	return i == v.len && v.ptr[v.len - 1] != '0';
+}
+
 enum edi_code map_xform_decimal(struct arena *a, struct strview in,
 				struct strview *out, struct edi_error *err)
 {
@@ -316,7 +347,13 @@ enum edi_code map_xform_decimal(struct arena *a, struct strview in,
 	struct dec d;
 	char text[DEC_TEXT_MAX];
 	size_t len;
-	enum edi_code rc = dec_parse(v, &d, err);
+	enum edi_code rc;
+
+	if (decimal_canonical(v)) {
+		*out = v;
+		return EDI_OK;
+	}
+	rc = dec_parse(v, &d, err);
 
 	if (rc)
 		return rc;

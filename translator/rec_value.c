@@ -11,10 +11,10 @@
 
 static struct rec_value *node(struct arena *a, enum rec_kind kind)
 {
-	struct rec_value *v = arena_zalloc(a, sizeof(*v));
+	struct rec_value *v = arena_alloc(a, sizeof(*v));
 
-	v->kind = kind;
-	v->text = sv_make("", 0);
+	/* one store of the whole node instead of a memset call */
+	*v = (struct rec_value){.kind = kind, .text = {"", 0}};
 	return v;
 }
 
