@@ -57,6 +57,7 @@ COMMON_SRC := \
 	common/edi_error.c \
 	common/fileio.c \
 	common/json_out.c \
+	common/log.c \
 	common/strview.c \
 	common/xalloc.c \
 	common/yaml_doc.c
@@ -163,6 +164,7 @@ TEST_SRC := \
 	tests/common/test_buf.c \
 	tests/common/test_fileio.c \
 	tests/common/test_json_out.c \
+	tests/common/test_log.c \
 	tests/common/test_yaml_doc.c \
 	tests/translator/test_dec.c \
 	tests/translator/test_map_exec.c \

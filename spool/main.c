@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "log.h"
 
 #ifndef EDIGATE_VERSION
 #define EDIGATE_VERSION "0.1.0"
@@ -50,6 +52,8 @@ static const char usage_text[] =
 	"Global options:\n"
 	"  -c FILE        configuration file (default edigate.yaml)\n"
 	"  --spool DIR    spool directory (overrides the configuration)\n"
+	"  -v, --verbose  log a line per file (run, pull, push) on stderr\n"
+	"  --log-json     log events as JSON objects, one per line\n"
 	"  -h, --help     help; 'edigate COMMAND --help' for a command\n"
 	"\n"
 	"Exit status (sysexits): 0 ok, 64 usage, 65 data error, 66 missing\n"
@@ -58,6 +62,8 @@ static const char usage_text[] =
 int main(int argc, char **argv)
 {
 	struct cli_global g = {0};
+	bool log_json = false;
+	int verbose = 0;
 	int i = 1;
 
 	while (i < argc && argv[i][0] == '-') {
@@ -74,6 +80,13 @@ int main(int argc, char **argv)
 		} else if (cli_is_help(argv[i])) {
 			fputs(usage_text, stdout);
 			return EXIT_OK_;
+		} else if (!strcmp(argv[i], "--log-json")) {
+			log_json = true;
+			i++;
+		} else if (!strcmp(argv[i], "-v") ||
+			   !strcmp(argv[i], "--verbose")) {
+			verbose++;
+			i++;
 		} else if (!strcmp(argv[i], "--version")) {
 			puts("edigate " EDIGATE_VERSION);
 			return EXIT_OK_;
@@ -87,6 +100,12 @@ int main(int argc, char **argv)
 		fputs(usage_text, stderr);
 		return EXIT_USAGE;
 	}
+	/* the event log: a line per file on a terminal, with -v, or as JSON
+	 * with --log-json (cron gets the summary line only) */
+	log_setup(stderr, log_json ? LOG_JSON : LOG_TEXT,
+		  verbose > 1				   ? LOG_DEBUG
+		  : verbose || log_json || isatty(2) ? LOG_INFO
+						     : LOG_WARN);
 	argc -= i;
 	argv += i;
 	if (!strcmp(argv[0], "validate"))

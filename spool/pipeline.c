@@ -28,6 +28,7 @@
 #include "fileio.h"
 #include "flat_map.h"
 #include "json_out.h"
+#include "log.h"
 #include "map_exec.h"
 #include "outbound_erp.h"
 #include "outbox.h"
@@ -988,11 +989,21 @@ static enum edi_code process_entry(struct group *g, const char *id,
 		g->stats->errored++;
 	else
 		g->stats->archived++;
-	if (p->progress)
-		fprintf(stderr,
-			"edigate: %s %s (%s): %zu accepted, %zu rejected\n",
-			to_error ? "error  " : "archive", id, e.meta.name,
-			alive_count(&e), e.nrejected);
+	{ /* one line per file: on a terminal, with -v or --log-json */
+		char name[SPOOL_NAME_MAX];
+		spool_stored_name(e.meta.name, name);
+		for (char *q = name; (q = strchr(q, '"')) != NULL;)
+			*q = '_'; /* the value is quoted in the line */
+		log_event(LOG_INFO, to_error ? "error" : "archived", id,
+			  "file=\"%s\" partner=%s accepted=%zu rejected=%zu "
+			  "stage=%s",
+			  name,
+			  e.partner ? e.partner->id
+			  : e.meta.partner[0] ? e.meta.partner
+					      : "-",
+			  alive_count(&e), e.nrejected,
+			  to_error ? (e.stage ? e.stage : "validate") : "-");
+	}
 out:
 	entry_release(&e);
 	return rc;

@@ -181,3 +181,23 @@ expect_exit 0 E run
 [ ! -d "$S/sent/2001-01-01" ] || fail "a sent day older than 30 days is removed"
 [ -d "$S/sent/2099-01-01" ] || fail "a younger sent day stays"
 [ "$(find "$S/archive" -mindepth 1 -maxdepth 1 -type d | wc -l)" -ge 1 ] || fail "today's archive stays"
+
+# the event log: under cron (no terminal) only the summary line; -v adds a
+# line per file; --log-json makes each a JSON object
+mk SHOP 000000801 PO-801 >"$S/in/log-a.x12"
+expect_exit 0 E run
+no_line "$T/err" 'archived'
+mk SHOP 000000802 PO-802 >"$S/in/log-b.x12"
+expect_exit 0 "$EDIGATE" -v -c "$T/edigate.yaml" run
+expect_line "$T/err" '^[0-9-]{10}T[0-9:]{8}Z info archived entry=[0-9T]+Z-[0-9]+ file="log-b\.x12" partner=shop accepted=1 rejected=0'
+mk SHOP 000000803 PO-803 >"$S/in/log-c.x12"
+mk SHOP 000000804 PO-804 DZ >"$S/in/log-d.x12"
+expect_exit 65 "$EDIGATE" --log-json -c "$T/edigate.yaml" run
+python3 - "$T/err" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+ev = {l["file"]: l for l in lines if l.get("event") in ("archived", "error")}
+assert ev["log-c.x12"]["event"] == "archived" and ev["log-c.x12"]["accepted"] == 1, ev
+assert ev["log-d.x12"]["event"] == "error" and ev["log-d.x12"]["stage"] == "map", ev
+assert all(l["level"] in ("info", "warn", "error") and "time" in l for l in lines)
+PY
