@@ -103,7 +103,7 @@ int main(int argc, char **argv)
 	/* the event log: a line per file on a terminal, with -v, or as JSON
 	 * with --log-json (cron gets the summary line only) */
 	log_setup(stderr, log_json ? LOG_JSON : LOG_TEXT,
-		  verbose > 1				   ? LOG_DEBUG
+		  verbose > 1			     ? LOG_DEBUG
 		  : verbose || log_json || isatty(2) ? LOG_INFO
 						     : LOG_WARN);
 	argc -= i;

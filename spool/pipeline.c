@@ -998,7 +998,7 @@ static enum edi_code process_entry(struct group *g, const char *id,
 			  "file=\"%s\" partner=%s accepted=%zu rejected=%zu "
 			  "stage=%s",
 			  name,
-			  e.partner ? e.partner->id
+			  e.partner	      ? e.partner->id
 			  : e.meta.partner[0] ? e.meta.partner
 					      : "-",
 			  alive_count(&e), e.nrejected,
