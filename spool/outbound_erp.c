@@ -320,6 +320,7 @@ static enum edi_code mark_records(struct journal *j, const char *partner,
 
 /* The journal rows of the sets written. */
 static enum edi_code record_sets(struct journal *j, const char *partner,
+				 unsigned window_hours,
 				 const struct outbound_recs *recs,
 				 const char *file, const char *entry_id,
 				 time_t now, struct edi_error *err)
@@ -342,6 +343,10 @@ static enum edi_code record_sets(struct journal *j, const char *partner,
 		outbound_copy(o.file, sizeof(o.file), file);
 		outbound_copy(o.entry_id, sizeof(o.entry_id), entry_id);
 		o.sent_at = (int64_t)now;
+		/* the partner's 997 is overdue after its acks.window_hours */
+		o.due_at = window_hours
+				   ? o.sent_at + (int64_t)window_hours * 3600
+				   : 0;
 		rc = journal_outbound_add(j, &o, err);
 		if (rc)
 			return rc == EDI_EDATA ? EDI_EIO : rc;
@@ -436,8 +441,8 @@ static enum edi_code emit_entry(const struct registry *reg, struct journal *j,
 			rc = outbox_stage(outbox, p->id, name, m->id, out.ptr,
 					  out.len, now, err);
 		if (!rc)
-			rc = record_sets(j, p->id, &recs, name, m->id, now,
-					 err);
+			rc = record_sets(j, p->id, p->ack_window_hours, &recs,
+					 name, m->id, now, err);
 	}
 	for (size_t i = 0; i < recs.n; i++) {
 		res->sent += recs.v[i].sent;

@@ -153,6 +153,14 @@ st02=$(sed -n 's/^ST\*855\*\([0-9]*\).*/\1/p' "$T/855")
 [ "$isa13" = 000000004 ] || fail "the 855 takes the next ISA13 (4), not '$isa13'"
 expect_exit 0 E status
 expect_line "$T/out" 'shop +pending 1  overdue 0  accepted 0  with errors 0  rejected 0'
+# due after the profile's window (1 hour): pretend the hour has passed
+sqlite3 "$S/state/journal.db" "SELECT due_at - sent_at FROM outbound_sets" >"$T/due"
+[ "$(cat "$T/due")" = 3600 ] || fail "due 3600 s after sending, not $(cat "$T/due")"
+sqlite3 "$S/state/journal.db" "UPDATE outbound_sets SET sent_at = sent_at - 7200, due_at = due_at - 7200"
+expect_exit 0 E status
+expect_line "$T/out" 'shop +pending 0  overdue 1  accepted 0  with errors 0  rejected 0'
+expect_exit 0 E trace PO-77
+expect_line "$T/out" 'overdue +no 997 yet'
 python3 - "$gs06" "$st02" >"$S/in/shop-997.x12" <<'PY'
 import sys
 gs06, st02 = sys.argv[1:3]
