@@ -20,6 +20,7 @@
 
 #include "cli.h"
 #include "deliver_rest.h"
+#include "log.h"
 #include "pipeline.h"
 #include "spool_lock.h"
 
@@ -69,6 +70,21 @@ static void summary(const struct pipeline_stats *s, FILE *out)
 	if (s->erp_files || s->outbound_sets)
 		fprintf(out, "; erp-in: %zu files, %zu outbound sets",
 			s->erp_files, s->outbound_sets);
+	if (s->acks || s->acks_matched)
+		fprintf(out, "; acks: %zu sent, %zu of ours answered", s->acks,
+			s->acks_matched);
+	/* for a log collector the same as one JSON event */
+	if (log_format_used() == LOG_JSON)
+		log_event(
+			LOG_INFO, "run", NULL,
+			"files=%zu archived=%zu errored=%zu sets_accepted=%zu "
+			"sets_rejected=%zu records=%zu recovered=%zu "
+			"erp_files=%zu outbound_sets=%zu acks=%zu "
+			"acks_matched=%zu",
+			s->files, s->archived, s->errored, s->sets_accepted,
+			s->sets_rejected, s->records, s->recovered,
+			s->erp_files, s->outbound_sets, s->acks,
+			s->acks_matched);
 }
 
 /* The REST part of the summary line, when there was any. */
@@ -190,6 +206,8 @@ int cmd_run(int argc, char **argv, const struct cli_global *g)
 		total.batches_redone += stats.batches_redone;
 		total.erp_files += stats.erp_files;
 		total.outbound_sets += stats.outbound_sets;
+		total.acks += stats.acks;
+		total.acks_matched += stats.acks_matched;
 		/* the ERP's REST outputs: what the pass published, and what
 		 * waited in deferred/ and is due now */
 		if (deliver_rest_run(&dr, &rstats, &err) != EDI_OK) {

@@ -200,4 +200,6 @@ ev = {l["file"]: l for l in lines if l.get("event") in ("archived", "error")}
 assert ev["log-c.x12"]["event"] == "archived" and ev["log-c.x12"]["accepted"] == 1, ev
 assert ev["log-d.x12"]["event"] == "error" and ev["log-d.x12"]["stage"] == "map", ev
 assert all(l["level"] in ("info", "warn", "error") and "time" in l for l in lines)
+run = [l for l in lines if l["event"] == "run"]
+assert len(run) == 1 and run[0]["files"] == 2 and run[0]["errored"] == 1, run
 PY
