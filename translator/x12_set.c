@@ -25,6 +25,57 @@ static unsigned count_elements(struct strview raw, const struct x12_delims *d,
 	return n;
 }
 
+/* Byte classes for split_fast(): which delimiter a byte is. */
+enum { CL_ELEMENT = 1, CL_COMPONENT = 2, CL_REPETITION = 4 };
+#define FAST_ELEMENTS 64 /* more go the two-pass way */
+
+static void classes(const struct x12_delims *d, unsigned char cls[256])
+{
+	memset(cls, 0, 256);
+	if (d->repetition && d->repetition != d->element)
+		cls[(unsigned char)d->repetition] |= CL_REPETITION;
+	cls[(unsigned char)d->component] |= CL_COMPONENT;
+	cls[(unsigned char)d->element] =
+		CL_ELEMENT | (cls[(unsigned char)d->element] & CL_COMPONENT);
+}
+
+/*
+ * One pass over raw: the element views into s->el (in the arena) and the
+ * separator flags, as count_elements() and x12_split() give them; false
+ * (nothing done) when raw has more than FAST_ELEMENTS - 1 elements or
+ * more than the limit allows, which the two-pass way reports.
+ */
+static bool split_fast(struct x12_set *set, struct strview raw,
+		       const unsigned char cls[256], struct x12_seg *s)
+{
+	struct strview el[FAST_ELEMENTS];
+	const char *p = raw.ptr, *start = p, *end = p + raw.len;
+	unsigned n = 0, flags = 0;
+
+	for (; p < end; p++) {
+		unsigned k = cls[(unsigned char)*p];
+
+		if (!k)
+			continue;
+		flags |= k;
+		if (!(k & CL_ELEMENT))
+			continue;
+		if (n == FAST_ELEMENTS - 1)
+			return false;
+		el[n++] = sv_make(start, (size_t)(p - start));
+		start = p + 1;
+	}
+	if (n > set->limits->max_elements)
+		return false;
+	el[n] = sv_make(start, (size_t)(end - start));
+	s->el = arena_alloc(set->arena, (n + 1) * sizeof(*s->el));
+	memcpy(s->el, el, (n + 1) * sizeof(*s->el));
+	s->nel = n;
+	s->has_component = (flags & CL_COMPONENT) != 0;
+	s->has_repetition = (flags & CL_REPETITION) != 0;
+	return true;
+}
+
 static void begin(struct x12_set *set, struct arena *arena, struct strview span,
 		  const struct x12_delims *d, size_t offset,
 		  const struct x12_limits *limits, size_t cap)
@@ -41,7 +92,7 @@ static void begin(struct x12_set *set, struct arena *arena, struct strview span,
 /* Add one segment (raw must outlive the set); *cap grows the array. */
 static void add(struct x12_set *set, size_t *cap, struct strview raw,
 		size_t offset, size_t index, bool cleaned,
-		struct edi_diag *diag)
+		const unsigned char cls[256], struct edi_diag *diag)
 {
 	const struct x12_delims *d = &set->delims;
 	struct x12_seg *s;
@@ -55,11 +106,16 @@ static void add(struct x12_set *set, size_t *cap, struct strview raw,
 		*cap *= 2;
 	}
 	s = &set->segs[set->nsegs++];
-	n = count_elements(raw, d, s);
 	s->offset = offset;
 	s->index = index;
 	s->set_pos = (unsigned)set->nsegs;
 	s->cleaned = cleaned;
+	if (split_fast(set, raw, cls, s)) {
+		s->tag = s->el[0];
+		s->key = x12_tag_key_sv(s->tag);
+		return;
+	}
+	n = count_elements(raw, d, s);
 	if (n > set->limits->max_elements) {
 		struct edi_loc loc = edi_loc_none();
 		loc.segment = index;
@@ -96,14 +152,16 @@ enum edi_code x12_set_split(struct x12_set *set, struct arena *arena,
 	struct x12_segment seg;
 	size_t cap = 64;
 	enum x12_next next;
+	unsigned char cls[256];
 
+	classes(d, cls);
 	begin(set, arena, span, d, offset, limits, cap);
 	x12_reader_init_span(&r, span, d, offset, first_index, limits, diag);
 	while ((next = x12_reader_next(&r, &seg, err)) == X12_NEXT_SEGMENT) {
 		if (seg.cleaned) /* the reader's scratch dies on next() */
 			seg.raw = sv_make(arena_svdup(arena, seg.raw),
 					  seg.raw.len);
-		add(set, &cap, seg.raw, seg.offset, seg.index, seg.cleaned,
+		add(set, &cap, seg.raw, seg.offset, seg.index, seg.cleaned, cls,
 		    diag);
 	}
 	x12_reader_release(&r);
@@ -133,7 +191,9 @@ void x12_set_from_segs(struct x12_set *set, struct arena *arena,
 		       struct edi_diag *diag)
 {
 	size_t cap = nsegs;
+	unsigned char cls[256];
 
+	classes(d, cls);
 	begin(set, arena, span, d, offset, limits, cap);
 	for (size_t i = 0; i < nsegs; i++) {
 		struct strview raw = sv_make(
@@ -141,7 +201,7 @@ void x12_set_from_segs(struct x12_set *set, struct arena *arena,
 		if (segs[i].cleaned)
 			raw = unwrap(arena, raw);
 		add(set, &cap, raw, segs[i].offset, segs[i].index,
-		    segs[i].cleaned, diag);
+		    segs[i].cleaned, cls, diag);
 	}
 	finish(set);
 }
