@@ -75,8 +75,9 @@ void cli_env_close(struct cli_env *env);
 enum cli_transfer_dir { CLI_PULL, CLI_PUSH };
 /*
  * Pull or push (cmd_transfer.c) for every enabled partner with a
- * transport, or only the one named: a line per file on a terminal (or
- * verbose), failures on stderr, one summary line on stdout.  Returns the
+ * transport, or only the one named: a log event per file (log.h; verbose
+ * raises the level to info), failures on stderr, one summary line on
+ * stdout (none when no partner has the transport).  Returns the
  * exit code: 0, 75 only temporary failures, 78 a partner needs a person
  * (host key, login), 70 other failures.
  */

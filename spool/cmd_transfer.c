@@ -5,8 +5,10 @@
  * pull fetches every enabled partner's waiting files (SFTP) into in/;
  * push sends what waits in outbound/<partner>/.  Partners are done one
  * after the other; one whose server is down is reported and the others
- * go on (the next run tries it again).  On a terminal each file gets a
- * line; under cron only failures (stderr) and one summary line (stdout).
+ * go on (the next run tries it again).  Each file is an event of the
+ * log (stderr: on a terminal, with -v or --verbose, JSON with
+ * --log-json); under cron only failures (stderr) and one summary line
+ * (stdout).
  * Exit 0 when every partner went through, 75 when only temporary failures
  * stopped some (server down, a pull already running), 78 when a partner
  * needs a person (host key, login, key), 70 for other failures.
@@ -21,6 +23,7 @@
 
 #include "cli.h"
 #include "journal_transfer.h"
+#include "log.h"
 #include "profile_sftp.h"
 #include "sftp_conn.h"
 #include "transfer_as2.h"
@@ -39,7 +42,8 @@ static const char pull_usage[] =
 	"down is retried by the next pull; the others are not held up.\n"
 	"\n"
 	"  --partner ID   only this partner\n"
-	"  --verbose      a line per file also when not on a terminal\n"
+	"  --verbose      a line per file on stderr also when not on a\n"
+	"                 terminal (as the global -v; --log-json: JSON)\n"
 	"\n"
 	"Exit: 0 ok, 75 only temporary failures (server down: try later),\n"
 	"78 a partner needs attention (host key, login, key), 70 other.\n";
@@ -59,7 +63,8 @@ static const char push_usage[] =
 	"in outbound/ (docs/as2.md).\n"
 	"\n"
 	"  --partner ID   only this partner\n"
-	"  --verbose      a line per file also when not on a terminal\n"
+	"  --verbose      a line per file on stderr also when not on a\n"
+	"                 terminal (as the global -v; --log-json: JSON)\n"
 	"\n"
 	"Exit: 0 ok, 75 only temporary failures (server down: try later),\n"
 	"78 a partner needs attention (host key, login, key), 70 other.\n";
@@ -84,19 +89,17 @@ static time_t wall_clock(void)
 	return time(NULL);
 }
 
-struct printer {
-	bool verbose;
-	const char *what;
-};
-
-static void print_note(void *ctx, const char *partner, const char *line)
+/* A transport's note as an event of the log (text or JSON, stderr). */
+static void log_note(void *ctx, const char *partner, const char *line)
 {
-	struct printer *pr = ctx;
+	const char *what = ctx;
+	char msg[EDI_MSG_MAX + 128];
+	size_t n = 0;
 
-	if (pr->verbose) {
-		printf("%s %s: %s\n", pr->what, partner, line);
-		fflush(stdout); /* each line out before the next step */
-	}
+	for (; *line && n + 1 < sizeof(msg); line++)
+		msg[n++] = *line == '"' ? '\'' : *line; /* quoted below */
+	msg[n] = '\0';
+	log_event(LOG_INFO, what, NULL, "partner=%s msg=\"%s\"", partner, msg);
 }
 
 static int exit_for(enum edi_code worst)
@@ -126,7 +129,6 @@ int cli_transfer(struct cli_env *env, enum cli_transfer_dir dir,
 		 const char *only, bool verbose)
 {
 	const char *what = dir == CLI_PULL ? "pull" : "push";
-	struct printer pr = {verbose || isatty(1), what};
 	struct transfer_env tenv;
 	struct transfer_counts total = {0, 0, 0};
 	enum edi_code worst = EDI_OK;
@@ -137,8 +139,10 @@ int cli_transfer(struct cli_env *env, enum cli_transfer_dir dir,
 	tenv.sp = &env->spool;
 	tenv.journal = env->journal;
 	tenv.clock = wall_clock;
-	tenv.note = print_note;
-	tenv.note_ctx = &pr;
+	tenv.note = log_note;
+	tenv.note_ctx = (void *)what;
+	if (verbose && !log_enabled(LOG_INFO))
+		log_setup(stderr, log_format_used(), LOG_INFO);
 	for (size_t i = 0; i < env->reg.npartners; i++) {
 		const struct partner *p = &env->reg.partners[i];
 		struct transfer_counts counts = {0, 0, 0};

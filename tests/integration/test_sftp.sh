@@ -191,7 +191,8 @@ expect_line "$T/out" '^edigate push: 2 files to 1 partner$'
 [ -z "$(ls -A "$S/outbound/shop")" ] || fail "outbound/shop must be empty"
 sent=$(find "$S/sent" -name '20261127T100000Z-855-1.x12.receipt.json')
 [ -n "$sent" ] || fail "no receipt in sent/"
-grep -q '"transport":"sftp"' "$sent" && grep -q "\"remote\":\"$R/shop/in/20261127T100000Z-855-1.x12\"" "$sent" ||
+grep -q '"transport":"sftp"' "$sent" && grep -q "\"remote\":\"$R/shop/in/20261127T100000Z-855-1.x12\"" "$sent" &&
+	grep -q '"fsynced":true' "$sent" && grep -q "\"sha256\":\"$(printf 'ISA*one~\n' | sha256sum | cut -c1-64)\"" "$sent" ||
 	fail "receipt: $(cat "$sent")"
 [ -f "${sent%.receipt.json}" ] || fail "sent file next to its receipt"
 # the archived entries say where they came from
@@ -243,7 +244,7 @@ expect_line "$T/out" '^edigate pull: 0 files from 1 partner, 2 waiting$'
 : >"$R/marked/f.x12.ok"
 : >"$R/marked/g.x12.ok"
 expect_exit 0 E pull --partner marked --verbose
-expect_line "$T/out" "^pull marked: pulled '$(rx "$R")/marked/g\\.x12' as "
+expect_line "$T/err" "Z info pull partner=marked msg=\"pulled '$(rx "$R")/marked/g\\.x12' as [0-9T]+Z-[0-9]+-marked \\([0-9]+ bytes\\)\"\$"
 expect_line "$T/out" '^edigate pull: 1 file from 1 partner, 1 waiting$'
 [ "$(ls "$R/marked" | paste -sd' ')" = "f.x12 f.x12.ok" ] ||
 	fail "g.x12 and its marker removed, f.x12 waits: $(ls "$R/marked")"
