@@ -66,8 +66,8 @@ struct partner {
 	struct map_rule_opts rules;
 	const char **outputs;
 	size_t noutputs;
-	const char *ack_type; /* "997" (default), "999", "none" */
-	const char *ta1;      /* "auto" (default), "always", "never" */
+	const char *ack_type;	   /* "997" (default), "999", "none" */
+	const char *ta1;	   /* "auto" (default), "always", "never" */
 	unsigned ack_window_hours; /* their 997 is overdue after; 0 never */
 	struct partner_x12 x12;	   /* how we write X12 to them */
 	struct partner_sftp *sftp; /* the sftp: section; NULL: none */

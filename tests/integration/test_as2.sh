@@ -569,6 +569,7 @@ YAML
 	python3 -c 'import sys; a=open(sys.argv[1],"rb").read(); b=open(sys.argv[2],"rb").read(); sys.exit(0 if a in (b, b+b"\r\n") else 1)' \
 		"$T/lib.got" "$T/po41.x12" || fail "libas2 got the payload"
 	expect_line "$(ls "$SA"/sent/*/lib/po41.x12.mdn)" 'node-libas2'
+	echo "NOTE as2: libas2 $(sed -n 's/.*"version": "\(.*\)".*/\1/p' "$T/npm/node_modules/libas2/package.json") both ways (it cannot sign or decrypt RSA here: encrypted to us, signed to it)"
 else
 	echo "SKIP libas2: npm install libas2 failed (no registry access?)"
 fi
@@ -578,4 +579,4 @@ kill "$a_pid" && wait "$a_pid" || true
 no_line "$T/b.log" 'Sanitizer|runtime error'
 no_line "$T/a.log" 'Sanitizer|runtime error'
 expect_line "$T/b.log" '^edigate serve: stopped'
-echo "as2: ok"
+echo "NOTE as2: openssl cms -> serve (signed, encrypted, compressed) and push -> openssl cms; edigate to edigate sync/async MDN, TLS; tampered, wrong certificate, wrong recipient, unknown names, duplicate, hostile bodies; SIGKILL mid-upload: nothing half, sent once"
