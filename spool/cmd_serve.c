@@ -6,8 +6,8 @@
  * with TLS when serve.tls_certificate and serve.tls_key are set, until
  * SIGTERM or SIGINT.  Every request is handled by receive_as2 (see
  * receive_as2.h): the payload reaches in/ durably before any MDN goes
- * out.  A line per message goes to stdout; `edigate run` processes what
- * arrived.  Exit 0 after a signal, 75 when the port cannot be had, 78
+ * out.  Every message is an event of the log (stderr, at least level
+ * info); `edigate run` processes what arrived.  Exit 0 after a signal, 75 when the port cannot be had, 78
  * for a configuration mistake.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -21,6 +21,7 @@
 
 #include "as2_serve.h"
 #include "cli.h"
+#include "log.h"
 #include "receive_as2.h"
 
 static const char serve_usage[] =
@@ -36,7 +37,8 @@ static const char serve_usage[] =
 	"response, or POSTed to the Receipt-Delivery-Option URL).  A repeated\n"
 	"Message-ID gets the first MDN again and is not stored twice.  Async\n"
 	"MDNs for messages 'edigate push' sent are matched and recorded.\n"
-	"Runs until SIGTERM or SIGINT; a line per message on stdout.\n"
+	"Runs until SIGTERM or SIGINT; a log line per message on stderr\n"
+	"(JSON objects with 'edigate --log-json serve').\n"
 	"\n"
 	"  --address IP      listen here (default serve.address, 127.0.0.1)\n"
 	"  --port N          and here (default serve.port, 4080; 0: any free)\n"
@@ -53,11 +55,17 @@ static time_t wall_clock(void)
 	return time(NULL);
 }
 
-static void print_note(void *ctx, const char *line)
+/* An event of receive_as2 as an event of the log (stderr). */
+static void log_note(void *ctx, const char *line)
 {
+	char msg[EDI_MSG_MAX + 512];
+	size_t n = 0;
+
 	(void)ctx;
-	printf("%s\n", line);
-	fflush(stdout);
+	for (; *line && n + 1 < sizeof(msg); line++)
+		msg[n++] = *line == '"' ? '\'' : *line; /* quoted below */
+	msg[n] = '\0';
+	log_event(LOG_INFO, "as2", NULL, "msg=\"%s\"", msg);
 }
 
 int cmd_serve(int argc, char **argv, const struct cli_global *g)
@@ -104,7 +112,10 @@ int cmd_serve(int argc, char **argv, const struct cli_global *g)
 	rx.sp = &env.spool;
 	rx.journal = env.journal;
 	rx.clock = wall_clock;
-	rx.note = print_note;
+	rx.note = log_note;
+	/* a listener logs every message (text, or JSON with --log-json) */
+	if (!log_enabled(LOG_INFO))
+		log_setup(stderr, log_format_used(), LOG_INFO);
 	memset(&o, 0, sizeof(o));
 	o.address = address ? address : env.cfg.serve.address;
 	o.port = port >= 0 ? (unsigned)port : env.cfg.serve.port;

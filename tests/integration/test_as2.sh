@@ -564,7 +564,7 @@ YAML
 	outbound lib po41.x12 "$T/po41.x12"
 	EA push --partner lib --verbose >"$T/out" 2>"$T/err" ||
 		{ cat "$T/out" "$T/err" "$T/lib-recv.log"; fail "edigate push to libas2"; }
-	expect_line "$T/out" "sent 'po41.x12' as .*mdn verified"
+	expect_line "$T/err" "sent 'po41.x12' as .*mdn verified"
 	# libas2's parser keeps the CRLF before the closing boundary
 	python3 -c 'import sys; a=open(sys.argv[1],"rb").read(); b=open(sys.argv[2],"rb").read(); sys.exit(0 if a in (b, b+b"\r\n") else 1)' \
 		"$T/lib.got" "$T/po41.x12" || fail "libas2 got the payload"
