@@ -362,6 +362,24 @@ expect_line "$(ls "$SA"/sent/*/bee/po11.x12.receipt.json)" '"mdn_signed": ?true'
 grep -rlq 'PO-11' "$SB/in" || fail "PO-11 in B's in/"
 expect_line "$(grep -rl 'PO-11' "$SB/in" | head -1 | xargs dirname)/meta.json" '"compressed": ?true'
 
+# a push cut short after the partner stored the file (crash before the
+# move to sent/): the file is back in outbound/ and its journal row still
+# says "sending"; the next push resends it under the same Message-ID, the
+# partner answers with the MDN it kept, and nothing is stored twice
+cp "$T/po11.x12" "$SA/outbound/bee/po11.x12"
+python3 - "$SA/state/journal.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+n = db.execute("UPDATE as2_messages SET status = 'sending' WHERE direction = 'out'"
+               " AND name = 'po11.x12'").rowcount
+db.commit()
+assert n == 1, n
+PY
+mid11=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT message_id FROM as2_messages WHERE name = ?", ("po11.x12",)).fetchone()[0])' "$SA/state/journal.db")
+expect_exit 0 EA push --partner bee
+[ "$(entries)" -eq 3 ] || fail "the resent file is not stored twice"
+wait_line "$T/b.log" "$mid11 again: not spooled twice"
+
 # base64 transfer encoding, dashless micalg, compression after signing
 bee_profile "compress: after-signing" "transfer_encoding: base64" "micalg_spelling: sha256"
 x12 ACMESUPPLY 000000012 PO-12 >"$T/po12.x12"
