@@ -501,12 +501,20 @@ spool: $SB
 maps: $top/maps
 partners: $T/b/partners
 serve: {address: 127.0.0.1, port: $PT, tls_certificate: ../tls.pem, tls_key: ../tls.key}
+limits: {max_file_bytes: 64K}
 YAML
 "$EDIGATE" -c "$T/tls/edigate.yaml" serve >"$T/tls.log" 2>&1 &
 tls_pid=$!
 cleanup_hooks+=("kill $tls_pid")
 wait_port "$PT"
 expect_line "$T/tls.log" 'listening on 127.0.0.1 port [0-9]+ \(https\)'
+# a body over the limit: 413, read no further
+head -c 1500000 /dev/urandom >"$T/toobig"
+code=$(curl -sS -o /dev/null -w '%{http_code}' --cacert "$T/tls.pem" \
+	-H "AS2-From: EDIGATE-A" -H "AS2-To: EDIGATE-B" -H "Message-ID: <big@t>" \
+	-H "Content-Type: application/pkcs7-mime" -H "Expect:" \
+	--data-binary @"$T/toobig" "https://127.0.0.1:$PT/as2")
+[ "$code" = 413 ] || fail "a body over the limit is a 413, not $code"
 BEE_URL=https://127.0.0.1:$PT/as2 bee_profile "ca_file: $T/tls.pem"
 x12 ACMESUPPLY 000000050 PO-50 >"$T/po50.x12"
 outbound bee po50.x12 "$T/po50.x12"
