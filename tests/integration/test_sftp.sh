@@ -26,8 +26,13 @@ export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$top/tests/inte
 KILLS=${SFTP_KILLS:-12} TARGETED=${SFTP_TARGETED:-12}
 SSHD=$(command -v sshd || echo /usr/sbin/sshd)
 [ -x "$SSHD" ] || fail "no sshd (scripts/bootstrap installs openssh-server)"
-mkdir -p "$T/ssh" "$K" "$T/partners" "$S/in" \
-	"$R/shop/out" "$R/shop/in" "$R/shop/done" "$R/other/out"
+mkdir -p "$T/ssh" "$K" "$T/partners" "$S/in" "$R/shop/out" "$R/shop/in" \
+	"$R/shop/done" "$R/other/out" "$R/marked" "$R/ecdsa"
+# sshd runs as the user running the test, and the SFTP account is that
+# user's: unprivileged under an ordinary user; as root (this machine's
+# setup) it needs /run/sshd.  (Dropping to nobody does not work: sshd
+# without PAM refuses a locked account, and nobody's is locked.)
+USER_NAME=$(id -un)
 [ "$(id -u)" -ne 0 ] || mkdir -p /run/sshd
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -88,7 +93,6 @@ cleanup_hooks+=("stop_sshd")
 start_sshd
 
 E() { "$EDIGATE" -c "$T/edigate.yaml" "$@"; }
-USER_NAME=$(id -un)
 rx() { printf '%s' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'; } # as a regex
 
 # --- keyscan: the line to add, with the fingerprint ssh-keygen shows ---
@@ -233,7 +237,6 @@ expect_line "$T/out" "-other +partner +shop +smuggled\\.x12: received from partn
 [ "$(records)" -eq 3 ] || fail "nothing delivered as shop's"
 
 # --- a done marker, and a cap on files per pull (oldest first) ---
-mkdir -p "$R/marked"
 profile marked MARKED "key: ../keys/id_ed25519" "known_hosts: ../keys/known_hosts" \
 	"inbound: $R/marked" "done_marker: .ok" "max_files: 1"
 mk MARKED 000000006 PO-6 >"$R/marked/f.x12"
@@ -295,7 +298,6 @@ alt "$K/id_rsa" "$K/known_hosts"
 expect_exit 78 "$EDIGATE" -c "$T/alt.yaml" pull
 expect_line "$T/err" "key '$K/id_rsa' is an RSA key, which edigate cannot use: libssh2 1\\.10"
 expect_line "$T/err" "ssh-keygen -t ed25519"
-mkdir -p "$R/ecdsa"
 alt "$K/id_ecdsa" "$K/known_hosts"
 sed -i "s#inbound: .*#inbound: $R/ecdsa#" "$T/alt/partners/alt.yaml"
 ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0 \
