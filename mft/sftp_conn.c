@@ -365,10 +365,19 @@ static enum edi_code check_key_file(const struct sftp_opts *o,
 				    struct edi_error *err)
 {
 	enum sftp_key_type type;
-	enum edi_code rc = sftp_key_type(o->key_path, &type, err);
+	bool encrypted;
+	enum edi_code rc = sftp_key_type(o->key_path, &type, &encrypted, err);
 
 	if (rc)
 		return rc;
+	if (encrypted && !o->passphrase)
+		return edi_fail(
+			err, EDI_ECONFIG, NULL,
+			"key '%s' is protected by a passphrase, which "
+			"edigate cannot give: use a key without one "
+			"(ssh-keygen -N '') and protect the file (chmod "
+			"600)",
+			o->key_path);
 	switch (type) {
 	case SFTP_KEY_RSA:
 		return edi_fail(err, EDI_ECONFIG, NULL,

@@ -11,6 +11,7 @@
 #include <openssl/pem.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -75,7 +76,8 @@ static enum sftp_key_type type_of_name(const unsigned char *s, uint32_t n)
 }
 
 /* openssh-key-v1: magic, cipher, kdf, kdf options, count, public key. */
-static enum sftp_key_type openssh_type(const char *body, size_t len)
+static enum sftp_key_type openssh_type(const char *body, size_t len,
+				       bool *encrypted)
 {
 	static const char magic[] = "openssh-key-v1";
 	struct buf b64;
@@ -106,8 +108,11 @@ static enum sftp_key_type openssh_type(const char *body, size_t len)
 		goto out;
 	p = raw + sizeof(magic);
 	end = raw + got;
+	if (!ssh_string(&p, end, &s, &n))
+		goto out;
+	*encrypted = !(n == 4 && !memcmp(s, "none", 4));
 	if (!ssh_string(&p, end, &s, &n) || !ssh_string(&p, end, &s, &n) ||
-	    !ssh_string(&p, end, &s, &n) || end - p < 4)
+	    end - p < 4)
 		goto out;
 	p += 4; /* number of keys */
 	if (!ssh_string(&p, end, &pub, &npub))
@@ -174,27 +179,56 @@ enum sftp_key_type sftp_key_type_of(const char *text, size_t len)
 	if (find(text, len, "-----BEGIN EC PRIVATE KEY-----"))
 		return SFTP_KEY_ECDSA;
 	if ((at = find(text, len, openssh)) != NULL) {
+		bool encrypted = false;
 		at += sizeof(openssh) - 1;
-		return openssh_type(at, len - (size_t)(at - text));
+		return openssh_type(at, len - (size_t)(at - text), &encrypted);
 	}
 	if (find(text, len, "-----BEGIN PRIVATE KEY-----"))
 		return pkcs8_type(text, len);
 	return SFTP_KEY_UNKNOWN;
 }
 
+bool sftp_key_encrypted_in(const char *text, size_t len)
+{
+	static const char openssh[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
+	const char *at;
+
+	if (find(text, len, "-----BEGIN ENCRYPTED PRIVATE KEY-----") ||
+	    find(text, len, "Proc-Type: 4,ENCRYPTED"))
+		return true;
+	if ((at = find(text, len, openssh)) != NULL) {
+		bool encrypted = false;
+		at += sizeof(openssh) - 1;
+		openssh_type(at, len - (size_t)(at - text), &encrypted);
+		return encrypted;
+	}
+	return false;
+}
+
 enum edi_code sftp_key_type(const char *path, enum sftp_key_type *type,
-			    struct edi_error *err)
+			    bool *encrypted, struct edi_error *err)
 {
 	char chunk[4096];
 	struct buf text;
+	struct stat st;
 	ssize_t got;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	*type = SFTP_KEY_UNKNOWN;
+	if (encrypted)
+		*encrypted = false;
 	if (fd < 0)
 		return edi_fail(err, EDI_ECONFIG, NULL,
 				"cannot read key '%s': %s", path,
 				strerror(errno));
+	if (fstat(fd, &st) == 0 && (st.st_mode & 077)) {
+		close(fd);
+		return edi_fail(err, EDI_ECONFIG, NULL,
+				"key '%s' can be read by others (mode %04o); "
+				"a private key must be the owner's only: "
+				"chmod 600 '%s'",
+				path, (unsigned)(st.st_mode & 07777), path);
+	}
 	buf_init(&text, SFTP_KEY_FILE_MAX);
 	while ((got = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (got < 0 && errno == EINTR)
@@ -211,6 +245,9 @@ enum edi_code sftp_key_type(const char *path, enum sftp_key_type *type,
 	}
 	close(fd);
 	*type = sftp_key_type_of(text.ptr ? text.ptr : "", text.len);
+	if (encrypted)
+		*encrypted = sftp_key_encrypted_in(text.ptr ? text.ptr : "",
+						   text.len);
 	buf_release(&text);
 	return EDI_OK;
 }

@@ -13,6 +13,7 @@
 #ifndef EDI_SFTP_KEY_H
 #define EDI_SFTP_KEY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "edi_error.h"
@@ -32,12 +33,20 @@ const char *sftp_key_type_name(enum sftp_key_type type);
 
 /* The type of the key in text (the whole key file). */
 enum sftp_key_type sftp_key_type_of(const char *text, size_t len);
+/*
+ * Is the key in text protected by a passphrase (an OpenSSH key with a
+ * cipher other than "none", PEM "Proc-Type: 4,ENCRYPTED", PKCS#8 "BEGIN
+ * ENCRYPTED PRIVATE KEY")?
+ */
+bool sftp_key_encrypted_in(const char *text, size_t len);
 
 /*
- * Read path and tell its type into *type; EDI_ECONFIG when the file
- * cannot be read (with strerror) or is larger than SFTP_KEY_FILE_MAX.
+ * Read path and tell its type into *type and whether it is encrypted
+ * into *encrypted (may be NULL); EDI_ECONFIG when the file cannot be read
+ * (with strerror), is larger than SFTP_KEY_FILE_MAX, or can be read by
+ * others than its owner (as OpenSSH, which refuses such keys).
  */
 enum edi_code sftp_key_type(const char *path, enum sftp_key_type *type,
-			    struct edi_error *err);
+			    bool *encrypted, struct edi_error *err);
 
 #endif

@@ -303,6 +303,15 @@ sed -i "s#inbound: .*#inbound: $R/ecdsa#" "$T/alt/partners/alt.yaml"
 ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0 \
 	expect_exit 0 "$EDIGATE" -c "$T/alt.yaml" pull
 expect_line "$T/out" '^edigate pull: 0 files from 1 partner$'
+ssh-keygen -q -t ed25519 -N 'secret' -C locked -f "$K/locked_ed25519"
+alt "$K/locked_ed25519" "$K/known_hosts"
+expect_exit 78 "$EDIGATE" -c "$T/alt.yaml" pull
+expect_line "$T/err" "key '$K/locked_ed25519' is protected by a passphrase"
+cp "$K/id_ed25519" "$K/open_ed25519"
+chmod 644 "$K/open_ed25519"
+alt "$K/open_ed25519" "$K/known_hosts"
+expect_exit 78 "$EDIGATE" -c "$T/alt.yaml" pull
+expect_line "$T/err" "key '$K/open_ed25519' can be read by others \\(mode 0644\\)"
 alt "$K/missing_key" "$K/known_hosts"
 expect_exit 78 "$EDIGATE" -c "$T/alt.yaml" pull
 expect_line "$T/err" "cannot read key '$K/missing_key': No such file or directory"

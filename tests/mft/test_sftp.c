@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -175,7 +177,8 @@ static void put_string(struct buf *b, const char *s, size_t n)
 }
 
 /* An OpenSSH private key file whose public part names type. */
-static void openssh_key(const char *type, struct buf *out)
+static void openssh_key_ciphered(const char *type, const char *cipher,
+				 struct buf *out)
 {
 	struct buf raw, pub;
 	unsigned char b64[4096];
@@ -186,7 +189,7 @@ static void openssh_key(const char *type, struct buf *out)
 	put_string(&pub, type, strlen(type));
 	put_string(&pub, "0123456789abcdef", 16);
 	buf_add(&raw, "openssh-key-v1", 15); /* with its NUL */
-	put_string(&raw, "aes256-ctr", 10);
+	put_string(&raw, cipher, strlen(cipher));
 	put_string(&raw, "bcrypt", 6);
 	put_string(&raw, "salt", 4);
 	buf_add(&raw, "\0\0\0\1", 4);
@@ -202,6 +205,11 @@ static void openssh_key(const char *type, struct buf *out)
 	buf_adds(out, "-----END OPENSSH PRIVATE KEY-----\n");
 	buf_release(&raw);
 	buf_release(&pub);
+}
+
+static void openssh_key(const char *type, struct buf *out)
+{
+	openssh_key_ciphered(type, "aes256-ctr", out);
 }
 
 START_TEST(key_type_of_openssh_keys)
@@ -263,12 +271,59 @@ START_TEST(key_type_of_pkcs8_rsa)
 }
 END_TEST
 
+START_TEST(key_encrypted_or_not)
+{
+	static const char pem[] = "-----BEGIN RSA PRIVATE KEY-----\n"
+				  "Proc-Type: 4,ENCRYPTED\nMIIE\n";
+	static const char pkcs8[] = "-----BEGIN ENCRYPTED PRIVATE KEY-----\n";
+	struct buf key;
+
+	openssh_key_ciphered("ssh-ed25519", "none", &key);
+	ck_assert(!sftp_key_encrypted_in(key.ptr, key.len));
+	ck_assert_int_eq(sftp_key_type_of(key.ptr, key.len), SFTP_KEY_ED25519);
+	buf_release(&key);
+	openssh_key_ciphered("ssh-ed25519", "aes256-ctr", &key);
+	ck_assert(sftp_key_encrypted_in(key.ptr, key.len));
+	buf_release(&key);
+	ck_assert(sftp_key_encrypted_in(pem, sizeof(pem) - 1));
+	ck_assert(sftp_key_encrypted_in(pkcs8, sizeof(pkcs8) - 1));
+	ck_assert(!sftp_key_encrypted_in("junk", 4));
+}
+END_TEST
+
+START_TEST(key_readable_by_others_refused)
+{
+	char path[] = "/tmp/edigate-key-XXXXXX";
+	int fd = mkstemp(path);
+	enum sftp_key_type t;
+	bool enc;
+	struct edi_error err;
+	struct buf key;
+
+	ck_assert_int_ge(fd, 0);
+	openssh_key_ciphered("ssh-ed25519", "none", &key);
+	ck_assert_int_eq(write(fd, key.ptr, key.len), (ssize_t)key.len);
+	close(fd);
+	buf_release(&key);
+	ck_assert_int_eq(chmod(path, 0600), 0);
+	ck_assert_int_eq(sftp_key_type(path, &t, &enc, &err), EDI_OK);
+	ck_assert_int_eq(t, SFTP_KEY_ED25519);
+	ck_assert(!enc);
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	ck_assert_int_eq(sftp_key_type(path, &t, &enc, &err), EDI_ECONFIG);
+	ck_assert_msg(strstr(err.msg, "can be read by others (mode 0644)") &&
+			      strstr(err.msg, "chmod 600"),
+		      "%s", err.msg);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(key_type_of_missing_file)
 {
 	enum sftp_key_type t;
 	struct edi_error err;
 
-	ck_assert_int_eq(sftp_key_type("/nonexistent/key", &t, &err),
+	ck_assert_int_eq(sftp_key_type("/nonexistent/key", &t, NULL, &err),
 			 EDI_ECONFIG);
 	ck_assert_str_eq(err.msg, "cannot read key '/nonexistent/key': No "
 				  "such file or directory");
@@ -295,6 +350,8 @@ Suite *sftp_suite(void)
 	tcase_add_test(tc, key_type_of_pem_headers_and_garbage);
 	tcase_add_test(tc, key_type_of_pkcs8_rsa);
 	tcase_add_test(tc, key_type_of_missing_file);
+	tcase_add_test(tc, key_encrypted_or_not);
+	tcase_add_test(tc, key_readable_by_others_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
