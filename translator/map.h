@@ -64,6 +64,7 @@ struct map_syntax {
 	unsigned pos[MAP_SYNTAX_MAX];
 	unsigned npos;
 	struct map_mark mark;
+	uint64_t bits; /* map_guide_prepare(): bit p for each position p */
 };
 
 struct map_segdef {
@@ -73,6 +74,10 @@ struct map_segdef {
 	struct map_syntax *syntax;
 	size_t nsyntax;
 	struct map_mark mark;
+	/* map_guide_prepare(): bit p for each mandatory position p, when
+	 * has_bits (every position below 64) */
+	uint64_t mandatory_bits;
+	bool has_bits;
 };
 
 enum guide_kind { GUIDE_SEGMENT, GUIDE_LOOP };

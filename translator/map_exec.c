@@ -209,10 +209,11 @@ static struct rec_value *eval_pairs(struct exec *x,
 				    const struct map_field *f)
 {
 	struct rec_value *arr = rec_array(x->arena);
+	struct x12_tag_match tag = x12_tag_match_init(f->pairs_tag);
 
 	for (size_t i = scope->first; i < scope->end; i++) {
 		const struct x12_seg *seg = &x->set->segs[i];
-		if (!sv_eq_cstr(seg->tag, f->pairs_tag))
+		if (!x12_seg_matches(seg, &tag))
 			continue;
 		for (unsigned k = f->pairs_from; k + 1 <= f->pairs_to; k += 2) {
 			struct strview q = x12_seg_el(seg, k);
@@ -275,6 +276,7 @@ static struct rec_value *eval_each(struct exec *x, const struct x12_loop *scope,
 {
 	struct rec_value *arr = rec_array(x->arena);
 	const struct map_scope *s = &f->scope;
+	struct x12_tag_match tag;
 
 	if (f->has_within) {
 		/* the instances live inside the first `within` scope */
@@ -306,10 +308,11 @@ static struct rec_value *eval_each(struct exec *x, const struct x12_loop *scope,
 				each_instance(x, arr, l, hl, f);
 		break;
 	case MAP_SCOPE_SEGMENT:
+		tag = x12_tag_match_init(s->id);
 		for (size_t i = scope->first; i < scope->end; i++) {
 			const struct x12_seg *seg = &x->set->segs[i];
 			struct x12_loop one;
-			if (seg->loop != scope || !sv_eq_cstr(seg->tag, s->id))
+			if (seg->loop != scope || !x12_seg_matches(seg, &tag))
 				continue;
 			if (s->where.element && !where_matches(seg, &s->where))
 				continue;
@@ -499,6 +502,55 @@ static const char *sha256_hex(struct strview bytes, struct arena *a)
 	return hex;
 }
 
+/*
+ * The parts one after the other, as one string in the arena: what
+ * arena_printf() with "%s" and "%.*s" would make (a NULL part is
+ * "(null)", as glibc prints it), without a printf per record.
+ */
+static struct strview join(struct arena *a, const struct strview *parts,
+			   size_t n)
+{
+	size_t len = 0, o = 0;
+	char *s;
+
+	for (size_t i = 0; i < n; i++)
+		len += parts[i].len;
+	s = arena_alloc(a, len + 1);
+	for (size_t i = 0; i < n; i++) {
+		if (parts[i].len)
+			memcpy(s + o, parts[i].ptr, parts[i].len);
+		o += parts[i].len;
+	}
+	s[o] = '\0';
+	return sv_make(s, o);
+}
+
+static struct strview part(const char *s)
+{
+	return sv_cstr(s ? s : "(null)");
+}
+
+/* v as "%.*s" prints it: up to a NUL byte */
+static struct strview upto_nul(struct strview v)
+{
+	const char *nul = v.len ? memchr(v.ptr, '\0', v.len) : NULL;
+
+	return nul ? sv_make(v.ptr, (size_t)(nul - v.ptr)) : v;
+}
+
+/* n in decimal, as "%zu" */
+static struct strview decimal(struct arena *a, size_t n)
+{
+	char tmp[24];
+	size_t o = sizeof(tmp);
+
+	do {
+		tmp[--o] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	return join(a, &(struct strview){tmp + o, sizeof(tmp) - o}, 1);
+}
+
 static void add_cstr(struct arena *a, struct rec_value *obj, const char *key,
 		     const char *value)
 {
@@ -516,16 +568,16 @@ static struct rec_value *source_member(struct exec *x,
 
 	rec_add(s, "format", rec_str(a, SV_LIT("x12")));
 	add_cstr(a, s, "version", src->version);
-	if (src->sender)
-		rec_add(s, "sender",
-			rec_str(a, sv_cstr(arena_printf(a, "%s:%s",
-							src->sender_qual,
-							src->sender))));
-	if (src->receiver)
-		rec_add(s, "receiver",
-			rec_str(a, sv_cstr(arena_printf(a, "%s:%s",
-							src->receiver_qual,
-							src->receiver))));
+	if (src->sender) {
+		struct strview p[] = {part(src->sender_qual), SV_LIT(":"),
+				      part(src->sender)};
+		rec_add(s, "sender", rec_str(a, join(a, p, 3)));
+	}
+	if (src->receiver) {
+		struct strview p[] = {part(src->receiver_qual), SV_LIT(":"),
+				      part(src->receiver)};
+		rec_add(s, "receiver", rec_str(a, join(a, p, 3)));
+	}
 	add_cstr(a, s, "interchange", src->interchange);
 	add_cstr(a, s, "group", src->group);
 	if (set->nsegs)
@@ -534,13 +586,11 @@ static struct rec_value *source_member(struct exec *x,
 	add_cstr(a, s, "sha256", sha);
 	if (set->nsegs) {
 		rec_add(segs, "first",
-			rec_number(a, sv_cstr(arena_printf(
-					      a, "%zu", set->segs[0].index))));
+			rec_number(a, decimal(a, set->segs[0].index)));
 		rec_add(segs, "last",
-			rec_number(a,
-				   sv_cstr(arena_printf(
-					   a, "%zu",
-					   set->segs[set->nsegs - 1].index))));
+			rec_number(
+				a,
+				decimal(a, set->segs[set->nsegs - 1].index)));
 		rec_add(s, "segments", segs);
 	}
 	return s;
@@ -560,18 +610,24 @@ struct rec_value *map_exec(const struct map *m, const struct x12_set *set,
 	bool found;
 
 	rec_add(rec, "doc_type", rec_str(a, sv_cstr(m->doc_type)));
-	rec_add(rec, "id",
-		rec_str(a, sv_cstr(arena_printf(
-				   a, "%s.%s.%s.%.*s", key,
-				   src->interchange ? src->interchange : "",
-				   src->group ? src->group : "", (int)st02.len,
-				   st02.ptr))));
+	struct strview id[] = {
+		part(key),
+		SV_LIT("."),
+		sv_cstr(src->interchange ? src->interchange : ""),
+		SV_LIT("."),
+		sv_cstr(src->group ? src->group : ""),
+		SV_LIT("."),
+		upto_nul(st02),
+	};
+
+	rec_add(rec, "id", rec_str(a, join(a, id, 7)));
 	business = map_exec_path(set, &set->root, &m->doc_key, &found, NULL);
-	if (found)
-		rec_add(rec, "doc_key",
-			rec_str(a, sv_cstr(arena_printf(
-					   a, "%s:%s:%.*s", key, m->doc_type,
-					   (int)business.len, business.ptr))));
+	if (found) {
+		struct strview dk[] = {part(key), SV_LIT(":"),
+				       part(m->doc_type), SV_LIT(":"),
+				       upto_nul(business)};
+		rec_add(rec, "doc_key", rec_str(a, join(a, dk, 5)));
+	}
 	add_cstr(a, rec, "partner", src->partner);
 	add_cstr(a, rec, "correlation_id", src->correlation_id);
 	rec_add(rec, "source", source_member(&x, src));

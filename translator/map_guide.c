@@ -208,6 +208,7 @@ static void build_hl_tree(struct walk *w)
 	struct x12_set *set = w->set;
 	struct x12_loop **by_id = NULL, *prev = NULL;
 	size_t n = 0, cap = 0;
+	struct x12_tag_match hl = x12_tag_match_init("HL");
 
 	for (size_t si = 0; si < set->nsegs; si++) {
 		struct x12_seg *seg = &set->segs[si];
@@ -215,7 +216,7 @@ static void build_hl_tree(struct walk *w)
 		struct edi_loc loc;
 		bool dup = false;
 
-		if (!tag_eq(seg->tag, "HL") || !l || l->first != si)
+		if (!x12_seg_matches(seg, &hl) || !l || l->first != si)
 			continue;
 		l->hl_id = x12_seg_el(seg, 1);
 		l->hl_parent_id = x12_seg_el(seg, 2);
@@ -467,6 +468,52 @@ static void check_value(const struct map_elem *e, struct strview v,
 			    e->max_len);
 }
 
+/*
+ * True when check_value() would find nothing wrong with v, for the
+ * types where that is quick to see (false: let check_value() look).
+ */
+static inline bool value_ok(const struct map_elem *e, struct strview v)
+{
+	size_t len = v.len, i = 0, digits = 0;
+	bool point = false;
+
+	switch (e->type) {
+	case MAP_T_ID:
+		if (!code_allowed(e, v))
+			return false;
+		/* FALLTHROUGH */
+	case MAP_T_AN:
+		for (i = 0; i < v.len; i++) {
+			unsigned char c = (unsigned char)v.ptr[i];
+			if (c < 0x20 || c == 0x7f)
+				return false;
+		}
+		break;
+	case MAP_T_N:
+	case MAP_T_R:
+		/* numeric_ok(); its digits are the x12_length() */
+		if (v.len && v.ptr[0] == '-')
+			i++;
+		for (; i < v.len; i++) {
+			char c = v.ptr[i];
+			if (c >= '0' && c <= '9')
+				digits++;
+			else if (c == '.' && e->type == MAP_T_R && !point)
+				point = true;
+			else
+				return false;
+		}
+		if (!digits)
+			return false;
+		len = digits;
+		break;
+	case MAP_T_DT:
+	case MAP_T_TM:
+		return false;
+	}
+	return len >= e->min_len && (!e->max_len || len <= e->max_len);
+}
+
 static void check_element(const struct map_elem *e, struct strview v,
 			  const struct x12_seg *seg, unsigned el,
 			  const struct x12_delims *d, struct edi_diag *diag)
@@ -631,12 +678,122 @@ static void check_syntax(const struct map_syntax *s, const struct x12_seg *seg,
 	}
 }
 
+void map_guide_prepare(struct map *m)
+{
+	for (size_t i = 0; i < m->nsegs; i++) {
+		struct map_segdef *def = &m->segs[i];
+
+		def->mandatory_bits = 0;
+		def->has_bits = def->nelems < 64;
+		for (size_t k = 0; def->has_bits && k < def->nelems; k++)
+			if (def->elems[k].req == MAP_REQ_M)
+				def->mandatory_bits |= (uint64_t)1 << (k + 1);
+		for (size_t k = 0; k < def->nsyntax; k++) {
+			struct map_syntax *s = &def->syntax[k];
+
+			s->bits = 0;
+			for (unsigned j = 0; j < s->npos; j++) {
+				if (s->pos[j] >= 64 || !s->pos[j] ||
+				    (s->bits >> s->pos[j] & 1))
+					def->has_bits = false;
+				else
+					s->bits |= (uint64_t)1 << s->pos[j];
+			}
+		}
+	}
+}
+
+/* Whether check_syntax() has something to say, from the positions of
+ * the segment's non-empty elements as bits. */
+static bool syntax_complains(const struct map_syntax *s, uint64_t present)
+{
+	uint64_t hit = present & s->bits;
+	unsigned n = 0;
+	bool first = present >> s->pos[0] & 1;
+
+	for (; hit; hit &= hit - 1) /* a note names a few positions */
+		n++;
+
+	switch (s->kind) {
+	case MAP_SYN_P:
+		return n && n < s->npos;
+	case MAP_SYN_R:
+		return !n;
+	case MAP_SYN_E:
+		return n > 1;
+	case MAP_SYN_C:
+		return first && n < s->npos;
+	case MAP_SYN_L:
+		return first && n < 2;
+	}
+	return true;
+}
+
+/*
+ * map_guide_check_segment() for a prepared definition: the same checks
+ * and diagnostics in the same order, but only the positions that hold a
+ * value or are mandatory are visited, and the syntax notes are decided
+ * from bit masks (check_syntax() words the rare complaint).
+ */
+static void check_segment_bits(const struct map_segdef *def,
+			       const struct x12_seg *seg,
+			       const struct x12_delims *d,
+			       struct edi_diag *diag)
+{
+	struct edi_loc loc;
+	uint64_t present = 0, visit;
+	unsigned nel;
+
+	for (unsigned i = 1; i <= seg->nel; i++)
+		present |= (uint64_t)(seg->el[i].len != 0) << i;
+	/* trailing empty elements are no elements */
+	nel = present ? 63u - (unsigned)__builtin_clzll(present) : 0;
+	if (nel > def->nelems) {
+		loc = x12_seg_loc(seg, (unsigned)def->nelems + 1, 0);
+		edi_diag_addf(diag, X12_EL_TOO_MANY, &loc,
+			      "%.*s has %u elements, at most %zu are defined",
+			      (int)seg->tag.len, seg->tag.ptr, nel,
+			      def->nelems);
+	}
+	visit = (present | def->mandatory_bits) &
+		~(~(uint64_t)1 << def->nelems); /* positions 1..nelems */
+	while (visit) {
+		unsigned i = (unsigned)__builtin_ctzll(visit);
+
+		visit &= visit - 1;
+		if (present >> i & 1) {
+			const struct map_elem *e = &def->elems[i - 1];
+
+			/* a simple element without separators: check_element()
+			 * comes down to check_value() */
+			if (e->ncomponents || seg->has_repetition ||
+			    seg->has_component)
+				check_element(e, seg->el[i], seg, i, d, diag);
+			else if (!value_ok(e, seg->el[i]))
+				check_value(e, seg->el[i], seg, i, 0, diag);
+			continue;
+		}
+		loc = x12_seg_loc(seg, i, 0);
+		edi_diag_addf(diag, X12_EL_MISSING, &loc,
+			      "%.*s%02u is mandatory", (int)seg->tag.len,
+			      seg->tag.ptr, i);
+	}
+	for (size_t i = 0; i < def->nsyntax; i++)
+		if (syntax_complains(&def->syntax[i], present))
+			check_syntax(&def->syntax[i], seg, diag);
+}
+
 void map_guide_check_segment(const struct map_segdef *def,
 			     const struct x12_seg *seg,
 			     const struct x12_delims *d, struct edi_diag *diag)
 {
 	struct edi_loc loc;
 	unsigned nel = seg->nel;
+
+	if (def->has_bits && seg->nel < 64) {
+		check_segment_bits(def, seg, d, diag);
+		return;
+	}
 
 	/* trailing empty elements are no elements */
 	while (nel && !seg->el[nel].len)

@@ -26,6 +26,14 @@
 void map_guide_apply(const struct map *m, struct x12_set *set,
 		     struct edi_diag *diag);
 
+/*
+ * Work out once what the checks need of a compiled map (bit masks of
+ * mandatory elements and syntax notes); map_set_resolve() calls it.  A
+ * map that was not prepared is checked the long way, with the same
+ * result.
+ */
+void map_guide_prepare(struct map *m);
+
 /* Check one segment's elements against def (used by the outbound path
  * too). */
 void map_guide_check_segment(const struct map_segdef *def,

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "map_compile.h"
+#include "map_guide.h"
 #include "map_merge.h"
 #include "map_pipe.h"
 #include "map_yaml.h"
@@ -270,8 +271,10 @@ enum edi_code map_set_resolve(struct map_set *set, struct edi_diag *errors)
 			continue;
 		d->compiled = true;
 		m = arena_zalloc(&set->arena, sizeof(*m));
-		if (map_compile(&ctx, d->merged, m) && !d->bad)
+		if (map_compile(&ctx, d->merged, m) && !d->bad) {
+			map_guide_prepare(m); /* fast element checks */
 			add_map(set, m);
+		}
 	}
 	return ctx.nerrors ? EDI_ECONFIG : EDI_OK;
 }

@@ -76,6 +76,9 @@ static void rule_total(const struct map *m, const struct map_rule *r,
 	char a[DEC_TEXT_MAX], b[DEC_TEXT_MAX];
 	bool found;
 
+	struct x12_tag_match lines = x12_tag_match_init(r->lines_tag);
+	struct x12_tag_match allowances = x12_tag_match_init(r->allowances_tag);
+
 	v = map_exec_path(set, &set->root, &r->path, &found, &tds);
 	if (!found)
 		return;
@@ -86,7 +89,7 @@ static void rule_total(const struct map *m, const struct map_rule *r,
 		const struct x12_seg *seg = &set->segs[i];
 		struct dec q, p, amount;
 
-		if (sv_eq_cstr(seg->tag, r->lines_tag)) {
+		if (x12_seg_matches(seg, &lines)) {
 			/* quantity (02) times unit price (04) */
 			if (dec_parse(x12_seg_el(seg, 2), &q, &err) ||
 			    dec_parse(x12_seg_el(seg, 4), &p, &err) ||
@@ -94,7 +97,7 @@ static void rule_total(const struct map *m, const struct map_rule *r,
 			    dec_add(sum, amount, &sum, &err))
 				return; /* reported as element errors */
 		} else if (r->allowances_tag[0] &&
-			   sv_eq_cstr(seg->tag, r->allowances_tag)) {
+			   x12_seg_matches(seg, &allowances)) {
 			struct strview ind = x12_seg_el(seg, 1);
 			struct strview amt = x12_seg_el(seg, 5);
 			if (!amt.len)
@@ -135,15 +138,20 @@ static bool qualifier_listed(const struct map_rule *r, struct strview q)
 	return false;
 }
 
+#define NITEM_PAIRS (sizeof(item_pairs) / sizeof(item_pairs[0]))
+
 static void rule_gtin(const struct map_rule *r, const struct x12_set *set,
 		      struct edi_diag *diag)
 {
+	struct x12_tag_match tags[NITEM_PAIRS];
+
+	for (size_t t = 0; t < NITEM_PAIRS; t++)
+		tags[t] = x12_tag_match_init(item_pairs[t].tag);
 	for (size_t i = 0; i < set->nsegs; i++) {
 		const struct x12_seg *seg = &set->segs[i];
-		for (size_t t = 0;
-		     t < sizeof(item_pairs) / sizeof(item_pairs[0]); t++) {
+		for (size_t t = 0; t < NITEM_PAIRS; t++) {
 			if (!item_pairs[t].from ||
-			    !sv_eq_cstr(seg->tag, item_pairs[t].tag))
+			    !x12_seg_matches(seg, &tags[t]))
 				continue;
 			for (unsigned k = item_pairs[t].from;
 			     k + 1 <= item_pairs[t].to; k += 2) {
@@ -171,6 +179,7 @@ static void rule_digit_path(const struct map_rule *r, const struct x12_set *set,
 			    struct edi_diag *diag)
 {
 	bool sscc = r->digit == MAP_DIGIT_SSCC;
+	struct x12_tag_match tag = x12_tag_match_init(r->path.tag);
 
 	for (size_t i = 0; i < set->nsegs; i++) {
 		const struct x12_seg *seg = &set->segs[i];
@@ -180,7 +189,7 @@ static void rule_digit_path(const struct map_rule *r, const struct x12_set *set,
 		struct strview v;
 		bool found;
 
-		if (!sv_eq_cstr(seg->tag, r->path.tag))
+		if (!x12_seg_matches(seg, &tag))
 			continue;
 		v = map_exec_path(set, &one, &r->path, &found, &at);
 		if (!found || (sscc ? sscc_valid(v) : gtin_valid(v)))

@@ -48,14 +48,27 @@ static inline bool copy_plain(char *dst, const char *p, size_t n)
 	size_t i = 0;
 
 	if (n < 8) {
-		for (; i < n; i++) {
-			unsigned char c = (unsigned char)p[i];
+		uint32_t lo, hi;
 
-			bad |= (unsigned char)(c - 0x20) >= 0x60 || c == '"' ||
-			       c == '\\';
-			dst[i] = (char)c;
+		if (n >= 4) {
+			/* two 4-byte words that overlap, as one 8-byte one */
+			memcpy(&lo, p, 4);
+			memcpy(&hi, p + n - 4, 4);
+			memcpy(dst, &lo, 4);
+			memcpy(dst + n - 4, &hi, 4);
+			return !special8(lo | (uint64_t)hi << 32);
 		}
-		return !bad;
+		if (!n)
+			return true;
+		/* bytes 0, n/2 and n-1 are every byte; 'a' fills the rest */
+		w = (uint64_t)(unsigned char)p[0] |
+		    (uint64_t)(unsigned char)p[n >> 1] << 8 |
+		    (uint64_t)(unsigned char)p[n - 1] << 16 |
+		    (ONES * 'a' & ~(uint64_t)0xffffff);
+		dst[0] = p[0];
+		dst[n >> 1] = p[n >> 1];
+		dst[n - 1] = p[n - 1];
+		return !special8(w);
 	}
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&w, p + i, 8);
@@ -166,8 +179,52 @@ static bool json_number(struct strview v)
 	return i == v.len;
 }
 
+/*
+ * Member names are few and repeat in every record (they are the map's
+ * field names): their length and that they need no escaping are noted by
+ * address for the rest of one rec_json_write() call.
+ */
+#define KEY_MEMO_SIZE 128 /* a power of two */
+
+struct key_memo {
+	const char *key[KEY_MEMO_SIZE];
+	size_t len[KEY_MEMO_SIZE];
+};
+
+static enum edi_code put_key(struct buf *b, char sep, const char *key,
+			     struct key_memo *memo)
+{
+	size_t h = ((uintptr_t)key >> 3 ^ (uintptr_t)key >> 10) &
+		   (KEY_MEMO_SIZE - 1);
+	size_t n;
+	char *w;
+
+	if (memo->key[h] == key) {
+		n = memo->len[h];
+		if (room(b, n + 4) == EDI_OK) {
+			w = b->ptr + b->len;
+			if (sep)
+				*w++ = sep;
+			*w++ = '"';
+			memcpy(w, key, n);
+			w += n;
+			*w++ = '"';
+			*w++ = ':';
+			b->len = (size_t)(w - b->ptr);
+			return EDI_OK;
+		}
+	}
+	n = strlen(key);
+	if (room(b, n + 4) == EDI_OK && copy_plain(b->ptr + b->len, key, n)) {
+		memo->key[h] = key; /* plain: the fast way next time */
+		memo->len[h] = n;
+	}
+	return put_str(b, sep, key, n, true);
+}
+
 static enum edi_code write_value(struct buf *b, const struct rec_value *v,
-				 char sep, unsigned depth)
+				 char sep, unsigned depth,
+				 struct key_memo *memo)
 {
 	const struct rec_value *c;
 	enum edi_code rc;
@@ -197,12 +254,12 @@ static enum edi_code write_value(struct buf *b, const struct rec_value *v,
 		if (object) {
 			if (!c->key)
 				return EDI_EINTERNAL;
-			rc = put_str(b, sep, c->key, strlen(c->key), true);
+			rc = put_key(b, sep, c->key, memo);
 			if (rc)
 				return rc;
 			sep = 0;
 		}
-		if ((rc = write_value(b, c, sep, depth + 1)) != EDI_OK)
+		if ((rc = write_value(b, c, sep, depth + 1, memo)) != EDI_OK)
 			return rc;
 		sep = ',';
 	}
@@ -212,7 +269,11 @@ static enum edi_code write_value(struct buf *b, const struct rec_value *v,
 enum edi_code rec_json_write(struct buf *out, const struct rec_value *v)
 {
 	size_t start = out->len;
-	enum edi_code rc = write_value(out, v, 0, 0);
+	struct key_memo memo;
+	enum edi_code rc;
+
+	memset(memo.key, 0, sizeof(memo.key));
+	rc = write_value(out, v, 0, 0, &memo);
 
 	if (rc) {
 		out->len = start;

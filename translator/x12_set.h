@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 #include "edi_error.h"
@@ -89,6 +90,32 @@ static inline struct strview x12_seg_el(const struct x12_seg *seg, unsigned n)
 	struct strview none = {"", 0};
 
 	return n >= 1 && n <= seg->nel ? seg->el[n] : none;
+}
+
+/*
+ * A tag to find segments by, for loops over a set: x12_tag_match_init()
+ * once, then x12_seg_matches() answers as sv_eq_cstr(seg->tag, tag)
+ * would, from the packed key and the length instead of the bytes.
+ */
+struct x12_tag_match {
+	uint32_t key; /* 0: a tag that does not pack; compare the bytes */
+	size_t len;
+	const char *tag;
+};
+
+static inline struct x12_tag_match x12_tag_match_init(const char *tag)
+{
+	struct x12_tag_match m = {x12_tag_key(tag), strlen(tag), tag};
+
+	return m;
+}
+
+static inline bool x12_seg_matches(const struct x12_seg *seg,
+				   const struct x12_tag_match *m)
+{
+	if (m->key)
+		return seg->key == m->key && seg->tag.len == m->len;
+	return sv_eq_cstr(seg->tag, m->tag);
 }
 
 /* A location for seg (element el, component comp when not 0). */

@@ -8,11 +8,19 @@
  * that holds the interesting characters.
  */
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
 #include "dec.h"
+#include "fileio.h"
+#include "json_out.h"
+#include "map_guide.h"
+#include "map_load.h"
 #include "map_xform.h"
+#include "rec_json.h"
 #include "suites.h"
+#include "x12_set.h"
 
 /* Every string of length len over alpha, in turn, into s; false at the
  * end.  idx holds the digits of a counter in base strlen(alpha). */
@@ -110,6 +118,392 @@ START_TEST(test_decimal_long_values)
 }
 END_TEST
 
+/* --- splitting a set's segments in one pass --- */
+
+/* A segment body of n elements, each of 0-2 bytes out of "A>^" (so that
+ * components and repetitions occur), by a small LCG from seed. */
+static size_t make_segment(char *out, unsigned n, unsigned *seed)
+{
+	static const char body[] = "A>^1";
+	size_t o = 0;
+
+	out[o++] = 'Z';
+	out[o++] = 'Z';
+	for (unsigned i = 0; i < n; i++) {
+		unsigned len;
+
+		out[o++] = '*';
+		*seed = *seed * 1103515245u + 12345u;
+		len = (*seed >> 16) % 3;
+		for (unsigned k = 0; k < len; k++) {
+			*seed = *seed * 1103515245u + 12345u;
+			out[o++] = body[(*seed >> 16) % 4];
+		}
+	}
+	out[o++] = '~';
+	return o;
+}
+
+static void check_split(const char *text, size_t len, size_t max_elements)
+{
+	static const struct x12_delims d = {.element = '*',
+					    .component = '>',
+					    .repetition = '^',
+					    .terminator = '~'};
+	struct x12_limits limits;
+	struct arena a;
+	struct x12_set set;
+	struct edi_diag diag;
+	struct edi_error err;
+	struct strview want[200];
+	const char *p = text;
+
+	x12_limits_default(&limits);
+	limits.max_elements = max_elements;
+	arena_init(&a, 0);
+	edi_diag_init(&diag, 1000);
+	ck_assert_int_eq(x12_set_split(&set, &a, sv_make(text, len), &d, 0, 1,
+				       &limits, &diag, &err),
+			 EDI_OK);
+	for (size_t i = 0; i < set.nsegs; i++) {
+		const struct x12_seg *seg = &set.segs[i];
+		const char *t = memchr(p, '~', len - (size_t)(p - text));
+		struct strview raw = sv_make(p, (size_t)(t - p));
+		size_t n = x12_split(raw, '*', want, 200);
+		size_t keep = n - 1 > max_elements ? max_elements : n - 1;
+
+		ck_assert_uint_eq(seg->nel, keep);
+		for (size_t k = 0; k <= keep; k++)
+			ck_assert_msg(seg->el[k].ptr == want[k].ptr &&
+					      seg->el[k].len == want[k].len,
+				      "segment %zu element %zu", i, k);
+		ck_assert(seg->has_component ==
+			  (memchr(raw.ptr, '>', raw.len) != NULL));
+		ck_assert(seg->has_repetition ==
+			  (memchr(raw.ptr, '^', raw.len) != NULL));
+		ck_assert(sv_eq(seg->tag, want[0]));
+		p = t + 1;
+	}
+	/* one error per segment over the limit */
+	{
+		size_t over = 0;
+
+		p = text;
+		for (size_t i = 0; i < set.nsegs; i++) {
+			const char *t =
+				memchr(p, '~', len - (size_t)(p - text));
+			size_t n = x12_split(sv_make(p, (size_t)(t - p)), '*',
+					     want, 0);
+			over += n - 1 > max_elements;
+			p = t + 1;
+		}
+		ck_assert_uint_eq(diag.n, over);
+	}
+	edi_diag_release(&diag);
+	arena_release(&a);
+}
+
+START_TEST(test_split_matches_x12_split)
+{
+	static const unsigned counts[] = {0, 1, 2, 5, 62, 63, 64, 65, 130};
+	static const size_t limits[] = {512, 64, 63, 62, 3};
+	char text[8192];
+	unsigned seed = 7;
+
+	for (size_t l = 0; l < sizeof(limits) / sizeof(limits[0]); l++) {
+		size_t o = 0;
+
+		for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++)
+			for (int rep = 0; rep < 3; rep++)
+				o += make_segment(text + o, counts[c], &seed);
+		check_split(text, o, limits[l]);
+	}
+}
+END_TEST
+
+/* --- element checks from bit masks --- */
+
+/* The shipped X12 maps (run from the source tree). */
+static void load_shipped(struct map_set *maps)
+{
+	static const char *const files[] = {
+		"850",	      "850-005010", "855",	  "855-005010", "856",
+		"856-005010", "810",	    "810-005010", "997",	"999"};
+	struct edi_diag errs;
+	struct edi_error err;
+
+	map_set_init(maps);
+	edi_diag_init(&errs, 50);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[FILEIO_PATH_MAX];
+		struct buf text;
+
+		snprintf(path, sizeof(path), "maps/x12/%s.yaml", files[i]);
+		ck_assert_msg(fileio_read_all(path, 1 << 22, &text, &err) ==
+				      EDI_OK,
+			      "run from the source tree: %s", err.msg);
+		ck_assert_int_eq(
+			map_load_text(maps, path, buf_view(&text), &errs),
+			EDI_OK);
+		buf_release(&text);
+	}
+	ck_assert_msg(map_set_resolve(maps, &errs) == EDI_OK, "%s",
+		      errs.n ? errs.items[0].msg : "");
+	edi_diag_release(&errs);
+}
+
+/* Values good and bad for every type: codes, dates, times, numbers,
+ * control characters, separators, lengths. */
+static const char *const pool[] = {
+	"",
+	"",
+	"",
+	"A",
+	"AB",
+	"ABC",
+	"00",
+	"BY",
+	"ST",
+	"EA",
+	"UP",
+	"92",
+	"1",
+	"12",
+	"-1",
+	"1.5",
+	"-0.25",
+	"1.2.3",
+	".",
+	"-",
+	"007",
+	"20240102",
+	"20240230",
+	"240102",
+	"1230",
+	"2561",
+	"123045",
+	"A\001B",
+	"X>Y",
+	"X>>Y",
+	"A^B",
+	"A^B^C",
+	"1>2^3",
+	"ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ",
+	"123456789012345678901234567890",
+};
+
+static void diag_text(const struct edi_diag *d, char *out, size_t size)
+{
+	size_t o = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < d->n && o < size; i++) {
+		const struct edi_error *e = &d->items[i];
+		int w = snprintf(out + o, size - o,
+				 "%d %zu %zu %zu %u %u %s %s\n", (int)e->code,
+				 e->loc.segment, e->loc.set_position,
+				 e->loc.offset, e->loc.element,
+				 e->loc.component, e->loc.tag, e->msg);
+		if (w < 0)
+			break;
+		o += (size_t)w;
+	}
+}
+
+static void check_bits_one(const struct map_segdef *def, const char *text,
+			   size_t len)
+{
+	static const struct x12_delims d = {.element = '*',
+					    .component = '>',
+					    .repetition = '^',
+					    .terminator = '~'};
+	struct map_segdef slow = *def;
+	struct x12_limits limits;
+	struct arena a;
+	struct x12_set set;
+	struct edi_diag fast_diag, slow_diag;
+	struct edi_error err;
+	static char want[65536], got[65536];
+
+	x12_limits_default(&limits);
+	arena_init(&a, 0);
+	edi_diag_init(&fast_diag, 1000);
+	edi_diag_init(&slow_diag, 1000);
+	ck_assert_int_eq(x12_set_split(&set, &a, sv_make(text, len), &d, 100, 5,
+				       &limits, &fast_diag, &err),
+			 EDI_OK);
+	ck_assert_uint_eq(set.nsegs, 1);
+	slow.has_bits = false;
+	map_guide_check_segment(def, &set.segs[0], &d, &fast_diag);
+	map_guide_check_segment(&slow, &set.segs[0], &d, &slow_diag);
+	diag_text(&fast_diag, got, sizeof(got));
+	diag_text(&slow_diag, want, sizeof(want));
+	ck_assert_msg(!strcmp(got, want), "%.*s:\n%s\nwant\n%s", (int)len, text,
+		      got, want);
+	edi_diag_release(&fast_diag);
+	edi_diag_release(&slow_diag);
+	arena_release(&a);
+}
+
+START_TEST(test_check_bits_as_check_segment)
+{
+	struct map_set maps;
+	unsigned seed = 11, checked = 0, prepared = 0;
+	char text[2048];
+
+	load_shipped(&maps);
+	for (size_t m = 0; m < maps.n; m++) {
+		const struct map *map = maps.maps[m];
+
+		for (size_t i = 0; i < map->nsegs; i++) {
+			const struct map_segdef *def = &map->segs[i];
+
+			prepared += def->has_bits;
+			for (int k = 0; k < 200; k++) {
+				size_t o = 0;
+				unsigned n;
+
+				seed = seed * 1103515245u + 12345u;
+				n = (seed >> 16) % (unsigned)(def->nelems + 3);
+				o += (size_t)snprintf(text, sizeof(text), "%s",
+						      def->tag);
+				for (unsigned e = 0; e < n; e++) {
+					const char *v;
+
+					seed = seed * 1103515245u + 12345u;
+					v = pool[(seed >> 16) %
+						 (sizeof(pool) /
+						  sizeof(pool[0]))];
+					o += (size_t)snprintf(text + o,
+							      sizeof(text) - o,
+							      "*%s", v);
+				}
+				text[o++] = '~';
+				check_bits_one(def, text, o);
+				checked++;
+			}
+		}
+	}
+	ck_assert_uint_gt(prepared, 50); /* the fast way was taken */
+	ck_assert_uint_gt(checked, 10000);
+	map_set_release(&maps);
+}
+END_TEST
+
+/* --- JSON strings: short ones by words, member names remembered --- */
+
+START_TEST(test_json_short_strings)
+{
+	/* plain, quote, backslash, control, DEL, a byte that is not UTF-8 */
+	static const char alpha[] = "a\"\\\001\177\200";
+	struct arena a;
+	struct buf got, want;
+	size_t idx[8];
+	char s[9];
+
+	arena_init(&a, 0);
+	buf_init(&got, 1 << 20);
+	buf_init(&want, 1 << 20);
+	for (size_t len = 0; len <= 7; len++) {
+		memset(idx, 0, sizeof(idx));
+		for (size_t k = 0; k < len; k++)
+			s[k] = alpha[0];
+		s[len] = '\0';
+		do {
+			struct rec_value *v = rec_str(&a, sv_make(s, len));
+
+			buf_reset(&got);
+			buf_reset(&want);
+			ck_assert_int_eq(rec_json_write(&got, v), EDI_OK);
+			ck_assert_int_eq(json_escape(&want, sv_make(s, len)),
+					 EDI_OK);
+			ck_assert_msg(
+				got.len == want.len &&
+					!memcmp(got.ptr, want.ptr, got.len),
+				"length %zu: got %s want %s", len, got.ptr,
+				want.ptr);
+			arena_reset(&a);
+		} while (len < 6 ? next_string(alpha, len, idx, s)
+				 : next_string("a\"\200", len, idx, s));
+	}
+	buf_release(&got);
+	buf_release(&want);
+	arena_release(&a);
+}
+END_TEST
+
+START_TEST(test_json_member_names)
+{
+	/* 300 names (more than the memo holds), each used three times, some
+	 * twice at different addresses, some needing escapes */
+	static char names[300][12];
+	struct arena a;
+	struct buf got, want;
+	struct rec_value *obj;
+
+	arena_init(&a, 0);
+	buf_init(&got, 1 << 20);
+	buf_init(&want, 1 << 20);
+	for (int i = 0; i < 300; i++)
+		snprintf(names[i], sizeof(names[i]),
+			 i % 7 == 3   ? "k\"%d"
+			 : i % 5 == 1 ? "key_%d"
+				      : "k%d",
+			 i % 150);
+	obj = rec_object(&a);
+	buf_addc(&want, '{');
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < 300; i++) {
+			char value[16];
+
+			snprintf(value, sizeof(value), "v%d", i);
+			rec_add(obj, names[i],
+				rec_str_copy(&a, sv_cstr(value)));
+			if (want.len > 1)
+				buf_addc(&want, ',');
+			json_escape(&want, sv_cstr(names[i]));
+			buf_addc(&want, ':');
+			json_escape(&want, sv_cstr(value));
+		}
+	buf_addc(&want, '}');
+	ck_assert_int_eq(rec_json_write(&got, obj), EDI_OK);
+	ck_assert_str_eq(got.ptr, want.ptr);
+	buf_release(&got);
+	buf_release(&want);
+	arena_release(&a);
+}
+END_TEST
+
+/* --- finding segments by packed tag --- */
+
+START_TEST(test_tag_match_as_sv_eq_cstr)
+{
+	static const char *const tags[] = {"HL",  "H", "HLX", "HLXX", "",
+					   "PO1", "P", "SAC", "IT1",  "LONGER"};
+	static const struct strview segs[] = {
+		SV_LIT("HL"),  SV_LIT("H"),	SV_LIT("HLX"), SV_LIT("HLXX"),
+		SV_LIT(""),    SV_LIT("HL\0"),	SV_LIT("H\0"), SV_LIT("PO1"),
+		SV_LIT("PO"),  SV_LIT("P\0\0"), SV_LIT("SAC"), SV_LIT("LONGER"),
+		SV_LIT("IT1"), SV_LIT("IT1 "),
+	};
+
+	for (size_t t = 0; t < sizeof(tags) / sizeof(tags[0]); t++) {
+		struct x12_tag_match m = x12_tag_match_init(tags[t]);
+
+		for (size_t k = 0; k < sizeof(segs) / sizeof(segs[0]); k++) {
+			struct x12_seg seg;
+
+			memset(&seg, 0, sizeof(seg));
+			seg.tag = segs[k];
+			seg.key = x12_tag_key_sv(segs[k]);
+			ck_assert_msg(x12_seg_matches(&seg, &m) ==
+					      sv_eq_cstr(segs[k], tags[t]),
+				      "tag '%s', segment %zu", tags[t], k);
+		}
+	}
+}
+END_TEST
+
 Suite *fastpath_suite(void)
 {
 	Suite *s = suite_create("fastpath");
@@ -117,6 +511,19 @@ Suite *fastpath_suite(void)
 
 	tcase_add_test(tc, test_decimal_all_short_strings);
 	tcase_add_test(tc, test_decimal_long_values);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("split");
+	tcase_add_test(tc, test_split_matches_x12_split);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("guide");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_check_bits_as_check_segment);
+	tcase_add_test(tc, test_tag_match_as_sv_eq_cstr);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("json");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_json_short_strings);
+	tcase_add_test(tc, test_json_member_names);
 	suite_add_tcase(s, tc);
 	return s;
 }
