@@ -1,13 +1,17 @@
 /*
  * test_profile_sftp - the `sftp:` section of partner profiles: defaults,
  * every value read, paths relative to the profile's folder, and every
- * mistake reported as "file:line:col: what is wrong".
+ * mistake reported as "file:line:col: what is wrong"; and edigate.yaml's
+ * run.pull / run.push.
  */
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
+#include "config.h"
 #include "profile_sftp.h"
 #include "suites.h"
 #include "yaml_doc.h"
@@ -188,6 +192,64 @@ START_TEST(bad_host_refused)
 }
 END_TEST
 
+/* edigate.yaml's run.pull and run.push (what run does with transports) */
+static enum edi_code load_config(const char *text, struct config *cfg,
+				 struct edi_diag *d)
+{
+	char path[] = "/tmp/edigate-cfg-XXXXXX";
+	int fd = mkstemp(path);
+	enum edi_code rc;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	edi_diag_init(d, 10);
+	rc = config_load(cfg, path, d);
+	unlink(path);
+	return rc;
+}
+
+START_TEST(run_pull_push_default_on)
+{
+	struct config cfg;
+
+	config_defaults(&cfg);
+	ck_assert(cfg.run.pull && cfg.run.push);
+	config_release(&cfg);
+}
+END_TEST
+
+START_TEST(run_pull_push_switched_off)
+{
+	struct config cfg;
+	struct edi_diag d;
+
+	ck_assert_int_eq(
+		load_config("run: {pull: false, push: no}\n", &cfg, &d),
+		EDI_OK);
+	ck_assert(!cfg.run.pull && !cfg.run.push);
+	config_release(&cfg);
+	edi_diag_release(&d);
+}
+END_TEST
+
+START_TEST(run_pull_bad_value_located)
+{
+	struct config cfg;
+	struct edi_diag d;
+
+	ck_assert_int_eq(load_config("run:\n  pull: sometimes\n", &cfg, &d),
+			 EDI_ECONFIG);
+	ck_assert_uint_ge(d.n, 1);
+	ck_assert_msg(strstr(d.items[0].msg, ":2:9: run.pull must be false "
+					     "or true or no or yes or off or "
+					     "on, not 'sometimes'"),
+		      "%s", d.items[0].msg);
+	config_release(&cfg);
+	edi_diag_release(&d);
+}
+END_TEST
+
 Suite *profile_sftp_suite(void)
 {
 	Suite *s = suite_create("profile_sftp");
@@ -198,6 +260,11 @@ Suite *profile_sftp_suite(void)
 	tcase_add_test(tc, no_section_is_no_sftp);
 	tcase_add_test(tc, mistakes_are_located);
 	tcase_add_test(tc, bad_host_refused);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("run-config");
+	tcase_add_test(tc, run_pull_push_default_on);
+	tcase_add_test(tc, run_pull_push_switched_off);
+	tcase_add_test(tc, run_pull_bad_value_located);
 	suite_add_tcase(s, tc);
 	return s;
 }
