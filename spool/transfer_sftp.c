@@ -410,6 +410,15 @@ static enum edi_code prune(struct pull *pl, struct edi_error *err)
 	return EDI_OK;
 }
 
+/* Is path no longer on the server (a stat says so)? */
+static bool gone(struct pull *pl, const char *path)
+{
+	struct sftp_entry e;
+	struct edi_error ignored;
+
+	return sftp_stat(&pl->conn, path, &e, &ignored) == EDI_ENOENT;
+}
+
 static enum edi_code pull_files(struct pull *pl, struct edi_error *err)
 {
 	const struct transfer_env *env = pl->env;
@@ -500,6 +509,16 @@ static enum edi_code pull_files(struct pull *pl, struct edi_error *err)
 		rc = pull_one(pl, e, path, err);
 		if (rc == EDI_ETEMP || rc == EDI_ECONFIG)
 			return rc; /* the server or the spool is gone */
+		if (rc == EDI_ENOENT && gone(pl, path)) {
+			/* taken away between the listing and the read */
+			note(env, pl->p, "'%s' went away before it was read",
+			     path);
+			rc = journal_sftp_forget(env->journal, pl->p->id, path,
+						 err);
+			if (rc)
+				return rc;
+			continue;
+		}
 		if (rc) {
 			pl->counts->failed++;
 			note(env, pl->p, "%s", err->msg);
