@@ -7,6 +7,7 @@
 #   make lint            clang-format and the banned-function check
 #   make bench           benchmark figures (release build)
 #   make fuzz            libFuzzer on the scanner and envelope (clang)
+#   make fuzz-as2        libFuzzer on the AS2 MIME, CMS and MDN readers
 #   make install         PREFIX=/usr/local DESTDIR=
 #
 # BUILD=debug|asan|release selects build/$(BUILD)/.
@@ -129,6 +130,8 @@ SPOOL_SRC := \
 	spool/config_rest.c \
 	spool/deliver_rest.c \
 	spool/journal.c \
+	spool/journal_ops.c \
+	spool/journal_sets.c \
 	spool/journal_outbound.c \
 	spool/journal_sftp.c \
 	spool/journal_as2.c \
@@ -194,6 +197,7 @@ TEST_SRC := \
 	tests/spool/test_journal_sftp.c
 
 FUZZ_SRC := tests/fuzz/fuzz_x12.c
+FUZZ_AS2_SRC := tests/fuzz/fuzz_as2.c
 
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 MAIN_OBJ := $(MAIN_SRC:%.c=$(B)/%.o)
@@ -268,7 +272,8 @@ check-run: $(B)/edigate $(B)/unit-tests $(B)/gen-x12
 
 # --- lint ---
 
-LINT_SRC := $(LIB_SRC) $(MAIN_SRC) $(TEST_SRC) $(FUZZ_SRC) scripts/gen-x12.c
+LINT_SRC := $(LIB_SRC) $(MAIN_SRC) $(TEST_SRC) $(FUZZ_SRC) $(FUZZ_AS2_SRC) \
+	scripts/gen-x12.c
 BANNED := strcpy|strcat|v?sprintf|strtok|atoi|atol|gets|gmtime|localtime|mktemp|system
 
 lint:
@@ -304,6 +309,17 @@ $(FUZZ_B)/fuzz_x12: $(FUZZ_SRC) $(COMMON_SRC) $(TRANSLATOR_SRC)
 
 fuzz: bootstrap $(FUZZ_B)/fuzz_x12
 	@scripts/fuzz $(FUZZ_B)/fuzz_x12 $(FUZZ_SECONDS)
+
+# what an AS2 peer controls: MIME, CMS layers, MDNs (corpus in var/)
+$(FUZZ_B)/fuzz_as2: $(FUZZ_AS2_SRC) $(COMMON_SRC) $(filter mft/as2_%,$(MFT_SRC))
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $^ $(LIBS)
+
+.PHONY: fuzz-as2
+fuzz-as2: bootstrap $(FUZZ_B)/fuzz_as2
+	@mkdir -p var/fuzz-as2/corpus
+	@cd var/fuzz-as2 && ../../$(FUZZ_B)/fuzz_as2 -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=8192 -print_final_stats=1 corpus 2>&1 | tail -8
 
 # --- demo ---
 
