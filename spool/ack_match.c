@@ -198,6 +198,8 @@ enum edi_code ack_match_apply(struct journal *j, const char *partner,
 		struct edi_error e2;
 		unsigned n = 0;
 
+		if (a->dropped) /* a broken envelope around that 997 */
+			continue;
 		rc = journal_outbound_ack(j, partner, a->gs06, a->st02, a->ack,
 					  a->detail, entry_id, now, &n, &e2);
 		if (rc == EDI_ENOENT) {

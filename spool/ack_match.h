@@ -30,6 +30,8 @@ struct ack_match {
 	char st02[16]; /* "" for the whole group */
 	enum journal_ack ack;
 	char detail[JOURNAL_ACK_DETAIL_MAX];
+	size_t tag;   /* the caller's (which record it came from) */
+	bool dropped; /* its record was dropped after all: not applied */
 };
 
 struct ack_matches {

@@ -402,8 +402,11 @@ static void on_record(void *ctx, const struct x12_set_result *r)
 	n->csv_len = e->csv.len - n->csv_off;
 	ack_on_set(&e->acks, r, true);
 	if (r->map && !strcmp(r->map->doc_type, ACK_MATCH_DOC_TYPE)) {
+		size_t first = e->acks_in.n;
 		n->internal = true;
 		ack_match_read(r->record, &e->acks_in);
+		for (size_t i = first; i < e->acks_in.n; i++)
+			e->acks_in.v[i].tag = e->nnotes - 1;
 	}
 }
 
@@ -954,6 +957,9 @@ static enum edi_code process_entry(struct group *g, const char *id,
 	}
 	if (!rc && e.acks_in.n && e.partner) { /* their 997s of our sets */
 		size_t nmatched = 0, nunknown = 0;
+		for (size_t i = 0; i < e.acks_in.n; i++) /* group dropped? */
+			e.acks_in.v[i].dropped =
+				!e.notes[e.acks_in.v[i].tag].alive;
 		rc = ack_match_apply(p->journal, e.partner->id, &e.acks_in, id,
 				     (int64_t)g->now, &nmatched, &nunknown,
 				     err);

@@ -161,9 +161,11 @@ expect_exit 0 E status
 expect_line "$T/out" 'shop +pending 0  overdue 1  accepted 0  with errors 0  rejected 0'
 expect_exit 0 E trace PO-77
 expect_line "$T/out" 'overdue +no 997 yet'
-python3 - "$gs06" "$st02" >"$S/in/shop-997.x12" <<'PY'
+# a 997 whose own group envelope is broken (GE01 says 2) settles nothing
+mk997() {
+	python3 - "$@" <<'PY'
 import sys
-gs06, st02 = sys.argv[1:3]
+gs06, st02, ge01, ctl = sys.argv[1:5]
 f = ["ISA", "00", " " * 10, "00", " " * 10, "ZZ", "SHOP".ljust(15), "ZZ",
      "DISTRIBCO".ljust(15), "261128", "1000", "U", "00401", "000000900", "0",
      "P", ">"]
@@ -171,9 +173,17 @@ segs = [["ST", "997", "0001"], ["AK1", "PR", gs06], ["AK2", "855", st02],
         ["AK3", "BAK", "2", "", "8"], ["AK4", "4", "", "8", "20261341"],
         ["AK5", "R", "5"], ["AK9", "R", "1", "1", "0"]]
 segs.append(["SE", str(len(segs) + 1), "0001"])
-print("*".join(f) + "~GS*FA*SHOP*DISTRIBCO*20261128*1000*900*X*004010~"
-      + "~".join("*".join(s) for s in segs) + "~GE*1*900~IEA*1*000000900~")
+print("*".join(f).replace("000000900", ctl)
+      + "~GS*FA*SHOP*DISTRIBCO*20261128*1000*900*X*004010~"
+      + "~".join("*".join(s) for s in segs) + "~GE*" + ge01 + "*900~IEA*1*"
+      + ctl + "~")
 PY
+}
+mk997 "$gs06" "$st02" 2 000000899 >"$S/in/shop-997-broken.x12"
+expect_exit 65 E run
+expect_exit 0 E status
+expect_line "$T/out" 'shop +pending 0  overdue 1  accepted 0  with errors 0  rejected 0'
+mk997 "$gs06" "$st02" 1 000000900 >"$S/in/shop-997.x12"
 n_before=$(acks shop . | wc -l)
 expect_exit 0 E run
 [ "$(acks shop . | wc -l)" -eq "$n_before" ] || fail "a 997 was answered"
