@@ -181,12 +181,22 @@ bool as2_mime_param(struct strview value, const char *param, char *out,
 	return false;
 }
 
-/* Does a boundary line "--boundary" start at i (a line start)? */
+/*
+ * Does a boundary line "--boundary" start at i (a line start)?  Only
+ * "--", spaces or the line end may follow: "--b12" is not boundary "b1".
+ */
 static bool boundary_at(struct strview body, size_t i, const char *b,
 			size_t blen)
 {
-	return i + 2 + blen <= body.len && body.ptr[i] == '-' &&
-	       body.ptr[i + 1] == '-' && !memcmp(body.ptr + i + 2, b, blen);
+	size_t k = i + 2 + blen;
+
+	if (k > body.len || body.ptr[i] != '-' || body.ptr[i + 1] != '-' ||
+	    memcmp(body.ptr + i + 2, b, blen))
+		return false;
+	return k == body.len || body.ptr[k] == '\r' || body.ptr[k] == '\n' ||
+	       body.ptr[k] == ' ' || body.ptr[k] == '\t' ||
+	       (k + 1 < body.len && body.ptr[k] == '-' &&
+		body.ptr[k + 1] == '-');
 }
 
 /* The next line start >= i holding a boundary line, or body.len. */

@@ -114,6 +114,27 @@ START_TEST(test_mime_parts_exact_bytes)
 }
 END_TEST
 
+/* A line starting with a longer boundary is content, not a boundary. */
+START_TEST(test_mime_parts_boundary_prefix)
+{
+	static const char body[] = "--b1\r\n"
+				   "x\r\n--b12 is content\r\n"
+				   "--b1  \r\n"
+				   "y\r\n"
+				   "--b1--";
+	struct strview parts[4];
+	size_t n;
+
+	ck_assert_int_eq(as2_mime_parts(sv_make(body, sizeof(body) - 1), "b1",
+					parts, 4, &n, NULL),
+			 EDI_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(parts[0].len, 19);
+	ck_assert_int_eq(memcmp(parts[0].ptr, "x\r\n--b12 is content", 19), 0);
+	ck_assert_uint_eq(parts[1].len, 1);
+}
+END_TEST
+
 START_TEST(test_mime_parts_hostile)
 {
 	static const struct {
@@ -560,6 +581,7 @@ Suite *as2_suite(void)
 	tcase_add_test(tc, test_mime_parse_hostile);
 	tcase_add_test(tc, test_mime_parts_exact_bytes);
 	tcase_add_test(tc, test_mime_parts_hostile);
+	tcase_add_test(tc, test_mime_parts_boundary_prefix);
 	tcase_add_test(tc, test_mime_param_quoting);
 	tcase_add_test(tc, test_mime_filename_is_made_safe);
 	tcase_add_test(tc, test_base64_round_trip_and_errors);
