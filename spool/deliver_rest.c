@@ -233,8 +233,8 @@ static enum edi_code done(struct pass *ps, struct rest_item *it,
 		return rc;
 	add_transfer(ps, it, "sent", res->detail, key);
 	ps->st->sent++;
-	return spool_move(ps->d->spool, it->id, SPOOL_WORK, SPOOL_ARCHIVE,
-			  ps->now, err);
+	it->to = SPOOL_ARCHIVE;
+	return EDI_OK;
 }
 
 /* reason.json for a record that goes to error/. */
@@ -328,8 +328,8 @@ static enum edi_code to_error(struct pass *ps, struct rest_item *it,
 		return rc;
 	add_transfer(ps, it, "failed", msg, key);
 	ps->st->failed++;
-	return spool_move(ps->d->spool, it->id, SPOOL_WORK, SPOOL_ERROR,
-			  ps->now, err);
+	it->to = SPOOL_ERROR;
+	return EDI_OK;
 }
 
 static enum edi_code permanent(struct pass *ps, struct rest_item *it,
@@ -351,8 +351,6 @@ static enum edi_code transient(struct pass *ps, struct rest_item *it,
 			       struct edi_error *err)
 {
 	const struct retry_policy *pol = &ps->out->rest.retry;
-	char dir[FILEIO_PATH_MAX];
-	struct timespec ts[2];
 	enum edi_code rc;
 
 	it->row.attempts++;
@@ -379,18 +377,62 @@ static enum edi_code transient(struct pass *ps, struct rest_item *it,
 		return rc;
 	add_transfer(ps, it, "deferred", res->detail, key);
 	ps->st->deferred++;
-	rc = spool_move(ps->d->spool, it->id, SPOOL_WORK, SPOOL_DEFERRED,
-			ps->now, err);
-	if (rc)
-		return rc;
-	/* deferred/: the folder's mtime is the next attempt (DESIGN §2) */
-	if (!spool_entry_path(ps->d->spool, SPOOL_DEFERRED, it->id, dir,
-			      sizeof(dir), err)) {
-		ts[0].tv_sec = ts[1].tv_sec = (time_t)it->row.next_at;
-		ts[0].tv_nsec = ts[1].tv_nsec = 0;
-		utimensat(AT_FDCWD, dir, ts, 0);
-	}
+	it->to = SPOOL_DEFERRED;
 	return EDI_OK;
+}
+
+/*
+ * Write down what came of a request for its[0..n) (rows, transfers,
+ * reason.json) in one journal transaction, then move each entry from
+ * work/ where its row says.  A crash in between leaves the entries in
+ * work/: recovery sends them through the pipeline's route, which reads
+ * the rows (sent: archive; else deferred).
+ */
+static enum edi_code settle(struct pass *ps, struct rest_item **its, size_t n,
+			    const struct rest_result *res, const char *key,
+			    struct edi_error *err)
+{
+	struct journal *j = ps->d->journal;
+	enum edi_code rc = journal_begin(j, err);
+
+	for (size_t i = 0; !rc && i < n; i++) {
+		switch (res->outcome) {
+		case RETRY_DONE:
+			rc = done(ps, its[i], res, key, err);
+			break;
+		case RETRY_TRANSIENT:
+			rc = transient(ps, its[i], res, key, err);
+			break;
+		case RETRY_PERMANENT:
+			rc = permanent(ps, its[i], res, key, err);
+			break;
+		}
+	}
+	if (!rc)
+		rc = journal_commit(j, err);
+	if (rc) {
+		struct edi_error e2;
+		if (journal_in_transaction(j))
+			journal_rollback(j, &e2);
+		return rc;
+	}
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct rest_item *it = its[i];
+		char dir[FILEIO_PATH_MAX];
+		struct timespec ts[2];
+
+		rc = spool_move(ps->d->spool, it->id, SPOOL_WORK, it->to,
+				ps->now, err);
+		/* deferred/: the folder's mtime is the next attempt */
+		if (!rc && it->to == SPOOL_DEFERRED &&
+		    !spool_entry_path(ps->d->spool, SPOOL_DEFERRED, it->id, dir,
+				      sizeof(dir), err)) {
+			ts[0].tv_sec = ts[1].tv_sec = (time_t)it->row.next_at;
+			ts[0].tv_nsec = ts[1].tv_nsec = 0;
+			utimensat(AT_FDCWD, dir, ts, 0);
+		}
+	}
+	return rc;
 }
 
 /* "batch-" and the SHA-256 of the ids, one per line. */
@@ -477,19 +519,17 @@ static enum edi_code attempt(struct pass *ps, struct rest_item **its, size_t n,
 	switch (res.outcome) {
 	case RETRY_DONE:
 		breaker_success(&ps->br, &r->breaker, ps->now);
-		for (size_t i = 0; !rc && i < n; i++)
-			rc = done(ps, its[i], &res, key, err);
+		rc = settle(ps, its, n, &res, key, err);
 		break;
 	case RETRY_TRANSIENT:
 		breaker_failure(&ps->br, &r->breaker, ps->now);
-		for (size_t i = 0; !rc && i < n; i++)
-			rc = transient(ps, its[i], &res, key, err);
+		rc = settle(ps, its, n, &res, key, err);
 		break;
 	case RETRY_PERMANENT:
 		/* the endpoint is up; the request is wrong */
 		breaker_success(&ps->br, &r->breaker, ps->now);
 		if (n == 1) {
-			rc = permanent(ps, its[0], &res, key, err);
+			rc = settle(ps, its, 1, &res, key, err);
 			break;
 		}
 		/* which record of the batch? each on its own */

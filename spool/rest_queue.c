@@ -206,6 +206,10 @@ static enum edi_code split_batch(struct deliver_rest *d,
 				       : edi_fail(err, fileio_code(errno), NULL,
 						  "cannot read batch '%s': %s",
 						  path, strerror(errno));
+	/* the rows of a batch commit together, after its entries are
+	 * durable; a crash before leaves entries without rows, which a
+	 * redone split doubles and the send check sends once */
+	rc = journal_begin(d->journal, err);
 	while (!rc && (n = getline(&line, &cap, f)) > 0) {
 		if ((size_t)n > DELIVER_REST_LINE_MAX)
 			rc = edi_fail(err, EDI_ELIMIT, NULL,
@@ -221,8 +225,14 @@ static enum edi_code split_batch(struct deliver_rest *d,
 			      path, strerror(errno));
 	fclose(f);
 	free(line);
-	if (rc)
+	if (!rc)
+		rc = journal_commit(d->journal, err);
+	if (rc) {
+		struct edi_error e2;
+		if (journal_in_transaction(d->journal))
+			journal_rollback(d->journal, &e2);
 		return rc;
+	}
 	/* every record is an entry now */
 	if (unlink(path) != 0 && errno != ENOENT)
 		return edi_fail(err, fileio_code(errno), NULL,

@@ -30,7 +30,8 @@ struct rest_item {
 	char partner[SPOOL_ID_PARTNER_MAX];
 	char file[SPOOL_NAME_MAX];
 	struct rest_row row;
-	struct buf body; /* the record, while claimed */
+	struct buf body;     /* the record, while claimed */
+	enum spool_state to; /* where a sent (or failed) entry goes */
 };
 
 /* The item an entry's meta.json describes (transport: record_id...). */

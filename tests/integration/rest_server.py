@@ -86,6 +86,7 @@ def token():
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # no 40 ms delayed-ACK stalls
 
     def log_message(self, fmt, *a):
         pass
