@@ -196,13 +196,12 @@ enum edi_code as2_cms_sign(struct strview data, X509 *cert, EVP_PKEY *key,
 	return rc;
 }
 
-enum edi_code as2_cms_verify(struct strview data, struct strview der,
-			     X509 *cert, enum as2_cms_fail *why,
-			     struct edi_error *err)
+/* CMS_verify with the partner's certificate only; why it failed. */
+static enum edi_code verify_cms(CMS_ContentInfo *cms, BIO *dcont, BIO *out,
+				X509 *cert, enum as2_cms_fail *why,
+				struct edi_error *err)
 {
-	CMS_ContentInfo *cms = cms_from_der(der);
 	STACK_OF(X509) *certs = NULL;
-	BIO *in = NULL;
 	enum edi_code rc = EDI_OK;
 	char reason[200];
 	unsigned long e;
@@ -210,22 +209,20 @@ enum edi_code as2_cms_verify(struct strview data, struct strview der,
 	*why = AS2_FAIL_NONE;
 	if (!cms || OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed) {
 		*why = AS2_FAIL_AUTHENTICATION;
-		rc = edi_fail(err, EDI_EDATA, NULL,
-			      "the signature is not cms signed-data: %s",
-			      ssl_reason(reason, sizeof(reason)));
-		goto out;
+		return edi_fail(err, EDI_EDATA, NULL,
+				"the signature is not cms signed-data: %s",
+				ssl_reason(reason, sizeof(reason)));
 	}
 	certs = sk_X509_new_null();
-	in = BIO_new_mem_buf(data.ptr, (int)data.len);
-	if (!certs || !in || !sk_X509_push(certs, cert)) {
+	if (!certs || !sk_X509_push(certs, cert)) {
+		sk_X509_free(certs);
 		*why = AS2_FAIL_OTHER;
-		rc = edi_fail(err, EDI_ENOMEM, NULL, "out of memory");
-		goto out;
+		return edi_fail(err, EDI_ENOMEM, NULL, "out of memory");
 	}
-	if (CMS_verify(cms, certs, NULL, in, NULL,
+	if (CMS_verify(cms, certs, NULL, dcont, out,
 		       CMS_BINARY | CMS_NOINTERN | CMS_NO_SIGNER_CERT_VERIFY) ==
 	    1)
-		goto out;
+		goto done;
 	e = ERR_peek_last_error();
 	if (ERR_GET_LIB(e) == ERR_LIB_CMS &&
 	    ERR_GET_REASON(e) == CMS_R_CONTENT_VERIFY_ERROR) {
@@ -240,9 +237,53 @@ enum edi_code as2_cms_verify(struct strview data, struct strview der,
 			      "the signature is not the partner's: %s",
 			      ssl_reason(reason, sizeof(reason)));
 	}
-out:
+done:
 	sk_X509_free(certs); /* cert stays the caller's */
+	return rc;
+}
+
+enum edi_code as2_cms_verify(struct strview data, struct strview der,
+			     X509 *cert, enum as2_cms_fail *why,
+			     struct edi_error *err)
+{
+	CMS_ContentInfo *cms = cms_from_der(der);
+	BIO *in = BIO_new_mem_buf(data.ptr, (int)data.len);
+	enum edi_code rc;
+
+	if (!in) {
+		*why = AS2_FAIL_OTHER;
+		rc = edi_fail(err, EDI_ENOMEM, NULL, "out of memory");
+	} else {
+		rc = verify_cms(cms, in, NULL, cert, why, err);
+	}
 	BIO_free(in);
+	CMS_ContentInfo_free(cms);
+	return rc;
+}
+
+static enum edi_code bio_to_buf(BIO *b, struct buf *out, const char *what,
+				struct edi_error *err);
+
+enum edi_code as2_cms_verify_opaque(struct strview der, X509 *cert,
+				    struct buf *content, enum as2_cms_fail *why,
+				    struct edi_error *err)
+{
+	CMS_ContentInfo *cms = cms_from_der(der);
+	BIO *o = BIO_new(BIO_s_mem());
+	enum edi_code rc;
+
+	if (!o) {
+		*why = AS2_FAIL_OTHER;
+		rc = edi_fail(err, EDI_ENOMEM, NULL, "out of memory");
+	} else if (cms && CMS_is_detached(cms) == 1) {
+		*why = AS2_FAIL_INTEGRITY;
+		rc = edi_fail(err, EDI_EDATA, NULL,
+			      "signed-data without its content");
+	} else if (!(rc = verify_cms(cms, NULL, o, cert, why, err)) &&
+		   (rc = bio_to_buf(o, content, "the signed content", err))) {
+		*why = AS2_FAIL_OTHER;
+	}
+	BIO_free(o);
 	CMS_ContentInfo_free(cms);
 	return rc;
 }

@@ -74,6 +74,13 @@ enum edi_code as2_cms_sign(struct strview data, X509 *cert, EVP_PKEY *key,
 enum edi_code as2_cms_verify(struct strview data, struct strview der,
 			     X509 *cert, enum as2_cms_fail *why,
 			     struct edi_error *err);
+/*
+ * Verify opaque signed-data der (smime-type=signed-data: the content
+ * inside) like as2_cms_verify(); the content goes to content.
+ */
+enum edi_code as2_cms_verify_opaque(struct strview der, X509 *cert,
+				    struct buf *content, enum as2_cms_fail *why,
+				    struct edi_error *err);
 /* Envelope data for cert with cipher ("aes128-cbc", "aes256-cbc", ...). */
 enum edi_code as2_cms_encrypt(struct strview data, X509 *cert,
 			      const char *cipher, struct buf *der,

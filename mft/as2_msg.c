@@ -243,6 +243,21 @@ static enum edi_code fail_as(struct as2_opened *out, enum as2_cms_fail why,
 	return rc;
 }
 
+/* The MIC of opaque signed content: over the content (the bytes signed). */
+static enum edi_code opaque_mic(const struct as2_open_opts *o,
+				const struct buf *content,
+				struct as2_opened *out, struct edi_error *err)
+{
+	const EVP_MD *md = o->mic_md ? o->mic_md : EVP_sha256();
+	enum edi_code rc;
+
+	out->is_signed = true;
+	rc = as2_mic(buf_view(content), md,
+		     o->mic_name ? o->mic_name : as2_md_name(md, 0), out->mic,
+		     err);
+	return rc ? fail_as(out, AS2_FAIL_OTHER, rc) : EDI_OK;
+}
+
 bool as2_msg_want_micalg(struct strview options, const EVP_MD **md, char *name,
 			 size_t size)
 {
@@ -371,6 +386,24 @@ enum edi_code as2_msg_open(struct strview content_type, struct strview cte,
 				if (rc)
 					rc = fail_as(out, AS2_FAIL_DECRYPTION,
 						     rc);
+			} else if (t == AS2_CMS_SIGNED) {
+				/* opaque signing: the content is inside */
+				enum as2_cms_fail why;
+				if (!k->their_cert) {
+					why = AS2_FAIL_AUTHENTICATION;
+					rc = edi_fail(err, EDI_ECONFIG, NULL,
+						      "no partner certificate "
+						      "to verify the signature "
+						      "with");
+				} else {
+					rc = as2_cms_verify_opaque(
+						blob, k->their_cert, &next,
+						&why, err);
+				}
+				if (rc)
+					rc = fail_as(out, why, rc);
+				else
+					rc = opaque_mic(o, &next, out, err);
 			} else if (t == AS2_CMS_COMPRESSED) {
 				out->is_compressed = true;
 				rc = as2_cms_decompress(blob, &next, err);
@@ -382,8 +415,8 @@ enum edi_code as2_msg_open(struct strview content_type, struct strview cte,
 				rc = fail_as(out, AS2_FAIL_OTHER,
 					     edi_fail(err, EDI_EDATA, NULL,
 						      "pkcs7-mime content is "
-						      "neither enveloped nor "
-						      "compressed data"));
+						      "not enveloped, signed "
+						      "or compressed data"));
 			}
 			buf_release(&der);
 			if (rc)

@@ -4,6 +4,7 @@
  * and the failure kinds, message and MDN round trips.
  */
 #include <check.h>
+#include <openssl/cms.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
@@ -372,6 +373,52 @@ START_TEST(test_sign_verify_and_failure_kinds)
 }
 END_TEST
 
+START_TEST(test_opaque_signed_data)
+{
+	static const char data[] = "Content-Type: a/b\r\n\r\nbody\n";
+	X509 *a, *c;
+	EVP_PKEY *ka, *kc;
+	BIO *in;
+	CMS_ContentInfo *cms;
+	unsigned char *der = NULL;
+	int n;
+	struct buf content;
+	enum as2_cms_fail why;
+	struct edi_error err;
+
+	make_identity("a", &a, &ka);
+	make_identity("c", &c, &kc);
+	in = BIO_new_mem_buf(data, sizeof(data) - 1);
+	cms = CMS_sign(a, ka, NULL, in, CMS_BINARY);
+	ck_assert_ptr_nonnull(cms);
+	n = i2d_CMS_ContentInfo(cms, &der);
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(as2_cms_type_of(sv_make((const char *)der, (size_t)n)),
+			 AS2_CMS_SIGNED);
+	buf_init(&content, 1u << 20);
+	ck_assert_int_eq(
+		as2_cms_verify_opaque(sv_make((const char *)der, (size_t)n), a,
+				      &content, &why, &err),
+		EDI_OK);
+	ck_assert_uint_eq(content.len, sizeof(data) - 1);
+	ck_assert_int_eq(memcmp(content.ptr, data, content.len), 0);
+	buf_reset(&content);
+	ck_assert_int_eq(
+		as2_cms_verify_opaque(sv_make((const char *)der, (size_t)n), c,
+				      &content, &why, &err),
+		EDI_EDATA);
+	ck_assert_int_eq(why, AS2_FAIL_AUTHENTICATION);
+	buf_release(&content);
+	OPENSSL_free(der);
+	CMS_ContentInfo_free(cms);
+	BIO_free(in);
+	X509_free(a);
+	X509_free(c);
+	EVP_PKEY_free(ka);
+	EVP_PKEY_free(kc);
+}
+END_TEST
+
 /* Identities made once for the round trips (before the tests fork). */
 static struct {
 	X509 *s_cert, *r_cert;
@@ -589,6 +636,7 @@ Suite *as2_suite(void)
 	tcase_add_test(tc, test_micalg_options);
 	tcase_add_test(tc, test_compressed_round_trip);
 	tcase_add_test(tc, test_sign_verify_and_failure_kinds);
+	tcase_add_test(tc, test_opaque_signed_data);
 	tcase_add_unchecked_fixture(tc, make_ids, free_ids);
 	tcase_add_loop_test(tc, test_message_round_trip, 0, 64);
 	tcase_add_test(tc, test_open_requires_what_the_profile_says);
