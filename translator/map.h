@@ -94,6 +94,9 @@ struct guide_node {
 	size_t nchildren;
 	struct guide_node *parent; /* NULL for the root */
 	struct map_mark mark;
+	/* loops, from map_guide_prepare(): [i] is the first mandatory entry
+	 * at or after entry i (nchildren: none), for i in 0..nchildren */
+	const size_t *next_mandatory;
 };
 
 /* A path to a value: "BEG03", "PO106-2", "REF04#2",

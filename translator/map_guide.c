@@ -68,15 +68,30 @@ static void push(struct walk *w, const struct guide_node *node,
 				sizeof(unsigned));
 }
 
+/* The next mandatory entry of lv at or after i (i <= nchildren). */
+static inline size_t next_mandatory(const struct level *lv, size_t i)
+{
+	const struct guide_node *n = lv->node;
+
+	if (n->next_mandatory)
+		return n->next_mandatory[i];
+	while (i < n->nchildren && n->children[i].req != MAP_REQ_M)
+		i++;
+	return i;
+}
+
 /* Mandatory entries in [from, to) of a level that were never used. */
 static void report_missing(struct walk *w, struct level *lv, size_t from,
 			   size_t to, const struct x12_seg *at)
 {
-	for (size_t i = from; i < to && i < lv->node->nchildren; i++) {
+	size_t n = lv->node->nchildren;
+
+	for (size_t i = next_mandatory(lv, from < n ? from : n);
+	     i < to && i < n; i = next_mandatory(lv, i + 1)) {
 		const struct guide_node *e = &lv->node->children[i];
 		struct edi_loc loc;
 
-		if (e->req != MAP_REQ_M || lv->count[i])
+		if (lv->count[i])
 			continue;
 		loc = x12_seg_loc(at, 0, 0);
 		snprintf(loc.tag, sizeof(loc.tag), "%s", e->tag);
@@ -468,6 +483,31 @@ static void check_value(const struct map_elem *e, struct strview v,
 			    e->max_len);
 }
 
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+/* non-zero when a byte of x is below n (n <= 128), exactly (bithacks) */
+#define HAS_LESS(x, n) (((x)-ONES * (n)) & ~(x)&HIGH)
+
+/* chars_ok() eight bytes at a time (words that overlap at the end, so
+ * nothing outside v is read); shorter values byte by byte. */
+static inline bool chars_ok_fast(struct strview v)
+{
+	uint64_t w, bad = 0;
+	size_t i;
+
+	if (v.len < 8)
+		return chars_ok(v);
+	for (i = 0; i + 8 <= v.len; i += 8) {
+		memcpy(&w, v.ptr + i, 8);
+		bad |= HAS_LESS(w, 0x20) | HAS_LESS(w ^ (ONES * 0x7f), 1);
+	}
+	if (i < v.len) {
+		memcpy(&w, v.ptr + v.len - 8, 8);
+		bad |= HAS_LESS(w, 0x20) | HAS_LESS(w ^ (ONES * 0x7f), 1);
+	}
+	return !bad;
+}
+
 /*
  * True when check_value() would find nothing wrong with v, for the
  * types where that is quick to see (false: let check_value() look).
@@ -483,11 +523,8 @@ static inline bool value_ok(const struct map_elem *e, struct strview v)
 			return false;
 		/* FALLTHROUGH */
 	case MAP_T_AN:
-		for (i = 0; i < v.len; i++) {
-			unsigned char c = (unsigned char)v.ptr[i];
-			if (c < 0x20 || c == 0x7f)
-				return false;
-		}
+		if (!chars_ok_fast(v))
+			return false;
 		break;
 	case MAP_T_N:
 	case MAP_T_R:
@@ -678,8 +715,24 @@ static void check_syntax(const struct map_syntax *s, const struct x12_seg *seg,
 	}
 }
 
-void map_guide_prepare(struct map *m)
+static void prepare_loop(struct guide_node *n, struct arena *a)
 {
+	size_t *next;
+
+	if (n->kind != GUIDE_LOOP)
+		return;
+	next = arena_array(a, n->nchildren + 1, sizeof(*next));
+	next[n->nchildren] = n->nchildren;
+	for (size_t i = n->nchildren; i-- > 0;) {
+		next[i] = n->children[i].req == MAP_REQ_M ? i : next[i + 1];
+		prepare_loop(&n->children[i], a);
+	}
+	n->next_mandatory = next;
+}
+
+void map_guide_prepare(struct map *m, struct arena *a)
+{
+	prepare_loop(&m->guide, a);
 	for (size_t i = 0; i < m->nsegs; i++) {
 		struct map_segdef *def = &m->segs[i];
 
@@ -707,24 +760,21 @@ void map_guide_prepare(struct map *m)
  * the segment's non-empty elements as bits. */
 static bool syntax_complains(const struct map_syntax *s, uint64_t present)
 {
+	/* the positions present, n of them; the note's are all distinct */
 	uint64_t hit = present & s->bits;
-	unsigned n = 0;
-	bool first = present >> s->pos[0] & 1;
-
-	for (; hit; hit &= hit - 1) /* a note names a few positions */
-		n++;
+	uint64_t first = hit & (uint64_t)1 << s->pos[0];
 
 	switch (s->kind) {
-	case MAP_SYN_P:
-		return n && n < s->npos;
-	case MAP_SYN_R:
-		return !n;
-	case MAP_SYN_E:
-		return n > 1;
-	case MAP_SYN_C:
-		return first && n < s->npos;
-	case MAP_SYN_L:
-		return first && n < 2;
+	case MAP_SYN_P: /* n && n < npos */
+		return hit && hit != s->bits;
+	case MAP_SYN_R: /* !n */
+		return !hit;
+	case MAP_SYN_E: /* n > 1 */
+		return (hit & (hit - 1)) != 0;
+	case MAP_SYN_C: /* first && n < npos */
+		return first && hit != s->bits;
+	case MAP_SYN_L: /* first && n < 2 */
+		return first && hit == first;
 	}
 	return true;
 }

@@ -28,11 +28,12 @@ void map_guide_apply(const struct map *m, struct x12_set *set,
 
 /*
  * Work out once what the checks need of a compiled map (bit masks of
- * mandatory elements and syntax notes); map_set_resolve() calls it.  A
+ * mandatory elements and syntax notes, where the next mandatory entry of
+ * each loop is), in the map set's arena a; map_set_resolve() calls it.  A
  * map that was not prepared is checked the long way, with the same
  * result.
  */
-void map_guide_prepare(struct map *m);
+void map_guide_prepare(struct map *m, struct arena *a);
 
 /* Check one segment's elements against def (used by the outbound path
  * too). */

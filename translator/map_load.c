@@ -272,7 +272,7 @@ enum edi_code map_set_resolve(struct map_set *set, struct edi_diag *errors)
 		d->compiled = true;
 		m = arena_zalloc(&set->arena, sizeof(*m));
 		if (map_compile(&ctx, d->merged, m) && !d->bad) {
-			map_guide_prepare(m); /* fast element checks */
+			map_guide_prepare(m, &set->arena); /* fast checks */
 			add_map(set, m);
 		}
 	}

@@ -345,6 +345,40 @@ static void check_bits_one(const struct map_segdef *def, const char *text,
 	arena_release(&a);
 }
 
+/* Every loop's next_mandatory against a scan of its entries. */
+static unsigned check_next_mandatory(const struct guide_node *n)
+{
+	unsigned loops = 1;
+
+	if (n->kind != GUIDE_LOOP)
+		return 0;
+	ck_assert_ptr_nonnull(n->next_mandatory);
+	for (size_t i = 0; i <= n->nchildren; i++) {
+		size_t want = i;
+
+		while (want < n->nchildren &&
+		       n->children[want].req != MAP_REQ_M)
+			want++;
+		ck_assert_uint_eq(n->next_mandatory[i], want);
+	}
+	for (size_t i = 0; i < n->nchildren; i++)
+		loops += check_next_mandatory(&n->children[i]);
+	return loops;
+}
+
+START_TEST(test_next_mandatory)
+{
+	struct map_set maps;
+	unsigned loops = 0;
+
+	load_shipped(&maps);
+	for (size_t m = 0; m < maps.n; m++)
+		loops += check_next_mandatory(&maps.maps[m]->guide);
+	ck_assert_uint_gt(loops, 40);
+	map_set_release(&maps);
+}
+END_TEST
+
 START_TEST(test_check_bits_as_check_segment)
 {
 	struct map_set maps;
@@ -519,6 +553,7 @@ Suite *fastpath_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_check_bits_as_check_segment);
 	tcase_add_test(tc, test_tag_match_as_sv_eq_cstr);
+	tcase_add_test(tc, test_next_mandatory);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("json");
 	tcase_set_timeout(tc, 60);
