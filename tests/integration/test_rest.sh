@@ -14,8 +14,9 @@
 #     a replay after the server is fixed delivers it;
 #   - batches of 3 records per request, a 400 in a batch isolates the bad
 #     record;
-#   - `edigate run` killed with SIGKILL at random moments during delivery:
-#     in the end every record was accepted by the ERP exactly once;
+#   - `edigate run` killed with SIGKILL at random moments during delivery,
+#     and exactly before a rename(2) or SQLite's fdatasync(2) (strace):
+#     no record is ever accepted twice, in the end each exactly once;
 #   - the token is in no output, log, journal dump or spool file, even when
 #     the server echoes it in an error body;
 #   - TLS verification: a server whose CA is not given fails, with ca_file
@@ -317,8 +318,33 @@ for i in $(seq 12); do
 	wait "$pid" 2>/dev/null || true
 	accepted "$H" >/dev/null || fail "a record accepted twice after kill $i"
 done
-cat "$T/kill.log" >>"$ALL"
+# and exactly before the Nth rename(2) or SQLite fdatasync(2) (strace
+# injects the SIGKILL): between the ERP's answer and the journal, between
+# the journal and a move, inside the split of a batch
 mode accept
+targeted=0
+if strace -o /dev/null true 2>/dev/null; then
+	RANDOM=4242
+	for i in $(seq 16); do
+		drop "kt$i" 3
+		if ((i % 4 == 0)); then
+			call=fdatasync when=$((1 + RANDOM % 4))
+		else
+			call=rename when=$((1 + RANDOM % 40))
+		fi
+		rc=0
+		{ ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 strace -f \
+			-o /dev/null -e trace=rename,fdatasync \
+			-e inject="$call":signal=KILL:when="$when" \
+			"$EDIGATE" -c "$T/edigate.yaml" run >>"$T/kill.log" 2>&1; } \
+			2>/dev/null || rc=$?
+		((rc == 137)) && targeted=$((targeted + 1))
+		accepted "$H" >/dev/null || fail "a record accepted twice after $call #$when"
+	done
+else
+	echo "SKIP: targeted kills (strace cannot run here)"
+fi
+cat "$T/kill.log" >>"$ALL"
 for i in 1 2 3; do X 0 E run; done
 [ "$(ndeferred)" -eq 0 ] && [ -z "$(ls -A "$S/work")$(ls -A "$S/in")$(ls -A "$S/error")" ] || {
 	ls -R "$S/deferred" "$S/work" "$S/in" "$S/error"
@@ -326,10 +352,10 @@ for i in 1 2 3; do X 0 E run; done
 	fail "everything delivered after the kills"
 }
 [ -z "$(ls "$S/state/rest/erp")" ] || fail "no batch left"
-[ "$(accepted "$H")" -eq 56 ] || fail "56 records accepted, each once"
+[ "$(accepted "$H")" -eq 104 ] || fail "104 records accepted, each once"
 dups=$(python3 -c 'import json,sys; print(sum(len(json.loads(l).get("duplicates",[])) for l in open(sys.argv[1])))' "$H/requests.jsonl")
-echo "NOTE: $kills runs killed during delivery; the ERP saw $dups repeated keys (answered, not accepted twice)"
-[ "$(sqlite3 "$S/state/journal.db" "SELECT count(*) FROM rest_deliveries WHERE status='sent'")" -eq 56 ] || fail "56 rows sent"
+echo "NOTE: $kills runs killed during delivery at random, $targeted at a rename or fdatasync; the ERP saw $dups repeated keys (answered, not accepted twice)"
+[ "$(sqlite3 "$S/state/journal.db" "SELECT count(*) FROM rest_deliveries WHERE status='sent'")" -eq 104 ] || fail "104 rows sent"
 
 # --- 7. batches of 3: JSON arrays, a 400 isolates the bad record ---
 sed -i 's/^    timeout: 2$/    timeout: 2\n    batch_size: 3/' "$T/edigate.yaml"
@@ -351,7 +377,7 @@ expect_line "$T/out" 'rest: 4 sent in 5 requests, 0 deferred, 1 to error/'
 mode accept
 X 0 E replay --all
 X 0 E run
-[ "$(accepted "$H")" -eq 61 ] || fail "61 records accepted"
+[ "$(accepted "$H")" -eq 109 ] || fail "109 records accepted"
 
 # --- 8. the token is nowhere ---
 sqlite3 "$S/state/journal.db" .dump >"$T/journal.dump"
