@@ -140,6 +140,8 @@ SPOOL_SRC := \
 	spool/outbound_erp.c \
 	spool/outbox.c \
 	spool/pipeline.c \
+	spool/pipeline_entry.c \
+	spool/pipeline_hooks.c \
 	spool/profile_as2.c \
 	spool/profile_sftp.c \
 	spool/profile_x12.c \
