@@ -10,15 +10,6 @@
 
 #include "xalloc.h"
 
-#define ARENA_ALIGN 16
-
-struct arena_block {
-	struct arena_block *next;
-	size_t size;
-	size_t used;
-	_Alignas(ARENA_ALIGN) unsigned char data[];
-};
-
 void arena_init(struct arena *a, size_t block_size)
 {
 	a->head = NULL;
@@ -55,7 +46,7 @@ void arena_reset(struct arena *a)
 	a->used_total = 0;
 }
 
-void *arena_alloc(struct arena *a, size_t size)
+void *arena_alloc_block(struct arena *a, size_t size)
 {
 	struct arena_block *b = a->head;
 	size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);

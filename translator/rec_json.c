@@ -42,7 +42,9 @@ static inline uint64_t special8(uint64_t w)
  * so nothing outside p[0..n) and dst[0..n) is touched.  When the answer
  * is false dst holds a copy to throw away.
  */
-static inline bool copy_plain(char *dst, const char *p, size_t n)
+static inline __attribute__((always_inline)) bool copy_plain(char *dst,
+							     const char *p,
+							     size_t n)
 {
 	uint64_t w, bad = 0;
 	size_t i = 0;

@@ -605,7 +605,9 @@ void x12_envelope_release(struct x12_envelope *env)
 	ctlset_release(&env->sets_seen);
 }
 
-static bool tag_is(const struct x12_segment *seg, const char *tag)
+/* inline: every segment of the input is asked a few times */
+static inline __attribute__((always_inline)) bool tag_is(
+	const struct x12_segment *seg, const char *tag)
 {
 	return seg->tag.len == 2
 		       ? seg->tag.ptr[0] == tag[0] &&
