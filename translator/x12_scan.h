@@ -231,11 +231,16 @@ static inline uint32_t x12_tag_key_sv(struct strview tag)
 /* The same for a NUL-terminated tag such as guide_node.tag. */
 static inline uint32_t x12_tag_key(const char *tag)
 {
-	uint32_t k = 0;
+	uint32_t a = (unsigned char)tag[0], b, c;
 
-	for (unsigned i = 0; i < 3 && tag[i]; i++)
-		k |= (uint32_t)(unsigned char)tag[i] << (8 * i);
-	return tag[0] && (!tag[1] || !tag[2] || !tag[3]) ? k : 0;
+	/* unrolled: it is worked out for every path of a map, every set */
+	if (!a)
+		return 0;
+	if (!(b = (unsigned char)tag[1]))
+		return a;
+	if (!(c = (unsigned char)tag[2]))
+		return a | b << 8;
+	return tag[3] ? 0 : a | b << 8 | c << 16;
 }
 
 /* A location naming seg (and element n when n > 0). */
