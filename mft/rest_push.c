@@ -92,7 +92,9 @@ static bool add_header(struct curl_slist **list, const char *name,
 {
 	char line[REST_HEADER_MAX];
 	struct curl_slist *l;
-	int n = snprintf(line, sizeof(line), "%s: %s", name, value);
+	/* "Name:" with nothing after it removes a header libcurl would add */
+	int n = *value ? snprintf(line, sizeof(line), "%s: %s", name, value)
+		       : snprintf(line, sizeof(line), "%s:", name);
 
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return false;

@@ -127,7 +127,12 @@ static enum edi_code read_secret(const struct config_output *out,
 					"output '%s': environment variable "
 					"'%s' (the %s) is not set",
 					out->name, env, what);
-		buf_adds(dst, v);
+		if (buf_adds(dst, v) != EDI_OK)
+			return edi_fail(err, EDI_ECONFIG, NULL,
+					"output '%s': the %s in '%s' is longer "
+					"than %u bytes",
+					out->name, what, env,
+					DELIVER_REST_SECRET_MAX);
 	} else {
 		rc = fileio_read_all(file, DELIVER_REST_SECRET_MAX, dst, err);
 		if (rc)
