@@ -25,6 +25,15 @@ struct exec {
 	struct edi_diag *diag;
 };
 
+/* sv_eq_cstr() without the strlen(): short map constants against values */
+static inline bool eq_cstr(struct strview v, const char *c)
+{
+	for (size_t i = 0; i < v.len; i++)
+		if (!c[i] || c[i] != v.ptr[i])
+			return false;
+	return !c[v.len];
+}
+
 static bool where_matches(const struct x12_seg *seg, const struct map_path *p)
 {
 	struct strview v;
@@ -33,7 +42,7 @@ static bool where_matches(const struct x12_seg *seg, const struct map_path *p)
 		return true;
 	v = x12_seg_el(seg, p->where_element);
 	for (size_t i = 0; i < p->nwhere; i++)
-		if (sv_eq_cstr(v, p->where_values[i]))
+		if (eq_cstr(v, p->where_values[i]))
 			return true;
 	return false;
 }
@@ -76,8 +85,8 @@ struct strview map_exec_path(const struct x12_set *set,
 		if (p->pair_qualifier) {
 			for (unsigned k = p->pair_from; k + 1 <= p->pair_to;
 			     k += 2)
-				if (sv_eq_cstr(x12_seg_el(seg, k),
-					       p->pair_qualifier)) {
+				if (eq_cstr(x12_seg_el(seg, k),
+					    p->pair_qualifier)) {
 					v = x12_seg_el(seg, k + 1);
 					if (seg_out)
 						*seg_out = seg;
@@ -244,7 +253,7 @@ static void each_instance(struct exec *x, struct rec_value *arr,
 
 static bool hl_level_is(const struct x12_loop *l, const char *level)
 {
-	return sv_eq_cstr(l->hl_level, level);
+	return eq_cstr(l->hl_level, level);
 }
 
 /* Descendants of hl (or the whole set) at a level, in order. */
@@ -303,7 +312,8 @@ static struct rec_value *eval_each(struct exec *x, const struct x12_loop *scope,
 	case MAP_SCOPE_LOOP:
 		for (const struct x12_loop *l = scope->first_child; l;
 		     l = l->next)
-			if (l->def && !strcmp(l->def->loop_id, s->id) &&
+			if (l->def && l->def->loop_id[0] == s->id[0] &&
+			    !strcmp(l->def->loop_id, s->id) &&
 			    loop_where(x, l, s))
 				each_instance(x, arr, l, hl, f);
 		break;
