@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "as2_mdn.h"
 #include "as2_send.h"
@@ -313,6 +314,61 @@ static void record(const struct receive_as2 *rx, const struct partner *p,
 		note(rx, "as2 %s: %s", p->id, e.msg);
 }
 
+/*
+ * Did the entry of an earlier try reach the spool?  In in/ or work/, in
+ * the journal (a run took it), or complete in tmp/ (spool_open() will
+ * move it to in/).
+ */
+static bool entry_landed(const struct receive_as2 *rx,
+			 const struct journal_as2 *prev)
+{
+	static const enum spool_state states[] = {SPOOL_IN, SPOOL_WORK};
+	char path[FILEIO_PATH_MAX], stored[SPOOL_NAME_MAX];
+	struct journal_file f;
+	struct edi_error e;
+	struct stat st;
+
+	if (!spool_id_valid(prev->entry_id))
+		return false;
+	for (size_t i = 0; i < 2; i++)
+		if (spool_entry_path(rx->sp, states[i], prev->entry_id, path,
+				     sizeof(path), &e) == EDI_OK &&
+		    stat(path, &st) == 0)
+			return true;
+	if (journal_file_get(rx->journal, prev->entry_id, &f, &e) == EDI_OK)
+		return true;
+	spool_stored_name(prev->name, stored);
+	if (spool_entry_path(rx->sp, SPOOL_TMP, prev->entry_id, path,
+			     sizeof(path), &e) == EDI_OK &&
+	    strlen(path) + 1 + strlen(stored) < sizeof(path)) {
+		size_t n = strlen(path);
+		path[n] = '/';
+		memcpy(path + n + 1, stored, strlen(stored) + 1);
+		return stat(path, &st) == 0;
+	}
+	return false;
+}
+
+/* The "receiving" row: Message-ID -> entry, before the entry appears. */
+static enum edi_code mark_receiving(const struct receive_as2 *rx,
+				    const struct partner *p, const char *name,
+				    const char *entry_id, const char *msgid,
+				    const char *mic, struct edi_error *err)
+{
+	struct journal_as2 m;
+
+	memset(&m, 0, sizeof(m));
+	copy_str(m.direction, sizeof(m.direction), "in");
+	copy_str(m.partner, sizeof(m.partner), p->id);
+	copy_str(m.message_id, sizeof(m.message_id), msgid);
+	copy_str(m.name, sizeof(m.name), name);
+	copy_str(m.entry_id, sizeof(m.entry_id), entry_id);
+	copy_str(m.mic, sizeof(m.mic), mic);
+	copy_str(m.status, sizeof(m.status), "receiving");
+	m.at = (int64_t)rx->clock();
+	return journal_as2_put(rx->journal, &m, SV_LIT(""), err);
+}
+
 static enum edi_code transport_json(const struct as2_serve_request *req,
 				    const struct as2_opened *o,
 				    const struct asked *a, const char *from,
@@ -482,6 +538,7 @@ void receive_as2_handle(void *ctx, const struct as2_serve_request *req,
 	struct as2_keys k;
 	struct asked a;
 	struct journal_as2 prev;
+	struct spool_receipt r;
 	struct strview ct, cte;
 	struct buf stored, tjson;
 	struct edi_error e;
@@ -522,32 +579,47 @@ void receive_as2_handle(void *ctx, const struct as2_serve_request *req,
 		take_mdn(rx, p, req, resp);
 		return;
 	}
+	if (as2_keys_load(p->as2, &k, &e)) {
+		note(rx, "as2 %s: %s", p->id, e.msg);
+		memset(&k, 0, sizeof(k));
+		refuse(rx, p, &k, &a, msgid, "unexpected-processing-error",
+		       e.msg, resp);
+		return;
+	}
 	memset(&prev, 0, sizeof(prev));
 	buf_init(&stored, MDN_STORE_MAX);
 	rc = journal_as2_get(rx->journal, "in", p->id, msgid, &prev, &stored,
 			     &e);
+	/* an earlier try that died before its entry reached in/ */
+	if (rc == EDI_OK && !strcmp(prev.status, "receiving") &&
+	    !entry_landed(rx, &prev))
+		rc = EDI_ENOENT;
 	if (rc == EDI_OK) {
 		note(rx, "as2 %s: %s again: not spooled twice (entry %s)",
 		     p->id, msgid, prev.entry_id);
+		if (!strcmp(prev.status, "receiving")) {
+			/* stored, but died before its MDN was recorded */
+			buf_reset(&stored);
+			if (a.mdn && make_mdn(p, &k, &a, msgid, prev.mic, NULL,
+					      &stored, &e) != EDI_OK)
+				buf_reset(&stored);
+			record(rx, p, prev.name, prev.entry_id, msgid, prev.mic,
+			       "received", "processed (again)",
+			       buf_view(&stored));
+		}
 		if (!a.mdn || !stored.len)
 			text_reply(resp, 200, "duplicate; already received");
 		else
 			answer(rx, p, &a, msgid, buf_view(&stored), resp);
 		buf_release(&stored);
+		as2_keys_release(&k);
 		return;
 	}
 	if (rc != EDI_ENOENT) {
 		note(rx, "as2 %s: %s", p->id, e.msg);
 		text_reply(resp, 503, "cannot check for duplicates now");
 		buf_release(&stored);
-		return;
-	}
-	if (as2_keys_load(p->as2, &k, &e)) {
-		note(rx, "as2 %s: %s", p->id, e.msg);
-		memset(&k, 0, sizeof(k));
-		refuse(rx, p, &k, &a, msgid, "unexpected-processing-error",
-		       e.msg, resp);
-		buf_release(&stored);
+		as2_keys_release(&k);
 		return;
 	}
 	memset(&oo, 0, sizeof(oo));
@@ -569,9 +641,19 @@ void receive_as2_handle(void *ctx, const struct as2_serve_request *req,
 	snprintf(source, sizeof(source), "as2:%s", p->id);
 	buf_init(&tjson, 16u << 10);
 	transport_json(req, &o, &a, from, to, msgid, &tjson);
-	rc = spool_receive_bytes(rx->sp, name, source, p->id, o.payload.ptr,
-				 o.payload.len, buf_cstr(&tjson), rx->clock(),
-				 id, &e);
+	rc = spool_receive_open(&r, rx->sp, name, source, p->id, 0, rx->clock(),
+				&e);
+	if (!rc)
+		rc = spool_receive_write(&r, o.payload.ptr, o.payload.len, &e);
+	/* the Message-ID and the entry it becomes, before the entry can
+	 * appear: a crash after the commit is then a duplicate next time */
+	if (!rc)
+		rc = mark_receiving(rx, p, name, r.meta.id, msgid, o.mic, &e);
+	if (rc)
+		spool_receive_abort(&r);
+	else
+		rc = spool_receive_commit(&r, buf_cstr(&tjson), &e);
+	copy_str(id, sizeof(id), r.meta.id);
 	buf_release(&tjson);
 	if (rc) {
 		/* not durable: no MDN; the sender tries again later */

@@ -8,7 +8,11 @@
  * - an MDN (multipart/report, possibly signed) is an async receipt for
  *   something we sent: transfer_as2_mdn() matches and records it;
  * - a Message-ID already received from that partner is not spooled
- *   again: the MDN stored with it is returned (sync, or POSTed again);
+ *   again: the MDN stored with it is returned (sync, or POSTed again).
+ *   The Message-ID and its entry id are journaled ("receiving") before
+ *   the entry is committed, so after a crash a resend whose entry landed
+ *   (in/, work/, the journal, or complete in tmp/) is a duplicate (its
+ *   MDN is made then) and one whose entry did not is received anew;
  * - else the message is opened (as2_msg_open: decrypt, decompress,
  *   verify with the partner's certificate, MIC) and the payload written
  *   durably into in/ with spool_receive (source "as2:<partner>", the AS2

@@ -173,6 +173,23 @@ cmp "$T/resp.body" "$T/mdn1.body" || fail "a repeated Message-ID gets the stored
 [ "$(entries)" -eq 1 ] || fail "a repeated Message-ID is not spooled twice"
 wait_line "$T/b.log" '<m1@test> again: not spooled twice'
 
+# serve died after storing m1 but before recording its MDN: the row still
+# says "receiving"; the resend finds the entry, is not stored again, and
+# gets an MDN made now
+sqlb() { python3 -c 'import sqlite3,sys; db=sqlite3.connect(sys.argv[1]); n=db.execute(sys.argv[2]).rowcount; db.commit(); sys.exit(0 if n == 1 else 1)' "$SB/state/journal.db" "$1"; }
+sqlb "UPDATE as2_messages SET status = 'receiving', mdn = NULL WHERE message_id = '<m1@test>'" ||
+	fail "the row of <m1@test>"
+post "$T/m1.der" 'application/pkcs7-mime; smime-type=enveloped-data' '<m1@test>'
+expect_line "$T/resp.body" "Received-Content-MIC: $(mic_of "$T/e1" | sed 's/[+/]/./g')"
+no_line "$T/resp.body" 'processed/error'
+[ "$(entries)" -eq 1 ] || fail "stored, then died: the resend is not stored twice"
+# serve died before the entry reached in/: the resend is stored
+sqlb "INSERT INTO as2_messages (direction, partner, message_id, name, entry_id, status, at) VALUES ('in', 'acme', '<m1b@test>', 'po1.x12', '20261127T000000Z-999999-acme', 'receiving', 0)" ||
+	fail "a receiving row"
+post "$T/m1.der" 'application/pkcs7-mime; smime-type=enveloped-data' '<m1b@test>'
+no_line "$T/resp.body" 'processed/error'
+[ "$(entries)" -eq 2 ] || fail "died before storing: the resend is stored"
+
 # --- 3. compressed (RFC 3274, built by python zlib) then signed ---
 x12 ACMESUPPLY 000000002 PO-2 >"$T/po2.x12"
 entity po2.x12 "$T/po2.x12" "$T/e2"
@@ -198,7 +215,7 @@ encrypt_der "$T/s2" "$T/m2.der"
 post "$T/m2.der" 'application/pkcs7-mime; smime-type=enveloped-data' '<m2@test>'
 no_line "$T/resp.body" 'processed/error'
 expect_line "$T/resp.body" "Received-Content-MIC: $(mic_of "$T/z2" | sed 's/[+/]/./g')"
-[ "$(entries)" -eq 2 ] || fail "the compressed message is spooled"
+[ "$(entries)" -eq 3 ] || fail "the compressed message is spooled"
 grep -rlq 'PO-2' "$SB/in" || fail "the decompressed payload is in in/"
 
 # opaque signing (smime-type=signed-data, the content inside), encrypted
@@ -211,7 +228,7 @@ encrypt_der "$T/s4o" "$T/m4o.der"
 post "$T/m4o.der" 'application/pkcs7-mime; smime-type=enveloped-data' '<m4o@test>'
 no_line "$T/resp.body" 'processed/error'
 expect_line "$T/resp.body" "Received-Content-MIC: $(mic_of "$T/e4" | sed 's/[+/]/./g')"
-[ "$(entries)" -eq 3 ] || fail "the opaque-signed message is spooled"
+[ "$(entries)" -eq 4 ] || fail "the opaque-signed message is spooled"
 
 # --- 4. tampered content: integrity-check-failed, nothing spooled ---
 x12 ACMESUPPLY 000000003 PO-3 >"$T/po3.x12"
@@ -221,14 +238,14 @@ sed -i 's/PO-3/PO-9/' "$T/s3"
 encrypt_der "$T/s3" "$T/m3.der"
 post "$T/m3.der" 'application/pkcs7-mime; smime-type=enveloped-data' '<m3@test>'
 expect_line "$T/resp.body" 'processed/error: integrity-check-failed'
-[ "$(entries)" -eq 3 ] || fail "a tampered message is not spooled"
+[ "$(entries)" -eq 4 ] || fail "a tampered message is not spooled"
 
 # --- 5. signed with another certificate: authentication-failed ---
 sign_smime "$T/e3" "$T/c.key" "$T/c.pem" "$T/s4"
 encrypt_der "$T/s4" "$T/m4.der"
 post "$T/m4.der" 'application/pkcs7-mime; smime-type=enveloped-data' '<m4@test>'
 expect_line "$T/resp.body" 'processed/error: authentication-failed'
-[ "$(entries)" -eq 3 ] || fail "a message signed by a stranger is not spooled"
+[ "$(entries)" -eq 4 ] || fail "a message signed by a stranger is not spooled"
 
 # --- 6. encrypted for someone else: decryption-failed; unknown names ---
 openssl cms -encrypt -binary -aes128 -in "$T/s1" -outform DER -out "$T/m5.der" "$T/c.pem" 2>/dev/null
@@ -238,7 +255,7 @@ post "$T/m1.der" 'application/pkcs7-mime; smime-type=enveloped-data' '<m6@test>'
 expect_line "$T/resp.body" 'processed/error: unknown-trading-relationship'
 # signed but not encrypted while the profile requires encryption
 post "$T/s1" "$(sed -n 's/^Content-Type: //Ip' "$T/s1" | head -1 | tr -d '\r')" '<m7@test>' 2>/dev/null || true
-[ "$(entries)" -eq 3 ] || fail "refused messages are not spooled"
+[ "$(entries)" -eq 4 ] || fail "refused messages are not spooled"
 
 # --- A: the sending edigate; partner bee = B ---
 mkdir -p "$T/a/partners"
@@ -370,7 +387,7 @@ expect_line "$T/out" '^edigate push: 1 file to 1 partner'
 ls "$SA"/sent/*/bee/po11.x12.mdn >/dev/null || fail "the sync mdn is kept in sent/"
 expect_line "$(ls "$SA"/sent/*/bee/po11.x12.receipt.json)" '"disposition": ?"automatic-action/MDN-sent-automatically; processed"'
 expect_line "$(ls "$SA"/sent/*/bee/po11.x12.receipt.json)" '"mdn_signed": ?true'
-[ "$(entries)" -eq 4 ] || fail "B spooled what A sent"
+[ "$(entries)" -eq 5 ] || fail "B spooled what A sent"
 grep -rlq 'PO-11' "$SB/in" || fail "PO-11 in B's in/"
 expect_line "$(grep -rl 'PO-11' "$SB/in" | head -1 | xargs dirname)/meta.json" '"compressed": ?true'
 
@@ -389,7 +406,7 @@ assert n == 1, n
 PY
 mid11=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT message_id FROM as2_messages WHERE name = ?", ("po11.x12",)).fetchone()[0])' "$SA/state/journal.db")
 expect_exit 0 EA push --partner bee
-[ "$(entries)" -eq 4 ] || fail "the resent file is not stored twice"
+[ "$(entries)" -eq 5 ] || fail "the resent file is not stored twice"
 wait_line "$T/b.log" "$mid11 again: not spooled twice"
 
 # base64 transfer encoding, dashless micalg, compression after signing
@@ -397,7 +414,7 @@ bee_profile "compress: after-signing" "transfer_encoding: base64" "micalg_spelli
 x12 ACMESUPPLY 000000012 PO-12 >"$T/po12.x12"
 outbound bee po12.x12 "$T/po12.x12"
 expect_exit 0 EA push --partner bee
-[ "$(entries)" -eq 5 ] || fail "B spooled the base64 one"
+[ "$(entries)" -eq 6 ] || fail "B spooled the base64 one"
 
 # --- 9. async MDN: back to A's own serve ---
 bee_profile "mdn: async" "mdn_url: http://127.0.0.1:$PA/as2"
@@ -413,7 +430,7 @@ expect_line "$(ls "$SA"/sent/*/bee/po13.x12.receipt.json)" '"mdn": ?"async"'
 wait_line "$T/a.log" 'as2 bee: mdn for <edigate-.*processed'
 for _ in $(seq 50); do ls "$SA"/sent/*/bee/po13.x12.mdn >/dev/null 2>&1 && break; sleep 0.1; done
 ls "$SA"/sent/*/bee/po13.x12.mdn >/dev/null || fail "the async mdn is kept in sent/"
-[ "$(entries)" -eq 6 ] || fail "B spooled the async one"
+[ "$(entries)" -eq 7 ] || fail "B spooled the async one"
 wait_line "$T/b.log" 'async mdn delivered'
 
 # --- 10. the receiver killed mid-upload: nothing half, then once ---
