@@ -460,23 +460,37 @@ int gs1_check_digit(struct strview body)
 	return (int)((10 - sum % 10) % 10);
 }
 
-static bool check_digit_ok(struct strview v)
+/* v (2 to 18 bytes) is all digits and its last is the GS1 check digit
+ * of the others: gs1_check_digit() and a digit test in one pass. */
+static bool digits_with_check_digit(struct strview v)
 {
-	int cd = gs1_check_digit(sv_make(v.ptr, v.len - 1));
+	unsigned sum = 0,
+		 last = (unsigned)(unsigned char)v.ptr[v.len - 1] - '0';
 
-	return cd >= 0 && v.ptr[v.len - 1] == '0' + cd;
+	if (last > 9)
+		return false;
+	/* weights 3, 1, 3, ... from the digit before the check digit */
+	for (size_t i = 0; i + 1 < v.len; i++) {
+		unsigned d =
+			(unsigned)(unsigned char)v.ptr[v.len - 2 - i] - '0';
+
+		if (d > 9)
+			return false;
+		sum += i % 2 == 0 ? 3 * d : d;
+	}
+	return last == (10 - sum % 10) % 10;
 }
 
 bool gtin_valid(struct strview v)
 {
 	if (v.len != 8 && v.len != 12 && v.len != 13 && v.len != 14)
 		return false;
-	return sv_is_digits(v) && check_digit_ok(v);
+	return digits_with_check_digit(v);
 }
 
 bool sscc_valid(struct strview v)
 {
 	if (v.len == 20 && v.ptr[0] == '0' && v.ptr[1] == '0')
 		v = sv_make(v.ptr + 2, 18);
-	return v.len == 18 && sv_is_digits(v) && check_digit_ok(v);
+	return v.len == 18 && digits_with_check_digit(v);
 }

@@ -181,6 +181,31 @@ static bool json_number(struct strview v)
 	return i == v.len;
 }
 
+/* memcpy() for the few bytes of a member name, without the call */
+static inline void copy_short(char *dst, const char *p, size_t n)
+{
+	uint64_t w8;
+	uint32_t lo, hi;
+
+	if (n >= 8) {
+		for (size_t i = 0; i + 8 <= n; i += 8) {
+			memcpy(&w8, p + i, 8);
+			memcpy(dst + i, &w8, 8);
+		}
+		memcpy(&w8, p + n - 8, 8);
+		memcpy(dst + n - 8, &w8, 8);
+	} else if (n >= 4) {
+		memcpy(&lo, p, 4);
+		memcpy(&hi, p + n - 4, 4);
+		memcpy(dst, &lo, 4);
+		memcpy(dst + n - 4, &hi, 4);
+	} else if (n) {
+		dst[0] = p[0];
+		dst[n >> 1] = p[n >> 1];
+		dst[n - 1] = p[n - 1];
+	}
+}
+
 /*
  * Member names are few and repeat in every record (they are the map's
  * field names): their length and that they need no escaping are noted by
@@ -208,7 +233,7 @@ static enum edi_code put_key(struct buf *b, char sep, const char *key,
 			if (sep)
 				*w++ = sep;
 			*w++ = '"';
-			memcpy(w, key, n);
+			copy_short(w, key, n);
 			w += n;
 			*w++ = '"';
 			*w++ = ':';
@@ -222,6 +247,48 @@ static enum edi_code put_key(struct buf *b, char sep, const char *key,
 		memo->len[h] = n;
 	}
 	return put_str(b, sep, key, n, true);
+}
+
+/*
+ * The usual member, a remembered name with a string value, written with
+ * one check for room: true when done.  A value that needs escaping goes
+ * through put_str() after the name; false (nothing written) when the
+ * name is not remembered yet or the buf must grow.
+ */
+static inline bool put_member_str(struct buf *b, char sep,
+				  const struct rec_value *c,
+				  const struct key_memo *memo,
+				  enum edi_code *rc)
+{
+	size_t h = ((uintptr_t)c->key >> 3 ^ (uintptr_t)c->key >> 10) &
+		   (KEY_MEMO_SIZE - 1);
+	size_t n, len = c->text.len;
+	char *w;
+
+	if (memo->key[h] != c->key)
+		return false;
+	n = memo->len[h];
+	if (room(b, n + len + 6) != EDI_OK)
+		return false;
+	w = b->ptr + b->len;
+	if (sep)
+		*w++ = sep;
+	*w++ = '"';
+	copy_short(w, c->key, n);
+	w += n;
+	*w++ = '"';
+	*w++ = ':';
+	if (copy_plain(w + 1, c->text.ptr, len)) {
+		*w = '"';
+		w += len + 1;
+		*w++ = '"';
+		b->len = (size_t)(w - b->ptr);
+		*rc = EDI_OK;
+		return true;
+	}
+	b->len = (size_t)(w - b->ptr); /* the name; the value escaped */
+	*rc = put_str(b, 0, c->text.ptr, len, false);
+	return true;
 }
 
 static enum edi_code write_value(struct buf *b, const struct rec_value *v,
@@ -256,6 +323,13 @@ static enum edi_code write_value(struct buf *b, const struct rec_value *v,
 		if (object) {
 			if (!c->key)
 				return EDI_EINTERNAL;
+			if (c->kind == REC_STRING &&
+			    put_member_str(b, sep, c, memo, &rc)) {
+				if (rc)
+					return rc;
+				sep = ',';
+				continue;
+			}
 			rc = put_key(b, sep, c->key, memo);
 			if (rc)
 				return rc;
