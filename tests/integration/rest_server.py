@@ -21,12 +21,13 @@ afresh for each request (one line; missing: accept):
 
 Every request is appended to DIR/requests.jsonl: time, method, path,
 Idempotency-Key, X-Correlation-ID, Content-Type, whether the bearer
-token was right (DIR/token, when present; the token itself is never
-written), the record ids in the body, the status answered.  Records are
+token was right (DIR/token holds the bearer token, or DIR/basic the
+user:password of basic authentication; neither is ever written), the record ids in the body, the status answered.  Records are
 de-duplicated by Idempotency-Key and by record id: a key or id accepted
 before (DIR/accepted.jsonl, kept across restarts) is answered 200 again
 but not accepted twice.  SIGTERM stops it.
 """
+import base64
 import email.utils
 import http.server
 import json
@@ -77,11 +78,18 @@ def mode():
 
 
 def token():
-    try:
-        with open(os.path.join(D, "token")) as f:
-            return f.read().strip()
-    except FileNotFoundError:
-        return None
+    """The Authorization value wanted: DIR/token (bearer) or DIR/basic
+    (user:password), else None (anything goes)."""
+    for name, scheme in (("token", "Bearer "), ("basic", "Basic ")):
+        try:
+            with open(os.path.join(D, name)) as f:
+                v = f.read().strip()
+        except FileNotFoundError:
+            continue
+        if scheme == "Basic ":
+            v = base64.b64encode(v.encode()).decode()
+        return scheme + v
+    return None
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -123,7 +131,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                  "key": key,
                  "correlation": self.headers.get("X-Correlation-ID"),
                  "content_type": self.headers.get("Content-Type"),
-                 "auth_ok": want is None or auth == "Bearer " + want,
+                 "auth_ok": want is None or auth == want,
                  "ids": ids, "mode": m}
         if m == "close":
             entry["status"] = 0

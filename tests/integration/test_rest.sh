@@ -19,6 +19,8 @@
 #     no record is ever accepted twice, in the end each exactly once;
 #   - the token is in no output, log, journal dump or spool file, even when
 #     the server echoes it in an error body;
+#   - basic authentication with the password in a file, PUT; a 401 goes
+#     to error/ and is replayed after the password is fixed;
 #   - TLS verification: a server whose CA is not given fails, with ca_file
 #     it works; mutual TLS with a client certificate;
 #   - a missing token and configuration mistakes are refused clearly.
@@ -409,7 +411,43 @@ expect_line "$T/err" "bad.yaml:5:5: output 'erp': unknown key 'verify_tls': TLS 
 expect_line "$T/err" "bad.yaml:6:12: output 'erp': unknown key 'bearer_token' in auth"
 expect_line "$T/err" "bad.yaml:7:23: output 'erp': retry.attempts must be between 1 and 1000"
 
-# --- 10. TLS: verification on, ca_file, mutual TLS ---
+# --- 10. basic authentication, the password from a file ---
+B=$T/basic
+mkdir -p "$B" "$T/spool3/in"
+PASSWORD="pw-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+printf 'edigate:%s\n' "$PASSWORD" >"$B/basic"
+printf '%s\n' "$PASSWORD" >"$T/erp.password"
+start_server "$B"
+cat >"$T/basic.yaml" <<YAML
+spool: spool3
+maps: $top/maps
+partners: partners
+outputs:
+  erp:
+    kind: rest
+    url: http://127.0.0.1:$(cat "$B/port")/orders
+    method: PUT
+    auth: {basic_user: edigate, basic_password_file: erp.password}
+YAML
+mk 000000801 PO-basic-1 >"$T/spool3/in/b1.x12"
+X 0 "$EDIGATE" -c "$T/basic.yaml" run
+expect_line "$T/out" '1 sent in 1 requests'
+python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; assert r[-1]["auth_ok"] and r[-1]["method"] == "PUT", r' "$B/requests.jsonl"
+# a wrong password: 401 is permanent, the record waits in error/
+printf 'wrong\n' >"$T/erp.password"
+mk 000000802 PO-basic-2 >"$T/spool3/in/b2.x12"
+X 65 "$EDIGATE" -c "$T/basic.yaml" run
+expect_line "$T/out" '0 sent in 1 requests, 0 deferred, 1 to error/'
+printf '%s\n' "$PASSWORD" >"$T/erp.password"
+X 0 "$EDIGATE" -c "$T/basic.yaml" replay --all
+X 0 "$EDIGATE" -c "$T/basic.yaml" run
+expect_line "$T/out" '1 sent in 1 requests'
+[ "$(accepted "$B")" -eq 2 ] || fail "2 records accepted with basic auth"
+no_line "$ALL" "$PASSWORD"
+if grep -rlF "$PASSWORD" "$T/spool3"; then fail "the password is in a spool file"; fi
+sqlite3 "$T/spool3/state/journal.db" .dump | grep -qF "$PASSWORD" && fail "password in the journal" || true
+
+# --- 11. TLS: verification on, ca_file, mutual TLS ---
 P=$T/pki
 mkdir -p "$P" "$T/https"
 (
