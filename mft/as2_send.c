@@ -35,6 +35,16 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 	return len;
 }
 
+void as2_http_init(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+void as2_http_cleanup(void)
+{
+	curl_global_cleanup();
+}
+
 enum edi_code as2_http_post(const struct as2_http_request *r,
 			    struct as2_http_response *resp,
 			    struct edi_error *err)

@@ -46,6 +46,12 @@ struct as2_http_response {
 	struct buf body;
 };
 
+/*
+ * libcurl's global set-up: call once before threads use as2_http_post()
+ * (the listener's async MDN jobs); as2_http_cleanup() at the end.
+ */
+void as2_http_init(void);
+void as2_http_cleanup(void);
 /* resp is initialized here; release it with as2_http_response_release. */
 enum edi_code as2_http_post(const struct as2_http_request *r,
 			    struct as2_http_response *resp,

@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +20,53 @@ struct as2_server {
 	struct as2_serve_opts o;
 	struct buf cert, key;
 	unsigned port;
+	/* after jobs running in threads of their own */
+	pthread_mutex_t mu;
+	pthread_cond_t idle;
+	unsigned njobs;
 };
+
+struct job {
+	struct as2_server *s;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+static void *run_job(void *p)
+{
+	struct job *j = p;
+	struct as2_server *s = j->s;
+
+	j->fn(j->arg);
+	free(j);
+	pthread_mutex_lock(&s->mu);
+	if (--s->njobs == 0)
+		pthread_cond_broadcast(&s->idle);
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+/* Run fn(arg) in a detached thread (inline when none can be had). */
+static void start_job(struct as2_server *s, void (*fn)(void *), void *arg)
+{
+	struct job *j = xmalloc(sizeof(*j));
+	pthread_attr_t attr;
+	pthread_t t;
+	bool started;
+
+	j->s = s;
+	j->fn = fn;
+	j->arg = arg;
+	pthread_mutex_lock(&s->mu);
+	s->njobs++;
+	pthread_mutex_unlock(&s->mu);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	started = pthread_create(&t, &attr, run_job, j) == 0;
+	pthread_attr_destroy(&attr);
+	if (!started)
+		run_job(j);
+}
 
 struct conn {
 	struct buf body;
@@ -169,13 +216,12 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 {
 	struct conn *cn = *con_cls;
 
-	(void)cls;
 	(void)c;
 	(void)toe;
 	if (!cn)
 		return;
 	if (cn->after)
-		cn->after(cn->after_arg);
+		start_job(cls, cn->after, cn->after_arg);
 	buf_release(&cn->body);
 	free(cn);
 	*con_cls = NULL;
@@ -194,6 +240,8 @@ enum edi_code as2_serve_start(struct as2_server **out,
 
 	*out = NULL;
 	s->o = *o;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->idle, NULL);
 	buf_init(&s->cert, 1);
 	buf_init(&s->key, 1);
 	memset(&ss, 0, sizeof(ss));
@@ -209,9 +257,9 @@ enum edi_code as2_serve_start(struct as2_server **out,
 			htons((uint16_t)o->port);
 		flags |= MHD_USE_IPv6;
 	} else {
-		free(s);
-		return edi_fail(err, EDI_ECONFIG, NULL,
-				"'%s' is not an IP address to listen on", addr);
+		rc = edi_fail(err, EDI_ECONFIG, NULL,
+			      "'%s' is not an IP address to listen on", addr);
+		goto fail;
 	}
 	if (o->tls_cert || o->tls_key) {
 		buf_release(&s->cert);
@@ -264,6 +312,8 @@ enum edi_code as2_serve_start(struct as2_server **out,
 fail:
 	buf_release(&s->cert);
 	buf_release(&s->key);
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->idle);
 	free(s);
 	return rc;
 }
@@ -279,6 +329,12 @@ void as2_serve_stop(struct as2_server *s)
 		return;
 	if (s->d)
 		MHD_stop_daemon(s->d);
+	pthread_mutex_lock(&s->mu);
+	while (s->njobs)
+		pthread_cond_wait(&s->idle, &s->mu);
+	pthread_mutex_unlock(&s->mu);
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->idle);
 	buf_release(&s->cert);
 	buf_release(&s->key);
 	free(s);

@@ -9,9 +9,12 @@
  * and fills the response; only then is anything sent back, so a handler
  * that makes the payload durable before returning never answers early.
  * A response may carry an `after` job (the async MDN) that runs once the
- * exchange is over, whether the client stayed or not.  A request cut
- * short (the peer gone, the server stopped) never reaches the handler.
- * Handlers run one at a time, in the listener's thread.
+ * exchange is over, whether the client stayed or not, in a thread of its
+ * own (so a slow partner URL holds up nobody); as2_serve_stop() waits
+ * for the jobs still running.  A request cut short (the peer gone, the
+ * server stopped) never reaches the handler.  Handlers run one at a
+ * time, in the listener's thread.  Call as2_http_init() (as2_send.h)
+ * before starting, since jobs may use libcurl from several threads.
  */
 #ifndef EDI_AS2_SERVE_H
 #define EDI_AS2_SERVE_H

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "as2_send.h"
 #include "as2_serve.h"
 #include "cli.h"
 #include "log.h"
@@ -133,8 +134,10 @@ int cmd_serve(int argc, char **argv, const struct cli_global *g)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	as2_http_init();
 	if (as2_serve_start(&srv, &o, &err) != EDI_OK) {
 		cli_error("serve: %s", err.msg);
+		as2_http_cleanup();
 		cli_env_close(&env);
 		return err.code == EDI_ECONFIG ? EXIT_CONFIG : EXIT_TEMPFAIL;
 	}
@@ -147,6 +150,7 @@ int cmd_serve(int argc, char **argv, const struct cli_global *g)
 		    fclose(f)) {
 			cli_error("serve: cannot write '%s'", port_file);
 			as2_serve_stop(srv);
+			as2_http_cleanup();
 			cli_env_close(&env);
 			return EXIT_SOFTWARE;
 		}
@@ -156,6 +160,7 @@ int cmd_serve(int argc, char **argv, const struct cli_global *g)
 			break;
 	}
 	as2_serve_stop(srv);
+	as2_http_cleanup();
 	printf("edigate serve: stopped\n");
 	cli_env_close(&env);
 	return EXIT_OK_;

@@ -520,6 +520,26 @@ curl -sS -o "$T/resp.body" -w '%{http_code}' -H "Content-Type: text/plain" \
 post "$T/m2.der" 'application/pkcs7-mime; smime-type=enveloped-data' '<m2@test>'
 no_line "$T/resp.body" 'processed/error'
 
+# an async MDN to a URL that never answers holds up nobody
+PH=$(free_port)
+python3 -c "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',$PH)); s.listen(8); time.sleep(120)" &
+hang_pid=$!
+cleanup_hooks+=("kill $hang_pid")
+wait_port "$PH"
+curl -sS -o "$T/resp.body" -H "AS2-From: EDIGATE-A" -H "AS2-To: EDIGATE-B" \
+	-H "Message-ID: <slow@test>" -H "Disposition-Notification-To: x" \
+	-H "Receipt-Delivery-Option: http://127.0.0.1:$PH/as2" -H "Expect:" \
+	-H 'Content-Type: application/pkcs7-mime; smime-type=enveloped-data' \
+	--data-binary "@$T/m2.der" "http://127.0.0.1:$PB/as2"
+expect_line "$T/resp.body" 'the mdn follows'
+start=$(date +%s%N)
+post "$T/m1.der" 'application/pkcs7-mime; smime-type=enveloped-data' '<m1@test>'
+elapsed=$((($(date +%s%N) - start) / 1000000))
+expect_line "$T/resp.body" 'Original-Message-ID: <m1@test>'
+[ "$elapsed" -lt 5000 ] || fail "a sync answer took ${elapsed} ms while an async mdn hung"
+kill "$hang_pid"
+wait "$hang_pid" 2>/dev/null || true
+
 # --- 13. TLS: serve over https, push with the partner's CA ---
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/tls.key" -out "$T/tls.pem" \
 	-subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" -days 2 2>/dev/null
