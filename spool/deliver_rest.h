@@ -10,21 +10,25 @@
  * 1. splits each published batch into one spool entry per record (meta
  *    source "rest:<output>", the record as <id>.json) that goes in/ ->
  *    work/ -> deferred/, and journals a pending row (rest_table.h) for
- *    it, skipping records the journal already has; the batch is removed
- *    when every record is an entry;
+ *    it, skipping records the journal already has; a batch's rows commit
+ *    in one transaction after its entries are durable, then the batch is
+ *    removed;
  * 2. sends the due entries of deferred/ (their row's next_at has come),
  *    batch_size records per request, while the output's circuit breaker
  *    (state/breakers/<output>) allows it: each is claimed deferred ->
- *    work, then after the answer the row is updated and the entry moves
- *    to archive/ (2xx), back to deferred/ with its next attempt time as
+ *    work (its row read again: a record sent meanwhile is archived, not
+ *    sent), then the answer is journaled (rows, transfers, reason.json)
+ *    in one transaction, then each entry moves to archive/ (2xx), back to deferred/ with its next attempt time as
  *    the folder's mtime (transient: connection error, timeout, 408, 425,
  *    429, 5xx, honouring Retry-After), or to error/ with reason.json,
  *    stage "deliver" (a permanent 4xx, or attempts used up).
  *
  * Every request carries Idempotency-Key (the record id; for a batch
  * "batch-" and the SHA-256 of its ids, each record keeping its own id)
- * and the correlation id.  A crash anywhere leaves an entry in in/, work/
- * or deferred/ with its row; the pipeline's deliver_rest_route() puts one
+ * and the correlation id.  A crash anywhere leaves each record as an
+ * entry in in/, work/ or deferred/ (or still in its batch); a split cut
+ * short may make a second entry of a record, which is archived unsent once
+ * the first is sent.  The pipeline's deliver_rest_route() puts an entry
  * that comes back through in/ (a crash, a replay of error/, a release
  * from hold/) into deferred/ again, or archive/ when its row says sent.
  * So a record is re-sent only when the ERP's answer was not recorded,
