@@ -9,7 +9,8 @@
  * state/batches/; the batch files are fsync'd; then ONE journal
  * transaction records the files, sets, deliveries, batches (as written),
  * events and the state each entry is going to; after the commit the
- * batches are renamed into out/<output>/ and the entries moved to
+ * batches are renamed into out/<output>/ (a rest output's into
+ * state/rest/<output>/, which deliver_rest sends) and the entries moved to
  * archive/ or error/.
  *
  * Why nothing is lost or doubled: before the commit nothing is delivered
