@@ -92,6 +92,7 @@ TRANSLATOR_SRC := \
 	translator/x12_envelope.c \
 	translator/x12_scan.c \
 	translator/x12_set.c \
+	translator/x12_hl_index.c \
 	translator/x12_translate.c \
 	translator/x12_types.c \
 	translator/x12_write.c

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "x12_hl_index.h"
 #include "x12_types.h"
 
 struct level {
@@ -221,28 +222,31 @@ static void place(struct walk *w, size_t si)
 static void build_hl_tree(struct walk *w)
 {
 	struct x12_set *set = w->set;
-	struct x12_loop **by_id = NULL, *prev = NULL;
-	size_t n = 0, cap = 0;
+	struct x12_loop *prev = NULL;
+	size_t n = 0;
 	struct x12_tag_match hl = x12_tag_match_init("HL");
+	struct x12_hl_index by_id;
 
+	for (size_t si = 0; si < set->nsegs; si++)
+		n += x12_seg_matches(&set->segs[si], &hl);
+	if (!n)
+		return;
+	x12_hl_index_init(&by_id, set->arena, n);
 	for (size_t si = 0; si < set->nsegs; si++) {
 		struct x12_seg *seg = &set->segs[si];
 		struct x12_loop *l = seg->loop, *parent = NULL;
 		struct edi_loc loc;
-		bool dup = false;
+		bool dup;
 
 		if (!x12_seg_matches(seg, &hl) || !l || l->first != si)
 			continue;
 		l->hl_id = x12_seg_el(seg, 1);
 		l->hl_parent_id = x12_seg_el(seg, 2);
 		l->hl_level = x12_seg_el(seg, 3);
-		for (size_t k = 0; k < n; k++) {
-			if (sv_eq(by_id[k]->hl_id, l->hl_id))
-				dup = true;
-			if (l->hl_parent_id.len &&
-			    sv_eq(by_id[k]->hl_id, l->hl_parent_id))
-				parent = by_id[k];
-		}
+		/* an earlier HL with this id; the latest with the parent's */
+		dup = x12_hl_index_find(&by_id, l->hl_id) != NULL;
+		if (l->hl_parent_id.len)
+			parent = x12_hl_index_find(&by_id, l->hl_parent_id);
 		if (dup) {
 			loc = x12_seg_loc(seg, 1, 0);
 			edi_diag_addf(w->diag, X12_HL_DUPLICATE, &loc,
@@ -270,15 +274,7 @@ static void build_hl_tree(struct walk *w)
 			set->hl_first = l;
 		prev = l;
 		set->has_hl = true;
-		if (n == cap) {
-			struct x12_loop **bigger;
-			cap = cap ? cap * 2 : 64;
-			bigger = arena_array(set->arena, cap, sizeof(*bigger));
-			if (n)
-				memcpy(bigger, by_id, n * sizeof(*bigger));
-			by_id = bigger;
-		}
-		by_id[n++] = l;
+		x12_hl_index_add(&by_id, l);
 	}
 }
 

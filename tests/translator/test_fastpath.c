@@ -20,6 +20,7 @@
 #include "map_xform.h"
 #include "rec_json.h"
 #include "suites.h"
+#include "x12_hl_index.h"
 #include "x12_set.h"
 
 /* Every string of length len over alpha, in turn, into s; false at the
@@ -470,7 +471,7 @@ START_TEST(test_json_member_names)
 {
 	/* 300 names (more than the memo holds), each used three times, some
 	 * twice at different addresses, some needing escapes */
-	static char names[300][12];
+	static char names[300][24];
 	struct arena a;
 	struct buf got, want;
 	struct rec_value *obj;
@@ -480,9 +481,10 @@ START_TEST(test_json_member_names)
 	buf_init(&want, 1 << 20);
 	for (int i = 0; i < 300; i++)
 		snprintf(names[i], sizeof(names[i]),
-			 i % 7 == 3   ? "k\"%d"
-			 : i % 5 == 1 ? "key_%d"
-				      : "k%d",
+			 i % 7 == 3    ? "k\"%d"
+			 : i % 5 == 1  ? "key_%d"
+			 : i % 11 == 4 ? "long_member_key_%d"
+				       : "k%d",
 			 i % 150);
 	obj = rec_object(&a);
 	buf_addc(&want, '{');
@@ -490,7 +492,11 @@ START_TEST(test_json_member_names)
 		for (int i = 0; i < 300; i++) {
 			char value[16];
 
-			snprintf(value, sizeof(value), "v%d", i);
+			snprintf(value, sizeof(value),
+				 i % 13 == 5   ? "q\"%d"
+				 : i % 17 == 2 ? "\200%d"
+					       : "v%d",
+				 i);
 			rec_add(obj, names[i],
 				rec_str_copy(&a, sv_cstr(value)));
 			if (want.len > 1)
@@ -509,6 +515,35 @@ START_TEST(test_json_member_names)
 END_TEST
 
 /* --- finding segments by packed tag --- */
+
+/* x12_tag_key() as it was written first, a loop */
+static uint32_t tag_key_loop(const char *tag)
+{
+	uint32_t k = 0;
+
+	for (unsigned i = 0; i < 3 && tag[i]; i++)
+		k |= (uint32_t)(unsigned char)tag[i] << (8 * i);
+	return tag[0] && (!tag[1] || !tag[2] || !tag[3]) ? k : 0;
+}
+
+START_TEST(test_tag_key_unrolled)
+{
+	static const char alpha[] = "AZ9\377";
+	char t[6];
+
+	/* every tag of 0 to 5 characters over alpha, NUL-terminated */
+	for (unsigned len = 0; len <= 5; len++) {
+		size_t idx[8] = {0};
+
+		for (unsigned k = 0; k < len; k++)
+			t[k] = alpha[0];
+		t[len] = '\0';
+		do
+			ck_assert_uint_eq(x12_tag_key(t), tag_key_loop(t));
+		while (next_string(alpha, len, idx, t));
+	}
+}
+END_TEST
 
 START_TEST(test_tag_match_as_sv_eq_cstr)
 {
@@ -538,6 +573,98 @@ START_TEST(test_tag_match_as_sv_eq_cstr)
 }
 END_TEST
 
+/* --- check digits in one pass --- */
+
+static bool check_digit_ok_ref(struct strview v)
+{
+	int cd = gs1_check_digit(sv_make(v.ptr, v.len - 1));
+
+	return cd >= 0 && v.ptr[v.len - 1] == '0' + cd;
+}
+
+static bool gtin_valid_ref(struct strview v)
+{
+	if (v.len != 8 && v.len != 12 && v.len != 13 && v.len != 14)
+		return false;
+	return sv_is_digits(v) && check_digit_ok_ref(v);
+}
+
+static bool sscc_valid_ref(struct strview v)
+{
+	if (v.len == 20 && v.ptr[0] == '0' && v.ptr[1] == '0')
+		v = sv_make(v.ptr + 2, 18);
+	return v.len == 18 && sv_is_digits(v) && check_digit_ok_ref(v);
+}
+
+START_TEST(test_check_digits_one_pass)
+{
+	unsigned seed = 3, valid = 0;
+	char s[24];
+
+	for (int k = 0; k < 200000; k++) {
+		size_t len;
+
+		seed = seed * 1103515245u + 12345u;
+		len = 6 + (seed >> 16) % 16; /* 6..21 */
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			s[i] = (char)('0' + (seed >> 16) % 10);
+		}
+		if (k % 3 == 0 && len > 1) {
+			/* make the check digit right */
+			int cd = gs1_check_digit(sv_make(s, len - 1));
+			s[len - 1] = (char)('0' + cd);
+		}
+		if (k % 17 == 0)
+			s[(seed >> 20) % len] = k % 2 ? '/' : ':';
+		if (k % 23 == 0 && len >= 2)
+			s[0] = s[1] = '0';
+		ck_assert(gtin_valid(sv_make(s, len)) ==
+			  gtin_valid_ref(sv_make(s, len)));
+		ck_assert(sscc_valid(sv_make(s, len)) ==
+			  sscc_valid_ref(sv_make(s, len)));
+		valid += gtin_valid(sv_make(s, len)) +
+			 sscc_valid(sv_make(s, len));
+	}
+	ck_assert_uint_gt(valid, 1000);
+}
+END_TEST
+
+/* --- HL loops by id --- */
+
+START_TEST(test_hl_index)
+{
+	enum { N = 3000 };
+	static struct x12_loop loops[N];
+	static char ids[N][8];
+	struct x12_hl_index ix;
+	struct arena a;
+
+	arena_init(&a, 0);
+	x12_hl_index_init(&ix, &a, N);
+	ck_assert_ptr_null(x12_hl_index_find(&ix, SV_LIT("1")));
+	for (int i = 0; i < N; i++) {
+		/* ids repeat every 1000 loops; loop 7 has the empty id */
+		int len = snprintf(ids[i], sizeof(ids[i]), "%d", i % 1000);
+
+		memset(&loops[i], 0, sizeof(loops[i]));
+		loops[i].hl_id = sv_make(ids[i], i == 7 ? 0 : (size_t)len);
+		/* before the add: the latest earlier loop with the id */
+		if (i >= 1000 && i != 1007 && i != 2007)
+			ck_assert_ptr_eq(x12_hl_index_find(&ix, loops[i].hl_id),
+					 &loops[i - 1000]);
+		x12_hl_index_add(&ix, &loops[i]);
+		ck_assert_ptr_eq(x12_hl_index_find(&ix, loops[i].hl_id),
+				 &loops[i]);
+	}
+	ck_assert_ptr_eq(x12_hl_index_find(&ix, SV_LIT("")), &loops[7]);
+	ck_assert_ptr_eq(x12_hl_index_find(&ix, SV_LIT("999")), &loops[2999]);
+	ck_assert_ptr_null(x12_hl_index_find(&ix, SV_LIT("1000")));
+	ck_assert_ptr_null(x12_hl_index_find(&ix, SV_LIT("01")));
+	arena_release(&a);
+}
+END_TEST
+
 Suite *fastpath_suite(void)
 {
 	Suite *s = suite_create("fastpath");
@@ -545,6 +672,7 @@ Suite *fastpath_suite(void)
 
 	tcase_add_test(tc, test_decimal_all_short_strings);
 	tcase_add_test(tc, test_decimal_long_values);
+	tcase_add_test(tc, test_check_digits_one_pass);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("split");
 	tcase_add_test(tc, test_split_matches_x12_split);
@@ -553,7 +681,9 @@ Suite *fastpath_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_check_bits_as_check_segment);
 	tcase_add_test(tc, test_tag_match_as_sv_eq_cstr);
+	tcase_add_test(tc, test_tag_key_unrolled);
 	tcase_add_test(tc, test_next_mandatory);
+	tcase_add_test(tc, test_hl_index);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("json");
 	tcase_set_timeout(tc, 60);
