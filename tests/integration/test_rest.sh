@@ -86,7 +86,7 @@ outputs:
     connect_timeout: 2
     timeout: 2
     retry: {attempts: 50, base_delay: 0, cap: 0}
-    breaker: {failure_threshold: 3, open_seconds: 2, half_open_trials: 1}
+    breaker: {failure_threshold: 3, open_seconds: 5, half_open_trials: 1}
 YAML
 cat >"$T/partners/shop.yaml" <<'YAML'
 id: shop
@@ -206,20 +206,20 @@ python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["rest"][0]; assert r
 X 0 E run
 [ "$(nreq)" -eq $((before + 3)) ] || fail "an open breaker defers without calling"
 expect_line "$T/out" '4 held by 1 open breakers'
-sleep 2.2
+sleep 5.2
 X 0 E run # the half-open trial fails: open again
 [ "$(nreq)" -eq $((before + 4)) ] || fail "one trial request"
 expect_line "$T/out" '3 held by 1 open breakers'
 expect_line "$S/state/breakers/erp" '^opened 2$'
 mode accept
-sleep 2.2
+sleep 5.2
 X 0 E run # the trial succeeds: closed, and the rest goes too
 expect_line "$T/out" 'rest: 4 sent in 4 requests, 0 deferred'
 expect_line "$S/state/breakers/erp" '^state closed$'
 [ "$(accepted "$H")" -eq 11 ] || fail "11 records accepted"
 
 # --- 4. Retry-After, in seconds and as an HTTP date ---
-for m in "429 3" "429-date 4"; do
+for m in "429 6" "429-date 7"; do
 	mode "$m"
 	drop "r${m%% *}" 1
 	X 0 E run
