@@ -130,10 +130,19 @@ static void rule_total(const struct map *m, const struct map_rule *r,
 		      b, tolerance ? tolerance : "0");
 }
 
+/* sv_eq_cstr() without the strlen() */
+static inline bool eq_cstr(struct strview v, const char *c)
+{
+	for (size_t i = 0; i < v.len; i++)
+		if (!c[i] || c[i] != v.ptr[i])
+			return false;
+	return !c[v.len];
+}
+
 static bool qualifier_listed(const struct map_rule *r, struct strview q)
 {
 	for (size_t i = 0; i < r->nqualifiers; i++)
-		if (sv_eq_cstr(q, r->qualifiers[i]))
+		if (eq_cstr(q, r->qualifiers[i]))
 			return true;
 	return false;
 }
@@ -144,17 +153,29 @@ static void rule_gtin(const struct map_rule *r, const struct x12_set *set,
 		      struct edi_diag *diag)
 {
 	struct x12_tag_match tags[NITEM_PAIRS];
+	uint64_t first[4] = {0}; /* first bytes of the tags, as bits */
 
-	for (size_t t = 0; t < NITEM_PAIRS; t++)
+	for (size_t t = 0; t < NITEM_PAIRS; t++) {
+		unsigned char c = (unsigned char)item_pairs[t].tag[0];
+
 		tags[t] = x12_tag_match_init(item_pairs[t].tag);
+		first[c >> 6] |= (uint64_t)1 << (c & 63);
+	}
 	for (size_t i = 0; i < set->nsegs; i++) {
 		const struct x12_seg *seg = &set->segs[i];
+		unsigned char c =
+			seg->tag.len ? (unsigned char)seg->tag.ptr[0] : 0;
+
+		if (!(first[c >> 6] >> (c & 63) & 1))
+			continue; /* no item segment starts so */
 		for (size_t t = 0; t < NITEM_PAIRS; t++) {
 			if (!item_pairs[t].from ||
 			    !x12_seg_matches(seg, &tags[t]))
 				continue;
+			/* past the last element every value is empty */
 			for (unsigned k = item_pairs[t].from;
-			     k + 1 <= item_pairs[t].to; k += 2) {
+			     k + 1 <= item_pairs[t].to && k + 1 <= seg->nel;
+			     k += 2) {
 				struct strview q = x12_seg_el(seg, k);
 				struct strview v = x12_seg_el(seg, k + 1);
 				struct edi_loc loc;

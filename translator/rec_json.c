@@ -211,7 +211,15 @@ static inline void copy_short(char *dst, const char *p, size_t n)
  * field names): their length and that they need no escaping are noted by
  * address for the rest of one rec_json_write() call.
  */
-#define KEY_MEMO_SIZE 128 /* a power of two */
+#define KEY_MEMO_BITS 8
+#define KEY_MEMO_SIZE (1u << KEY_MEMO_BITS)
+
+/* the memo slot of a name's address (Fibonacci hashing) */
+static inline size_t memo_slot(const char *key)
+{
+	return (size_t)(((uint64_t)(uintptr_t)key * 0x9e3779b97f4a7c15ULL) >>
+			(64 - KEY_MEMO_BITS));
+}
 
 struct key_memo {
 	const char *key[KEY_MEMO_SIZE];
@@ -221,8 +229,7 @@ struct key_memo {
 static enum edi_code put_key(struct buf *b, char sep, const char *key,
 			     struct key_memo *memo)
 {
-	size_t h = ((uintptr_t)key >> 3 ^ (uintptr_t)key >> 10) &
-		   (KEY_MEMO_SIZE - 1);
+	size_t h = memo_slot(key);
 	size_t n;
 	char *w;
 
@@ -260,8 +267,7 @@ static inline bool put_member_str(struct buf *b, char sep,
 				  const struct key_memo *memo,
 				  enum edi_code *rc)
 {
-	size_t h = ((uintptr_t)c->key >> 3 ^ (uintptr_t)c->key >> 10) &
-		   (KEY_MEMO_SIZE - 1);
+	size_t h = memo_slot(c->key);
 	size_t n, len = c->text.len;
 	char *w;
 
