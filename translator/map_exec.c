@@ -66,10 +66,10 @@ static struct strview pick(const struct x12_set *set, const struct x12_seg *seg,
 	return v;
 }
 
-struct strview map_exec_path(const struct x12_set *set,
-			     const struct x12_loop *scope,
-			     const struct map_path *p, bool *found,
-			     const struct x12_seg **seg_out)
+/* map_exec_path(), inline for eval_path(): one call per field. */
+static inline __attribute__((always_inline)) struct strview find_path(
+	const struct x12_set *set, const struct x12_loop *scope,
+	const struct map_path *p, bool *found, const struct x12_seg **seg_out)
 {
 	struct strview none = {"", 0};
 
@@ -102,6 +102,14 @@ struct strview map_exec_path(const struct x12_set *set,
 		return v;
 	}
 	return none;
+}
+
+struct strview map_exec_path(const struct x12_set *set,
+			     const struct x12_loop *scope,
+			     const struct map_path *p, bool *found,
+			     const struct x12_seg **seg_out)
+{
+	return find_path(set, scope, p, found, seg_out);
 }
 
 static void value_error(struct exec *x, const struct x12_seg *seg,
@@ -172,7 +180,9 @@ static struct rec_value *eval_path(struct exec *x, const struct x12_loop *scope,
 	struct strview v;
 	bool found;
 
-	v = map_exec_path(x->set, scope, &f->path, &found, &seg);
+	v = find_path(x->set, scope, &f->path, &found, &seg);
+	if (!f->nxforms && !f->constant) /* map_exec_value() comes to this */
+		return found ? rec_str(x->arena, v) : NULL;
 	if (map_exec_value(f, v, found, x->arena, &out, &err) != EDI_OK) {
 		value_error(x, seg, &f->path, &err);
 		return NULL;
@@ -495,14 +505,23 @@ const char *map_exec_partner_key(const struct map_source *src, struct arena *a)
 	return arena_strdup(a, key);
 }
 
-static const char *sha256_hex(struct strview bytes, struct arena *a)
+static const char *sha256_hex(struct strview bytes, struct arena *a,
+			      const struct map_source *src)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int len = 0;
 	char *hex;
 
-	if (!EVP_Digest(bytes.ptr, bytes.len, md, &len, EVP_sha256(), NULL))
+	if (src->sha256_ctx && src->sha256) {
+		/* no implicit fetch and no context per set */
+		if (!EVP_DigestInit_ex2(src->sha256_ctx, src->sha256, NULL) ||
+		    !EVP_DigestUpdate(src->sha256_ctx, bytes.ptr, bytes.len) ||
+		    !EVP_DigestFinal_ex(src->sha256_ctx, md, &len))
+			return NULL;
+	} else if (!EVP_Digest(bytes.ptr, bytes.len, md, &len, EVP_sha256(),
+			       NULL)) {
 		return NULL;
+	}
 	hex = arena_alloc(a, 2 * len + 1);
 	for (unsigned int i = 0; i < len; i++) {
 		hex[2 * i] = "0123456789abcdef"[md[i] >> 4];
@@ -574,7 +593,7 @@ static struct rec_value *source_member(struct exec *x,
 	struct arena *a = x->arena;
 	struct rec_value *s = rec_object(a), *segs = rec_object(a);
 	const struct x12_set *set = x->set;
-	const char *sha = sha256_hex(set->bytes, a);
+	const char *sha = sha256_hex(set->bytes, a, src);
 
 	rec_add(s, "format", rec_str(a, SV_LIT("x12")));
 	add_cstr(a, s, "version", src->version);

@@ -20,6 +20,9 @@
 #include "x12_set.h"
 
 /* Where the set came from; the strings must outlive the record. */
+struct evp_md_ctx_st; /* OpenSSL's EVP_MD_CTX */
+struct evp_md_st;     /* OpenSSL's EVP_MD */
+
 struct map_source {
 	const char *partner;		      /* profile id, or NULL */
 	const char *correlation_id;	      /* spool entry id, or NULL */
@@ -29,6 +32,13 @@ struct map_source {
 	const char *receiver_qual, *receiver; /* ISA07, ISA08 */
 	const char *interchange;	      /* ISA13 */
 	const char *group;		      /* GS06 */
+	/*
+	 * Optional, for speed: a digest context and SHA-256 fetched once
+	 * by the caller for every set (x12_translate does); NULL: a
+	 * one-shot EVP_Digest() per set, with the same sha256.
+	 */
+	struct evp_md_ctx_st *sha256_ctx;
+	const struct evp_md_st *sha256;
 };
 
 struct rec_value *map_exec(const struct map *m, const struct x12_set *set,

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "map_guide.h"
 #include "x12_set.h"
 
@@ -21,6 +23,10 @@ struct run {
 	struct arena arena;
 	struct edi_diag set_diag;
 	size_t set_first_item; /* diag->n when the set began */
+	/* SHA-256 of each set (source.sha256): fetched once per run;
+	 * NULL when OpenSSL could not (map_exec then digests one-shot) */
+	EVP_MD_CTX *sha256_ctx;
+	EVP_MD *sha256;
 };
 
 static void reject(struct run *x, const struct map *m, const char *partner,
@@ -159,6 +165,8 @@ static void translate_set(struct run *x)
 	src.receiver = x->env.isa.receiver;
 	src.interchange = x->env.isa.control;
 	src.group = x->env.group.control;
+	src.sha256_ctx = x->sha256_ctx;
+	src.sha256 = x->sha256;
 	rec = map_exec(m, &set, &src, &x->arena, &x->set_diag);
 	if (x->set_diag.nerrors) {
 		reject(x, m, partner, "map");
@@ -217,6 +225,10 @@ enum edi_code x12_translate_run(struct x12_reader *r, struct edi_diag *diag,
 	x12_envelope_init(&x.env, opts->limits, diag);
 	arena_init(&x.arena, SET_ARENA_BLOCK);
 	edi_diag_init(&x.set_diag, opts->limits->max_errors);
+	if (!opts->validate_only) {
+		x.sha256_ctx = EVP_MD_CTX_new();
+		x.sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	}
 	while ((next = x12_reader_next(r, &seg, err)) == X12_NEXT_SEGMENT)
 		on_events(&x, x12_envelope_feed(&x.env, &seg));
 	if (next == X12_NEXT_ERROR)
@@ -227,6 +239,8 @@ enum edi_code x12_translate_run(struct x12_reader *r, struct edi_diag *diag,
 	stats->envelope = x.env.sum;
 	edi_diag_release(&x.set_diag);
 	arena_release(&x.arena);
+	EVP_MD_free(x.sha256);
+	EVP_MD_CTX_free(x.sha256_ctx);
 	x12_envelope_release(&x.env);
 	return rc;
 }

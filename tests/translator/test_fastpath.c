@@ -11,11 +11,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "buf.h"
 #include "dec.h"
 #include "fileio.h"
 #include "json_out.h"
 #include "map_guide.h"
+#include "map_exec.h"
 #include "map_load.h"
 #include "map_xform.h"
 #include "rec_json.h"
@@ -665,6 +668,69 @@ START_TEST(test_hl_index)
 }
 END_TEST
 
+/* --- the set's SHA-256 with a context fetched once --- */
+
+START_TEST(test_sha256_context_as_one_shot)
+{
+	static const char text[] =
+		"ST*850*0001~BEG*00*SA*PO-1**20240102~"
+		"PO1*1*2*EA*3.5**UP*036000291452~CTT*1~SE*5*0001~";
+	static const struct x12_delims d = {.element = '*',
+					    .component = '>',
+					    .repetition = '^',
+					    .terminator = '~'};
+	struct map_set maps;
+	const struct map *m;
+	struct x12_limits limits;
+	struct map_source src;
+	struct arena a;
+	struct x12_set set;
+	struct edi_diag diag;
+	struct edi_error err;
+	struct buf one, two;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_MD *md = EVP_MD_fetch(NULL, "SHA256", NULL);
+
+	ck_assert_ptr_nonnull(ctx);
+	ck_assert_ptr_nonnull(md);
+	load_shipped(&maps);
+	m = map_set_select(&maps, SV_LIT("850"), SV_LIT("004010"));
+	ck_assert_ptr_nonnull(m);
+	x12_limits_default(&limits);
+	arena_init(&a, 0);
+	edi_diag_init(&diag, 100);
+	ck_assert_int_eq(x12_set_split(&set, &a, SV_LIT(text), &d, 0, 3,
+				       &limits, &diag, &err),
+			 EDI_OK);
+	map_guide_apply(m, &set, &diag);
+	memset(&src, 0, sizeof(src));
+	src.sender_qual = "ZZ";
+	src.sender = "ACME";
+	buf_init(&one, 1 << 20);
+	buf_init(&two, 1 << 20);
+	ck_assert_int_eq(
+		rec_json_write(&one, map_exec(m, &set, &src, &a, &diag)),
+		EDI_OK);
+	src.sha256_ctx = ctx;
+	src.sha256 = md;
+	for (int round = 0; round < 3; round++) { /* the context reused */
+		buf_reset(&two);
+		ck_assert_int_eq(rec_json_write(&two, map_exec(m, &set, &src,
+							       &a, &diag)),
+				 EDI_OK);
+		ck_assert_str_eq(two.ptr, one.ptr);
+	}
+	ck_assert_ptr_nonnull(strstr(one.ptr, "\"sha256\":\""));
+	buf_release(&one);
+	buf_release(&two);
+	edi_diag_release(&diag);
+	arena_release(&a);
+	map_set_release(&maps);
+	EVP_MD_free(md);
+	EVP_MD_CTX_free(ctx);
+}
+END_TEST
+
 Suite *fastpath_suite(void)
 {
 	Suite *s = suite_create("fastpath");
@@ -684,6 +750,7 @@ Suite *fastpath_suite(void)
 	tcase_add_test(tc, test_tag_key_unrolled);
 	tcase_add_test(tc, test_next_mandatory);
 	tcase_add_test(tc, test_hl_index);
+	tcase_add_test(tc, test_sha256_context_as_one_shot);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("json");
 	tcase_set_timeout(tc, 60);
