@@ -42,12 +42,11 @@ static bool tag_eq(struct strview tag, const char *t)
 static struct x12_loop *new_loop(struct walk *w, struct x12_loop *parent,
 				 const struct guide_node *def, size_t first)
 {
-	struct x12_loop *l = arena_zalloc(w->set->arena, sizeof(*l));
+	struct x12_loop *l = arena_alloc(w->set->arena, sizeof(*l));
 
-	l->def = def;
-	l->first = first;
-	l->end = first;
-	l->parent = parent;
+	/* stores instead of a memset call: one loop per loop instance */
+	*l = (struct x12_loop){
+		.def = def, .first = first, .end = first, .parent = parent};
 	if (parent->last_child)
 		parent->last_child->next = l;
 	else
