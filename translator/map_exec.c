@@ -296,6 +296,7 @@ static struct rec_value *eval_each(struct exec *x, const struct x12_loop *scope,
 	struct rec_value *arr = rec_array(x->arena);
 	const struct map_scope *s = &f->scope;
 	struct x12_tag_match tag;
+	struct x12_loop one;
 
 	if (f->has_within) {
 		/* the instances live inside the first `within` scope */
@@ -329,14 +330,14 @@ static struct rec_value *eval_each(struct exec *x, const struct x12_loop *scope,
 		break;
 	case MAP_SCOPE_SEGMENT:
 		tag = x12_tag_match_init(s->id);
+		/* zeroed once: the instances only read it (scopes are const) */
+		memset(&one, 0, sizeof(one));
 		for (size_t i = scope->first; i < scope->end; i++) {
 			const struct x12_seg *seg = &x->set->segs[i];
-			struct x12_loop one;
 			if (seg->loop != scope || !x12_seg_matches(seg, &tag))
 				continue;
 			if (s->where.element && !where_matches(seg, &s->where))
 				continue;
-			memset(&one, 0, sizeof(one));
 			one.first = i;
 			one.end = i + 1;
 			each_instance(x, arr, &one, hl, f);
