@@ -562,3 +562,33 @@ void journal_stmt_done(sqlite3_stmt *st)
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 }
+
+enum edi_code journal_prepare(struct journal *j, const char *schema,
+			      const char *sql, sqlite3_stmt **st,
+			      struct edi_error *err)
+{
+	enum edi_code rc = journal_schema(j, schema, err);
+
+	if (rc == EDI_OK)
+		rc = journal_stmt(j, sql, st, err);
+	return rc;
+}
+
+void journal_col_copy(sqlite3_stmt *st, int col, char *dst, size_t size)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+	size_t n = s ? strlen((const char *)s) : 0;
+
+	if (n >= size)
+		n = size - 1;
+	if (n)
+		memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+int journal_bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (!s || !s[0])
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}

@@ -28,53 +28,19 @@ static const char schema[] =
 	"direction, partner, message_id, name, entry_id, mic, status," \
 	" detail, sent_path, at"
 
-static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t size)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-	size_t n = s ? strlen((const char *)s) : 0;
-
-	if (n >= size)
-		n = size - 1;
-	if (n)
-		memcpy(dst, s, n);
-	dst[n] = '\0';
-}
-
 static void row(sqlite3_stmt *st, struct journal_as2 *m)
 {
 	memset(m, 0, sizeof(*m));
-	copy_col(st, 0, m->direction, sizeof(m->direction));
-	copy_col(st, 1, m->partner, sizeof(m->partner));
-	copy_col(st, 2, m->message_id, sizeof(m->message_id));
-	copy_col(st, 3, m->name, sizeof(m->name));
-	copy_col(st, 4, m->entry_id, sizeof(m->entry_id));
-	copy_col(st, 5, m->mic, sizeof(m->mic));
-	copy_col(st, 6, m->status, sizeof(m->status));
-	copy_col(st, 7, m->detail, sizeof(m->detail));
-	copy_col(st, 8, m->sent_path, sizeof(m->sent_path));
+	journal_col_copy(st, 0, m->direction, sizeof(m->direction));
+	journal_col_copy(st, 1, m->partner, sizeof(m->partner));
+	journal_col_copy(st, 2, m->message_id, sizeof(m->message_id));
+	journal_col_copy(st, 3, m->name, sizeof(m->name));
+	journal_col_copy(st, 4, m->entry_id, sizeof(m->entry_id));
+	journal_col_copy(st, 5, m->mic, sizeof(m->mic));
+	journal_col_copy(st, 6, m->status, sizeof(m->status));
+	journal_col_copy(st, 7, m->detail, sizeof(m->detail));
+	journal_col_copy(st, 8, m->sent_path, sizeof(m->sent_path));
 	m->at = sqlite3_column_int64(st, 9);
-}
-
-static enum edi_code prepare(struct journal *j, const char *sql,
-			     sqlite3_stmt **st, struct edi_error *err)
-{
-	enum edi_code rc = journal_exec(j, schema, err);
-	int src;
-
-	if (rc)
-		return rc;
-	src = sqlite3_prepare_v2(journal_db(j), sql, -1, st, NULL);
-	if (src != SQLITE_OK)
-		return journal_sql_fail(j, src, err,
-					"cannot read the as2 messages");
-	return EDI_OK;
-}
-
-static int bind_opt(sqlite3_stmt *st, int i, const char *s)
-{
-	if (!s[0])
-		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 }
 
 enum edi_code journal_as2_put(struct journal *j, const struct journal_as2 *m,
@@ -90,22 +56,23 @@ enum edi_code journal_as2_put(struct journal *j, const struct journal_as2 *m,
 				"transaction was rolled back after an earlier "
 				"error",
 				m->message_id);
-	rc = prepare(j,
-		     "INSERT OR REPLACE INTO as2_messages (" COLUMNS
-		     ", mdn) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-		     " ?11)",
-		     &st, err);
+	rc = journal_prepare(
+		j, schema,
+		"INSERT OR REPLACE INTO as2_messages (" COLUMNS
+		", mdn) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+		" ?11)",
+		&st, err);
 	if (rc)
 		return rc;
 	src |= sqlite3_bind_text(st, 1, m->direction, -1, SQLITE_STATIC);
 	src |= sqlite3_bind_text(st, 2, m->partner, -1, SQLITE_STATIC);
 	src |= sqlite3_bind_text(st, 3, m->message_id, -1, SQLITE_STATIC);
 	src |= sqlite3_bind_text(st, 4, m->name, -1, SQLITE_STATIC);
-	src |= bind_opt(st, 5, m->entry_id);
-	src |= bind_opt(st, 6, m->mic);
+	src |= journal_bind_opt(st, 5, m->entry_id);
+	src |= journal_bind_opt(st, 6, m->mic);
 	src |= sqlite3_bind_text(st, 7, m->status, -1, SQLITE_STATIC);
-	src |= bind_opt(st, 8, m->detail);
-	src |= bind_opt(st, 9, m->sent_path);
+	src |= journal_bind_opt(st, 8, m->detail);
+	src |= journal_bind_opt(st, 9, m->sent_path);
 	src |= sqlite3_bind_int64(st, 10, m->at);
 	if (mdn.len)
 		src |= sqlite3_bind_blob64(st, 11, mdn.ptr, mdn.len,
@@ -118,7 +85,7 @@ enum edi_code journal_as2_put(struct journal *j, const struct journal_as2 *m,
 		     : journal_sql_fail(j, src, err,
 					"cannot record as2 message '%s'",
 					m->message_id);
-	sqlite3_finalize(st);
+	journal_stmt_done(st);
 	return rc;
 }
 
@@ -131,11 +98,11 @@ enum edi_code journal_as2_get(struct journal *j, const char *direction,
 	enum edi_code rc;
 	int src = SQLITE_OK;
 
-	rc = prepare(j,
-		     "SELECT " COLUMNS ", mdn FROM as2_messages"
-		     " WHERE direction = ?1 AND partner = ?2"
-		     " AND message_id = ?3",
-		     &st, err);
+	rc = journal_prepare(j, schema,
+			     "SELECT " COLUMNS ", mdn FROM as2_messages"
+			     " WHERE direction = ?1 AND partner = ?2"
+			     " AND message_id = ?3",
+			     &st, err);
 	if (rc)
 		return rc;
 	src |= sqlite3_bind_text(st, 1, direction, -1, SQLITE_STATIC);
@@ -161,7 +128,7 @@ enum edi_code journal_as2_get(struct journal *j, const char *direction,
 				      "cannot read as2 message '%s'",
 				      message_id);
 	}
-	sqlite3_finalize(st);
+	journal_stmt_done(st);
 	return rc;
 }
 
@@ -173,12 +140,12 @@ enum edi_code journal_as2_unfinished(struct journal *j, const char *partner,
 	enum edi_code rc;
 	int src = SQLITE_OK;
 
-	rc = prepare(j,
-		     "SELECT " COLUMNS " FROM as2_messages"
-		     " WHERE direction = 'out' AND partner = ?1"
-		     " AND name = ?2 AND status = 'sending'"
-		     " ORDER BY at DESC LIMIT 1",
-		     &st, err);
+	rc = journal_prepare(j, schema,
+			     "SELECT " COLUMNS " FROM as2_messages"
+			     " WHERE direction = 'out' AND partner = ?1"
+			     " AND name = ?2 AND status = 'sending'"
+			     " ORDER BY at DESC LIMIT 1",
+			     &st, err);
 	if (rc)
 		return rc;
 	src |= sqlite3_bind_text(st, 1, partner, -1, SQLITE_STATIC);
@@ -192,6 +159,6 @@ enum edi_code journal_as2_unfinished(struct journal *j, const char *partner,
 	else
 		rc = journal_sql_fail(j, src, err,
 				      "cannot read as2 sends of '%s'", name);
-	sqlite3_finalize(st);
+	journal_stmt_done(st);
 	return rc;
 }

@@ -50,5 +50,13 @@ enum edi_code journal_schema(struct journal *j, const char *ddl,
 enum edi_code journal_stmt(struct journal *j, const char *sql,
 			   sqlite3_stmt **st, struct edi_error *err);
 void journal_stmt_done(sqlite3_stmt *st);
+/* journal_schema(schema), then journal_stmt(sql): a module's usual way in. */
+enum edi_code journal_prepare(struct journal *j, const char *schema,
+			      const char *sql, sqlite3_stmt **st,
+			      struct edi_error *err);
+/* Column col as text into dst[size], cut to fit; "" for NULL. */
+void journal_col_copy(sqlite3_stmt *st, int col, char *dst, size_t size);
+/* Bind s, with NULL or "" as SQL NULL. */
+int journal_bind_opt(sqlite3_stmt *st, int i, const char *s);
 
 #endif

@@ -73,36 +73,6 @@ static bool terminated(const char *s, size_t size)
 	return memchr(s, '\0', size) != NULL;
 }
 
-static int bind_opt(sqlite3_stmt *st, int i, const char *s)
-{
-	if (!s || !s[0])
-		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-}
-
-static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t size)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-	size_t n = s ? strlen((const char *)s) : 0;
-
-	if (n >= size)
-		n = size - 1;
-	if (n)
-		memcpy(dst, s, n);
-	dst[n] = '\0';
-}
-
-/* The cached statement for sql, the table made on first use. */
-static enum edi_code prepare(struct journal *j, const char *sql,
-			     sqlite3_stmt **st, struct edi_error *err)
-{
-	enum edi_code rc = journal_schema(j, schema, err);
-
-	if (rc == EDI_OK)
-		rc = journal_stmt(j, sql, st, err);
-	return rc;
-}
-
 static const char *doc_ref(const char *doc_key)
 {
 	const char *c = strrchr(doc_key, ':');
@@ -136,12 +106,13 @@ enum edi_code journal_outbound_add(struct journal *j,
 				"transaction was rolled back after an earlier "
 				"error",
 				o->st02);
-	rc = prepare(j,
-		     "INSERT INTO outbound_sets (partner, isa13, gs06, st02,"
-		     " st01, doc_key, doc_ref, record_id, file, entry_id,"
-		     " sent_at, due_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-		     " ?8, ?9, ?10, ?11, ?12)",
-		     &st, err);
+	rc = journal_prepare(
+		j, schema,
+		"INSERT INTO outbound_sets (partner, isa13, gs06, st02,"
+		" st01, doc_key, doc_ref, record_id, file, entry_id,"
+		" sent_at, due_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+		" ?8, ?9, ?10, ?11, ?12)",
+		&st, err);
 	if (rc)
 		return rc;
 	src |= sqlite3_bind_text(st, 1, o->partner, -1, SQLITE_STATIC);
@@ -149,11 +120,12 @@ enum edi_code journal_outbound_add(struct journal *j,
 	src |= sqlite3_bind_text(st, 3, o->gs06, -1, SQLITE_STATIC);
 	src |= sqlite3_bind_text(st, 4, o->st02, -1, SQLITE_STATIC);
 	src |= sqlite3_bind_text(st, 5, o->st01, -1, SQLITE_STATIC);
-	src |= bind_opt(st, 6, o->doc_key);
-	src |= bind_opt(st, 7, o->doc_key[0] ? doc_ref(o->doc_key) : "");
-	src |= bind_opt(st, 8, o->record_id);
+	src |= journal_bind_opt(st, 6, o->doc_key);
+	src |= journal_bind_opt(st, 7,
+				o->doc_key[0] ? doc_ref(o->doc_key) : "");
+	src |= journal_bind_opt(st, 8, o->record_id);
 	src |= sqlite3_bind_text(st, 9, o->file, -1, SQLITE_STATIC);
-	src |= bind_opt(st, 10, o->entry_id);
+	src |= journal_bind_opt(st, 10, o->entry_id);
 	src |= sqlite3_bind_int64(st, 11, o->sent_at);
 	src |= o->due_at ? sqlite3_bind_int64(st, 12, o->due_at)
 			 : sqlite3_bind_null(st, 12);
@@ -189,25 +161,26 @@ enum edi_code journal_outbound_ack(struct journal *j, const char *partner,
 				"cannot record an acknowledgment: the "
 				"transaction was rolled back after an earlier "
 				"error");
-	rc = prepare(j,
-		     whole ? "UPDATE outbound_sets SET ack = ?4,"
-			     " ack_detail = ?5, ack_at = ?6, ack_entry = ?7"
-			     " WHERE partner = ?1 AND gs06 = ?2"
-			     " AND ack = 'pending' AND ?3 IS NULL"
-			   : "UPDATE outbound_sets SET ack = ?4,"
-			     " ack_detail = ?5, ack_at = ?6, ack_entry = ?7"
-			     " WHERE partner = ?1 AND gs06 = ?2 AND st02 = ?3",
-		     &st, err);
+	rc = journal_prepare(
+		j, schema,
+		whole ? "UPDATE outbound_sets SET ack = ?4,"
+			" ack_detail = ?5, ack_at = ?6, ack_entry = ?7"
+			" WHERE partner = ?1 AND gs06 = ?2"
+			" AND ack = 'pending' AND ?3 IS NULL"
+		      : "UPDATE outbound_sets SET ack = ?4,"
+			" ack_detail = ?5, ack_at = ?6, ack_entry = ?7"
+			" WHERE partner = ?1 AND gs06 = ?2 AND st02 = ?3",
+		&st, err);
 	if (rc)
 		return rc;
 	src |= sqlite3_bind_text(st, 1, partner, -1, SQLITE_STATIC);
 	src |= sqlite3_bind_text(st, 2, gs06, -1, SQLITE_STATIC);
-	src |= bind_opt(st, 3, whole ? NULL : st02);
+	src |= journal_bind_opt(st, 3, whole ? NULL : st02);
 	src |= sqlite3_bind_text(st, 4, journal_ack_name(ack), -1,
 				 SQLITE_STATIC);
-	src |= bind_opt(st, 5, detail);
+	src |= journal_bind_opt(st, 5, detail);
 	src |= sqlite3_bind_int64(st, 6, at);
-	src |= bind_opt(st, 7, ack_entry);
+	src |= journal_bind_opt(st, 7, ack_entry);
 	src = src == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
 	if (src == SQLITE_DONE) {
 		*nmatched = (unsigned)sqlite3_changes(journal_db(j));
@@ -238,39 +211,40 @@ enum edi_code journal_outbound_find(
 	enum edi_code rc;
 	int src = SQLITE_OK;
 
-	rc = prepare(j,
-		     key ? "SELECT " COLUMNS " FROM outbound_sets"
-			   " WHERE (?1 IS NULL OR partner = ?1) AND"
-			   " (record_id = ?2 OR doc_key = ?2 OR doc_ref = ?2"
-			   " OR isa13 = ?2 OR file = ?2 OR entry_id = ?2"
-			   " OR ack_entry = ?2)"
-			   " ORDER BY sent_at, gs06, st02"
-			 : "SELECT " COLUMNS " FROM outbound_sets"
-			   " WHERE (?1 IS NULL OR partner = ?1) AND"
-			   " ack = 'pending' AND ?2 IS NULL"
-			   " ORDER BY sent_at, gs06, st02",
-		     &st, err);
+	rc = journal_prepare(
+		j, schema,
+		key ? "SELECT " COLUMNS " FROM outbound_sets"
+		      " WHERE (?1 IS NULL OR partner = ?1) AND"
+		      " (record_id = ?2 OR doc_key = ?2 OR doc_ref = ?2"
+		      " OR isa13 = ?2 OR file = ?2 OR entry_id = ?2"
+		      " OR ack_entry = ?2)"
+		      " ORDER BY sent_at, gs06, st02"
+		    : "SELECT " COLUMNS " FROM outbound_sets"
+		      " WHERE (?1 IS NULL OR partner = ?1) AND"
+		      " ack = 'pending' AND ?2 IS NULL"
+		      " ORDER BY sent_at, gs06, st02",
+		&st, err);
 	if (rc)
 		return rc;
-	src |= bind_opt(st, 1, partner);
-	src |= bind_opt(st, 2, key);
+	src |= journal_bind_opt(st, 1, partner);
+	src |= journal_bind_opt(st, 2, key);
 	while (rc == EDI_OK && src == SQLITE_OK &&
 	       (src = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&o, 0, sizeof(o));
-		copy_col(st, 0, o.partner, sizeof(o.partner));
-		copy_col(st, 1, o.isa13, sizeof(o.isa13));
-		copy_col(st, 2, o.gs06, sizeof(o.gs06));
-		copy_col(st, 3, o.st02, sizeof(o.st02));
-		copy_col(st, 4, o.st01, sizeof(o.st01));
-		copy_col(st, 5, o.doc_key, sizeof(o.doc_key));
-		copy_col(st, 6, o.record_id, sizeof(o.record_id));
-		copy_col(st, 7, o.file, sizeof(o.file));
-		copy_col(st, 8, o.entry_id, sizeof(o.entry_id));
+		journal_col_copy(st, 0, o.partner, sizeof(o.partner));
+		journal_col_copy(st, 1, o.isa13, sizeof(o.isa13));
+		journal_col_copy(st, 2, o.gs06, sizeof(o.gs06));
+		journal_col_copy(st, 3, o.st02, sizeof(o.st02));
+		journal_col_copy(st, 4, o.st01, sizeof(o.st01));
+		journal_col_copy(st, 5, o.doc_key, sizeof(o.doc_key));
+		journal_col_copy(st, 6, o.record_id, sizeof(o.record_id));
+		journal_col_copy(st, 7, o.file, sizeof(o.file));
+		journal_col_copy(st, 8, o.entry_id, sizeof(o.entry_id));
 		o.sent_at = sqlite3_column_int64(st, 9);
 		o.ack = ack_parse((const char *)sqlite3_column_text(st, 10));
-		copy_col(st, 11, o.ack_detail, sizeof(o.ack_detail));
+		journal_col_copy(st, 11, o.ack_detail, sizeof(o.ack_detail));
 		o.ack_at = sqlite3_column_int64(st, 12);
-		copy_col(st, 13, o.ack_entry, sizeof(o.ack_entry));
+		journal_col_copy(st, 13, o.ack_entry, sizeof(o.ack_entry));
 		o.due_at = sqlite3_column_int64(st, 14);
 		rc = fn(ctx, &o, err);
 		src = SQLITE_OK;
@@ -291,10 +265,10 @@ enum edi_code journal_ack_sent(struct journal *j, const char *entry_id,
 	int src = SQLITE_OK;
 
 	*sent = false;
-	rc = prepare(j,
-		     "SELECT 1 FROM acks_sent WHERE entry_id = ?1"
-		     " AND isa13 = ?2",
-		     &st, err);
+	rc = journal_prepare(j, schema,
+			     "SELECT 1 FROM acks_sent WHERE entry_id = ?1"
+			     " AND isa13 = ?2",
+			     &st, err);
 	if (rc)
 		return rc;
 	src |= sqlite3_bind_text(st, 1, entry_id, -1, SQLITE_STATIC);
@@ -325,10 +299,11 @@ enum edi_code journal_ack_sent_add(struct journal *j, const char *entry_id,
 				"cannot record an acknowledgment: the "
 				"transaction was rolled back after an earlier "
 				"error");
-	rc = prepare(j,
-		     "INSERT OR REPLACE INTO acks_sent (entry_id, isa13,"
-		     " partner, file, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-		     &st, err);
+	rc = journal_prepare(
+		j, schema,
+		"INSERT OR REPLACE INTO acks_sent (entry_id, isa13,"
+		" partner, file, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+		&st, err);
 	if (rc)
 		return rc;
 	src |= sqlite3_bind_text(st, 1, entry_id, -1, SQLITE_STATIC);
@@ -357,8 +332,8 @@ enum edi_code journal_outbound_counts(
 	enum edi_code rc;
 	int src;
 
-	rc = prepare(
-		j,
+	rc = journal_prepare(
+		j, schema,
 		"SELECT partner,"
 		" sum(ack = 'pending' AND (due_at IS NULL OR due_at >= ?1)),"
 		" sum(ack = 'pending' AND due_at < ?1),"

@@ -24,33 +24,6 @@ static const char schema[] =
 
 static const char *const state_names[] = {"seen", "fetching", "received"};
 
-static enum edi_code prepare(struct journal *j, const char *sql,
-			     sqlite3_stmt **st, struct edi_error *err)
-{
-	enum edi_code rc = journal_exec(j, schema, err);
-	int src;
-
-	if (rc)
-		return rc;
-	src = sqlite3_prepare_v2(journal_db(j), sql, -1, st, NULL);
-	if (src != SQLITE_OK)
-		return journal_sql_fail(j, src, err,
-					"cannot read the SFTP pull state");
-	return EDI_OK;
-}
-
-static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t size)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-	size_t n = s ? strlen((const char *)s) : 0;
-
-	if (n >= size)
-		n = size - 1;
-	if (n)
-		memcpy(dst, s, n);
-	dst[n] = '\0';
-}
-
 enum edi_code journal_sftp_rows(struct journal *j, const char *partner,
 				struct journal_sftp_pull **rows, size_t *n,
 				struct edi_error *err)
@@ -62,10 +35,11 @@ enum edi_code journal_sftp_rows(struct journal *j, const char *partner,
 
 	*rows = NULL;
 	*n = 0;
-	rc = prepare(j,
-		     "SELECT path, size, mtime, first_seen, state, entry_id, at"
-		     " FROM sftp_pulls WHERE partner = ?1 ORDER BY path",
-		     &st, err);
+	rc = journal_prepare(
+		j, schema,
+		"SELECT path, size, mtime, first_seen, state, entry_id, at"
+		" FROM sftp_pulls WHERE partner = ?1 ORDER BY path",
+		&st, err);
 	if (rc)
 		return rc;
 	src = sqlite3_bind_text(st, 1, partner, -1, SQLITE_STATIC);
@@ -79,7 +53,7 @@ enum edi_code journal_sftp_rows(struct journal *j, const char *partner,
 		}
 		r = &(*rows)[(*n)++];
 		memset(r, 0, sizeof(*r));
-		copy_col(st, 0, r->path, sizeof(r->path));
+		journal_col_copy(st, 0, r->path, sizeof(r->path));
 		r->size = (uint64_t)sqlite3_column_int64(st, 1);
 		r->mtime = sqlite3_column_int64(st, 2);
 		r->first_seen = sqlite3_column_int64(st, 3);
@@ -88,7 +62,7 @@ enum edi_code journal_sftp_rows(struct journal *j, const char *partner,
 		for (int i = 0; state && i < 3; i++)
 			if (!strcmp((const char *)state, state_names[i]))
 				r->state = (enum journal_sftp_state)i;
-		copy_col(st, 5, r->entry_id, sizeof(r->entry_id));
+		journal_col_copy(st, 5, r->entry_id, sizeof(r->entry_id));
 		r->at = sqlite3_column_int64(st, 6);
 		src = SQLITE_OK;
 	}
@@ -100,7 +74,7 @@ enum edi_code journal_sftp_rows(struct journal *j, const char *partner,
 		*rows = NULL;
 		*n = 0;
 	}
-	sqlite3_finalize(st);
+	journal_stmt_done(st);
 	return rc;
 }
 
@@ -122,11 +96,12 @@ enum edi_code journal_sftp_put(struct journal *j, const char *partner,
 				"transaction was rolled back after an earlier "
 				"error",
 				row->path);
-	rc = prepare(j,
-		     "INSERT OR REPLACE INTO sftp_pulls (partner, path, size,"
-		     " mtime, first_seen, state, entry_id, at)"
-		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-		     &st, err);
+	rc = journal_prepare(
+		j, schema,
+		"INSERT OR REPLACE INTO sftp_pulls (partner, path, size,"
+		" mtime, first_seen, state, entry_id, at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+		&st, err);
 	if (rc)
 		return rc;
 	src |= sqlite3_bind_text(st, 1, partner, -1, SQLITE_STATIC);
@@ -148,7 +123,7 @@ enum edi_code journal_sftp_put(struct journal *j, const char *partner,
 		     : journal_sql_fail(j, src, err,
 					"cannot record the pull of '%s'",
 					row->path);
-	sqlite3_finalize(st);
+	journal_stmt_done(st);
 	return rc;
 }
 
@@ -165,9 +140,10 @@ enum edi_code journal_sftp_forget(struct journal *j, const char *partner,
 				"transaction was rolled back after an earlier "
 				"error",
 				path);
-	rc = prepare(j,
-		     "DELETE FROM sftp_pulls WHERE partner = ?1 AND path = ?2",
-		     &st, err);
+	rc = journal_prepare(
+		j, schema,
+		"DELETE FROM sftp_pulls WHERE partner = ?1 AND path = ?2", &st,
+		err);
 	if (rc)
 		return rc;
 	src |= sqlite3_bind_text(st, 1, partner, -1, SQLITE_STATIC);
@@ -177,6 +153,6 @@ enum edi_code journal_sftp_forget(struct journal *j, const char *partner,
 		     ? EDI_OK
 		     : journal_sql_fail(j, src, err,
 					"cannot forget the pull of '%s'", path);
-	sqlite3_finalize(st);
+	journal_stmt_done(st);
 	return rc;
 }

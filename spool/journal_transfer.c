@@ -35,49 +35,19 @@ static bool terminated(const char *s, size_t size)
 	return memchr(s, '\0', size) != NULL;
 }
 
-static int bind_opt(sqlite3_stmt *st, int i, const char *s)
-{
-	if (!s[0])
-		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-}
-
-static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t size)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-	size_t n = s ? strlen((const char *)s) : 0;
-
-	if (n >= size)
-		n = size - 1;
-	if (n)
-		memcpy(dst, s, n);
-	dst[n] = '\0';
-}
-
 static void row(sqlite3_stmt *st, struct journal_transfer *t)
 {
 	memset(t, 0, sizeof(*t));
-	copy_col(st, 0, t->direction, sizeof(t->direction));
-	copy_col(st, 1, t->partner, sizeof(t->partner));
-	copy_col(st, 2, t->transport, sizeof(t->transport));
-	copy_col(st, 3, t->name, sizeof(t->name));
-	copy_col(st, 4, t->entry_id, sizeof(t->entry_id));
-	copy_col(st, 5, t->remote, sizeof(t->remote));
-	copy_col(st, 6, t->message_id, sizeof(t->message_id));
-	copy_col(st, 7, t->status, sizeof(t->status));
-	copy_col(st, 8, t->detail, sizeof(t->detail));
+	journal_col_copy(st, 0, t->direction, sizeof(t->direction));
+	journal_col_copy(st, 1, t->partner, sizeof(t->partner));
+	journal_col_copy(st, 2, t->transport, sizeof(t->transport));
+	journal_col_copy(st, 3, t->name, sizeof(t->name));
+	journal_col_copy(st, 4, t->entry_id, sizeof(t->entry_id));
+	journal_col_copy(st, 5, t->remote, sizeof(t->remote));
+	journal_col_copy(st, 6, t->message_id, sizeof(t->message_id));
+	journal_col_copy(st, 7, t->status, sizeof(t->status));
+	journal_col_copy(st, 8, t->detail, sizeof(t->detail));
 	t->at = sqlite3_column_int64(st, 9);
-}
-
-/* The cached statement for sql, the table made on first use. */
-static enum edi_code prepare(struct journal *j, const char *sql,
-			     sqlite3_stmt **st, struct edi_error *err)
-{
-	enum edi_code rc = journal_schema(j, schema, err);
-
-	if (rc == EDI_OK)
-		rc = journal_stmt(j, sql, st, err);
-	return rc;
 }
 
 enum edi_code journal_transfer_add(struct journal *j,
@@ -105,21 +75,22 @@ enum edi_code journal_transfer_add(struct journal *j,
 				"cannot record transfer '%s': the transaction "
 				"was rolled back after an earlier error",
 				t->name);
-	rc = prepare(j,
-		     "INSERT INTO transfers (" COLUMNS
-		     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-		     &st, err);
+	rc = journal_prepare(
+		j, schema,
+		"INSERT INTO transfers (" COLUMNS
+		") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+		&st, err);
 	if (rc)
 		return rc;
 	src |= sqlite3_bind_text(st, 1, t->direction, -1, SQLITE_STATIC);
 	src |= sqlite3_bind_text(st, 2, t->partner, -1, SQLITE_STATIC);
 	src |= sqlite3_bind_text(st, 3, t->transport, -1, SQLITE_STATIC);
 	src |= sqlite3_bind_text(st, 4, t->name, -1, SQLITE_STATIC);
-	src |= bind_opt(st, 5, t->entry_id);
-	src |= bind_opt(st, 6, t->remote);
-	src |= bind_opt(st, 7, t->message_id);
+	src |= journal_bind_opt(st, 5, t->entry_id);
+	src |= journal_bind_opt(st, 6, t->remote);
+	src |= journal_bind_opt(st, 7, t->message_id);
 	src |= sqlite3_bind_text(st, 8, t->status, -1, SQLITE_STATIC);
-	src |= bind_opt(st, 9, t->detail);
+	src |= journal_bind_opt(st, 9, t->detail);
 	src |= sqlite3_bind_int64(st, 10, t->at);
 	src = src == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
 	rc = src == SQLITE_DONE
@@ -141,11 +112,12 @@ enum edi_code journal_transfer_by_message(struct journal *j,
 	enum edi_code rc;
 	int src = SQLITE_OK;
 
-	rc = prepare(j,
-		     "SELECT " COLUMNS " FROM transfers WHERE partner = ?1"
-		     " AND direction = ?2 AND message_id = ?3"
-		     " ORDER BY seq DESC LIMIT 1",
-		     &st, err);
+	rc = journal_prepare(j, schema,
+			     "SELECT " COLUMNS
+			     " FROM transfers WHERE partner = ?1"
+			     " AND direction = ?2 AND message_id = ?3"
+			     " ORDER BY seq DESC LIMIT 1",
+			     &st, err);
 	if (rc)
 		return rc;
 	src |= sqlite3_bind_text(st, 1, partner, -1, SQLITE_STATIC);
@@ -178,10 +150,11 @@ enum edi_code journal_transfers_of(
 	enum edi_code rc;
 	int src;
 
-	rc = prepare(j,
-		     "SELECT " COLUMNS " FROM transfers WHERE entry_id = ?1"
-		     " OR name = ?1 OR message_id = ?1 ORDER BY seq",
-		     &st, err);
+	rc = journal_prepare(j, schema,
+			     "SELECT " COLUMNS
+			     " FROM transfers WHERE entry_id = ?1"
+			     " OR name = ?1 OR message_id = ?1 ORDER BY seq",
+			     &st, err);
 	if (rc)
 		return rc;
 	src = sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);

@@ -20,28 +20,6 @@ static const char schema[] =
 	"CREATE INDEX IF NOT EXISTS rest_deliveries_entry"
 	" ON rest_deliveries(entry_id);";
 
-static enum edi_code prepare(struct journal *j, const char *sql,
-			     sqlite3_stmt **st, struct edi_error *err)
-{
-	enum edi_code rc = journal_exec(j, schema, err);
-	int src;
-
-	if (rc)
-		return rc;
-	src = sqlite3_prepare_v2(journal_db(j), sql, -1, st, NULL);
-	if (src != SQLITE_OK)
-		return journal_sql_fail(j, src, err,
-					"cannot read the REST deliveries");
-	return EDI_OK;
-}
-
-static void col(sqlite3_stmt *st, int i, char *dst, size_t size)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	snprintf(dst, size, "%s", s ? (const char *)s : "");
-}
-
 #define COLUMNS                                                         \
 	"record_id, output, entry_id, partner, correlation_id, status," \
 	" attempts, next_at, last_http, detail, created_at, updated_at"
@@ -49,16 +27,17 @@ static void col(sqlite3_stmt *st, int i, char *dst, size_t size)
 static void read_row(sqlite3_stmt *st, struct rest_row *row)
 {
 	memset(row, 0, sizeof(*row));
-	col(st, 0, row->record_id, sizeof(row->record_id));
-	col(st, 1, row->output, sizeof(row->output));
-	col(st, 2, row->entry_id, sizeof(row->entry_id));
-	col(st, 3, row->partner, sizeof(row->partner));
-	col(st, 4, row->correlation_id, sizeof(row->correlation_id));
-	col(st, 5, row->status, sizeof(row->status));
+	journal_col_copy(st, 0, row->record_id, sizeof(row->record_id));
+	journal_col_copy(st, 1, row->output, sizeof(row->output));
+	journal_col_copy(st, 2, row->entry_id, sizeof(row->entry_id));
+	journal_col_copy(st, 3, row->partner, sizeof(row->partner));
+	journal_col_copy(st, 4, row->correlation_id,
+			 sizeof(row->correlation_id));
+	journal_col_copy(st, 5, row->status, sizeof(row->status));
 	row->attempts = (unsigned)sqlite3_column_int64(st, 6);
 	row->next_at = sqlite3_column_int64(st, 7);
 	row->last_http = (long)sqlite3_column_int64(st, 8);
-	col(st, 9, row->detail, sizeof(row->detail));
+	journal_col_copy(st, 9, row->detail, sizeof(row->detail));
 	row->created_at = sqlite3_column_int64(st, 10);
 	row->updated_at = sqlite3_column_int64(st, 11);
 }
@@ -71,10 +50,10 @@ enum edi_code rest_row_get(struct journal *j, const char *record_id,
 	enum edi_code rc;
 	int src;
 
-	rc = prepare(j,
-		     "SELECT " COLUMNS " FROM rest_deliveries"
-		     " WHERE record_id = ?1 AND output = ?2",
-		     &st, err);
+	rc = journal_prepare(j, schema,
+			     "SELECT " COLUMNS " FROM rest_deliveries"
+			     " WHERE record_id = ?1 AND output = ?2",
+			     &st, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, record_id, -1, SQLITE_STATIC);
@@ -92,7 +71,7 @@ enum edi_code rest_row_get(struct journal *j, const char *record_id,
 				      "cannot read the delivery of '%s'",
 				      record_id);
 	}
-	sqlite3_finalize(st);
+	journal_stmt_done(st);
 	return rc;
 }
 
@@ -108,22 +87,23 @@ enum edi_code rest_row_put(struct journal *j, const struct rest_row *row,
 				"cannot record the delivery of '%s': the "
 				"journal transaction was lost",
 				row->record_id);
-	rc = prepare(j,
-		     "INSERT INTO rest_deliveries(record_id, output, entry_id,"
-		     " partner, correlation_id, status, attempts, next_at,"
-		     " last_http, detail, created_at, updated_at)"
-		     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-		     " ?12) ON CONFLICT(record_id, output) DO UPDATE SET"
-		     " entry_id = excluded.entry_id,"
-		     " partner = excluded.partner,"
-		     " correlation_id = excluded.correlation_id,"
-		     " status = excluded.status,"
-		     " attempts = excluded.attempts,"
-		     " next_at = excluded.next_at,"
-		     " last_http = excluded.last_http,"
-		     " detail = excluded.detail,"
-		     " updated_at = excluded.updated_at",
-		     &st, err);
+	rc = journal_prepare(
+		j, schema,
+		"INSERT INTO rest_deliveries(record_id, output, entry_id,"
+		" partner, correlation_id, status, attempts, next_at,"
+		" last_http, detail, created_at, updated_at)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+		" ?12) ON CONFLICT(record_id, output) DO UPDATE SET"
+		" entry_id = excluded.entry_id,"
+		" partner = excluded.partner,"
+		" correlation_id = excluded.correlation_id,"
+		" status = excluded.status,"
+		" attempts = excluded.attempts,"
+		" next_at = excluded.next_at,"
+		" last_http = excluded.last_http,"
+		" detail = excluded.detail,"
+		" updated_at = excluded.updated_at",
+		&st, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, row->record_id, -1, SQLITE_STATIC);
@@ -144,7 +124,7 @@ enum edi_code rest_row_put(struct journal *j, const struct rest_row *row,
 		     : journal_sql_fail(j, src, err,
 					"cannot record the delivery of '%s'",
 					row->record_id);
-	sqlite3_finalize(st);
+	journal_stmt_done(st);
 	return rc;
 }
 
@@ -159,11 +139,11 @@ enum edi_code rest_rows_for(struct journal *j, const char *key,
 	enum edi_code rc;
 	int src;
 
-	rc = prepare(j,
-		     "SELECT " COLUMNS " FROM rest_deliveries"
-		     " WHERE record_id = ?1 OR entry_id = ?1"
-		     " ORDER BY created_at, record_id, output",
-		     &st, err);
+	rc = journal_prepare(j, schema,
+			     "SELECT " COLUMNS " FROM rest_deliveries"
+			     " WHERE record_id = ?1 OR entry_id = ?1"
+			     " ORDER BY created_at, record_id, output",
+			     &st, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -176,7 +156,7 @@ enum edi_code rest_rows_for(struct journal *j, const char *key,
 	if (!rc && src != SQLITE_DONE)
 		rc = journal_sql_fail(
 			j, src, err, "cannot read the deliveries of '%s'", key);
-	sqlite3_finalize(st);
+	journal_stmt_done(st);
 	return rc;
 }
 
@@ -190,10 +170,11 @@ enum edi_code rest_row_counts(struct journal *j,
 	enum edi_code rc;
 	int src;
 
-	rc = prepare(j,
-		     "SELECT output, status, count(*) FROM rest_deliveries"
-		     " GROUP BY output, status ORDER BY output, status",
-		     &st, err);
+	rc = journal_prepare(
+		j, schema,
+		"SELECT output, status, count(*) FROM rest_deliveries"
+		" GROUP BY output, status ORDER BY output, status",
+		&st, err);
 	if (rc)
 		return rc;
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -206,6 +187,6 @@ enum edi_code rest_row_counts(struct journal *j,
 	if (!rc && src != SQLITE_DONE)
 		rc = journal_sql_fail(j, src, err,
 				      "cannot count the REST deliveries");
-	sqlite3_finalize(st);
+	journal_stmt_done(st);
 	return rc;
 }
