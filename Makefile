@@ -144,6 +144,7 @@ SPOOL_SRC := \
 	spool/pipeline_entry.c \
 	spool/pipeline_hooks.c \
 	spool/profile_as2.c \
+	spool/profile_parse.c \
 	spool/profile_sftp.c \
 	spool/profile_x12.c \
 	spool/receive_as2.c \

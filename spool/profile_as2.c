@@ -11,59 +11,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "profile_parse.h"
 #include "as2_send.h"
 
-struct parse {
-	struct arena *a;
-	struct edi_diag *errors;
-	const char *file;
-	size_t nerrors;
-};
-
-static void problem(struct parse *ps, const struct ynode *at, const char *fmt,
-		    ...) __attribute__((format(printf, 3, 4)));
-
-static void problem(struct parse *ps, const struct ynode *at, const char *fmt,
-		    ...)
-{
-	char msg[EDI_MSG_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	ps->nerrors++;
-	if (at)
-		edi_diag_addf(ps->errors, EDI_ECONFIG, NULL, "%s:%u:%u: %s",
-			      at->file, at->line, at->col, msg);
-	else
-		edi_diag_addf(ps->errors, EDI_ECONFIG, NULL, "%s: %s", ps->file,
-			      msg);
-}
-
-static const char *text(struct parse *ps, const struct ynode *sec,
-			const char *key, bool required)
-{
-	const struct ynode *v = ynode_get(sec, key);
-
-	if (!v || ynode_is_null(v)) {
-		if (required)
-			problem(ps, sec, "as2 needs '%s'", key);
-		return NULL;
-	}
-	if (v->kind != YNODE_SCALAR || !v->len) {
-		problem(ps, v, "as2.%s must be a single non-empty value", key);
-		return NULL;
-	}
-	if (memchr(v->value, '\n', v->len) || memchr(v->value, '\r', v->len)) {
-		problem(ps, v, "as2.%s must be one line", key);
-		return NULL;
-	}
-	return v->value;
-}
-
-static int choice(struct parse *ps, const struct ynode *sec, const char *key,
-		  const char *const *names, int dflt)
+static int choice(struct profile_parse *ps, const struct ynode *sec,
+		  const char *key, const char *const *names, int dflt)
 {
 	const struct ynode *v = ynode_get(sec, key);
 	char list[200] = "";
@@ -78,19 +30,19 @@ static int choice(struct parse *ps, const struct ynode *sec, const char *key,
 		snprintf(list + n, sizeof(list) - n, "%s%s", i ? ", " : "",
 			 names[i]);
 	}
-	problem(ps, v, "as2.%s must be one of %s", key, list);
+	profile_problem(ps, v, "as2.%s must be one of %s", key, list);
 	return dflt;
 }
 
-static bool flag(struct parse *ps, const struct ynode *sec, const char *key,
-		 bool dflt)
+static bool flag(struct profile_parse *ps, const struct ynode *sec,
+		 const char *key, bool dflt)
 {
 	static const char *const names[] = {"false", "true", "no", "yes",
 					    "off",   "on",   NULL};
 	return choice(ps, sec, key, names, dflt ? 1 : 0) % 2 == 1;
 }
 
-static uint64_t number(struct parse *ps, const struct ynode *sec,
+static uint64_t number(struct profile_parse *ps, const struct ynode *sec,
 		       const char *key, uint64_t max, uint64_t dflt)
 {
 	const struct ynode *v = ynode_get(sec, key);
@@ -100,18 +52,19 @@ static uint64_t number(struct parse *ps, const struct ynode *sec,
 		return dflt;
 	if (v->kind != YNODE_SCALAR ||
 	    !sv_to_u64(sv_make(v->value, v->len), &n) || n > max) {
-		problem(ps, v, "as2.%s must be a whole number from 0 to %llu",
-			key, (unsigned long long)max);
+		profile_problem(ps, v,
+				"as2.%s must be a whole number from 0 to %llu",
+				key, (unsigned long long)max);
 		return dflt;
 	}
 	return n;
 }
 
 /* A file the profile names: relative to the profile's folder; must exist. */
-static const char *file_path(struct parse *ps, const struct ynode *sec,
+static const char *file_path(struct profile_parse *ps, const struct ynode *sec,
 			     const char *key, bool required)
 {
-	const char *v = text(ps, sec, key, required);
+	const char *v = profile_text(ps, sec, key, required);
 	const char *slash, *path;
 	struct stat st;
 
@@ -124,8 +77,9 @@ static const char *file_path(struct parse *ps, const struct ynode *sec,
 		path = arena_printf(ps->a, "%.*s/%s", (int)(slash - ps->file),
 				    ps->file, v);
 	if (stat(path, &st) != 0) {
-		problem(ps, ynode_get(sec, key), "as2.%s: cannot read '%s': %s",
-			key, path, strerror(errno));
+		profile_problem(ps, ynode_get(sec, key),
+				"as2.%s: cannot read '%s': %s", key, path,
+				strerror(errno));
 		return NULL;
 	}
 	return path;
@@ -172,13 +126,14 @@ struct as2_partner *profile_as2_parse(struct arena *a,
 	static const char *const mdn[] = {"sync", "async", "none", NULL};
 	static const char *const spelling[] = {"sha-256", "sha256", NULL};
 	static const char *const encodings[] = {"binary", "base64", NULL};
-	struct parse ps = {a, errors, file, 0};
+	struct profile_parse ps = {a, errors, file, "as2", 0};
 	struct as2_partner *p;
 
 	if (!section)
 		return NULL;
 	if (section->kind != YNODE_MAP) {
-		problem(&ps, section,
+		profile_problem(
+			&ps, section,
 			"as2 must be a mapping such as {their_id: ACME, "
 			"our_id: US, ...}");
 		return NULL;
@@ -188,25 +143,28 @@ struct as2_partner *profile_as2_parse(struct arena *a,
 		while (keys[k] && strcmp(section->items[i]->value, keys[k]))
 			k++;
 		if (!keys[k])
-			problem(&ps, section->items[i],
+			profile_problem(
+				&ps, section->items[i],
 				"unknown key '%s' in as2 (see docs/as2.md)",
 				section->items[i]->value);
 	}
 	p = arena_zalloc(a, sizeof(*p));
-	p->their_id = text(&ps, section, "their_id", true);
-	p->our_id = text(&ps, section, "our_id", true);
+	p->their_id = profile_text(&ps, section, "their_id", true);
+	p->our_id = profile_text(&ps, section, "our_id", true);
 	if (p->their_id && !as2_id_valid(p->their_id))
-		problem(&ps, ynode_get(section, "their_id"),
+		profile_problem(
+			&ps, ynode_get(section, "their_id"),
 			"as2.their_id must be 1 to 128 printable characters "
 			"without quotes or backslashes");
 	if (p->our_id && !as2_id_valid(p->our_id))
-		problem(&ps, ynode_get(section, "our_id"),
+		profile_problem(
+			&ps, ynode_get(section, "our_id"),
 			"as2.our_id must be 1 to 128 printable characters "
 			"without quotes or backslashes");
-	p->url = text(&ps, section, "url", false);
+	p->url = profile_text(&ps, section, "url", false);
 	if (p->url && !url_ok(p->url))
-		problem(&ps, ynode_get(section, "url"),
-			"as2.url must start with http:// or https://");
+		profile_problem(&ps, ynode_get(section, "url"),
+				"as2.url must start with http:// or https://");
 	p->sign = flag(&ps, section, "sign", true);
 	p->encrypt = flag(&ps, section, "encrypt", true);
 	p->require_signed = flag(&ps, section, "require_signed", p->sign);
@@ -221,41 +179,46 @@ struct as2_partner *profile_as2_parse(struct arena *a,
 	p->our_key = file_path(&ps, section, "our_key",
 			       p->sign || p->require_encrypted);
 	p->ca_file = file_path(&ps, section, "ca_file", false);
-	p->micalg = text(&ps, section, "micalg", false);
+	p->micalg = profile_text(&ps, section, "micalg", false);
 	if (!p->micalg)
 		p->micalg = "sha-256";
 	else if (!as2_md_by_name(p->micalg) || !strncmp(p->micalg, "md5", 3))
-		problem(&ps, ynode_get(section, "micalg"),
+		profile_problem(
+			&ps, ynode_get(section, "micalg"),
 			"as2.micalg must be sha-256, sha-384, sha-512 or "
 			"(legacy) sha1");
 	p->micalg_dashless =
 		choice(&ps, section, "micalg_spelling", spelling, 0) == 1;
-	p->cipher = text(&ps, section, "cipher", false);
+	p->cipher = profile_text(&ps, section, "cipher", false);
 	if (!p->cipher)
 		p->cipher = AS2_DEFAULT_CIPHER;
 	else if (!as2_cipher_by_name(p->cipher))
-		problem(&ps, ynode_get(section, "cipher"),
-			"as2.cipher must be aes128-cbc, aes192-cbc, "
-			"aes256-cbc or des-ede3-cbc");
+		profile_problem(&ps, ynode_get(section, "cipher"),
+				"as2.cipher must be aes128-cbc, aes192-cbc, "
+				"aes256-cbc or des-ede3-cbc");
 	p->mdn = (enum as2_mdn_mode)choice(&ps, section, "mdn", mdn,
 					   AS2_MDN_SYNC);
 	p->signed_mdn = flag(&ps, section, "signed_mdn", p->sign);
-	p->mdn_url = text(&ps, section, "mdn_url", p->mdn == AS2_MDN_ASYNC);
+	p->mdn_url =
+		profile_text(&ps, section, "mdn_url", p->mdn == AS2_MDN_ASYNC);
 	if (p->mdn_url && !url_ok(p->mdn_url))
-		problem(&ps, ynode_get(section, "mdn_url"),
+		profile_problem(
+			&ps, ynode_get(section, "mdn_url"),
 			"as2.mdn_url must start with http:// or https://");
 	if (p->signed_mdn && !p->their_cert)
-		problem(&ps, section,
+		profile_problem(
+			&ps, section,
 			"as2.signed_mdn needs their_certificate to check the "
 			"mdn's signature");
 	p->base64 =
 		choice(&ps, section, "transfer_encoding", encodings, 0) == 1;
 	if (flag(&ps, section, "chunked", false))
-		problem(&ps, ynode_get(section, "chunked"),
+		profile_problem(
+			&ps, ynode_get(section, "chunked"),
 			"as2.chunked: edigate always sends a length, never "
 			"chunked bodies (set false or leave out)");
-	p->content_type = text(&ps, section, "content_type", false);
-	p->subject = text(&ps, section, "subject", false);
+	p->content_type = profile_text(&ps, section, "content_type", false);
+	p->subject = profile_text(&ps, section, "subject", false);
 	p->timeout_s = (unsigned)number(&ps, section, "timeout", 86400,
 					PROFILE_AS2_DEFAULT_TIMEOUT);
 	p->retries = (unsigned)number(&ps, section, "retries", 100,

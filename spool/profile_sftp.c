@@ -3,6 +3,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "profile_sftp.h"
+#include "profile_parse.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -13,56 +14,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-struct parse {
-	struct arena *a;
-	struct edi_diag *errors;
-	const char *file;
-	size_t nerrors;
-};
-
-static void problem(struct parse *ps, const struct ynode *at, const char *fmt,
-		    ...) __attribute__((format(printf, 3, 4)));
-
-static void problem(struct parse *ps, const struct ynode *at, const char *fmt,
-		    ...)
-{
-	char msg[EDI_MSG_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	ps->nerrors++;
-	if (at)
-		edi_diag_addf(ps->errors, EDI_ECONFIG, NULL, "%s:%u:%u: %s",
-			      at->file, at->line, at->col, msg);
-	else
-		edi_diag_addf(ps->errors, EDI_ECONFIG, NULL, "%s: %s", ps->file,
-			      msg);
-}
-
-static const char *text(struct parse *ps, const struct ynode *sec,
-			const char *key, bool required)
-{
-	const struct ynode *v = ynode_get(sec, key);
-
-	if (!v || ynode_is_null(v)) {
-		if (required)
-			problem(ps, sec, "sftp needs '%s'", key);
-		return NULL;
-	}
-	if (v->kind != YNODE_SCALAR || !v->len) {
-		problem(ps, v, "sftp.%s must be a single non-empty value", key);
-		return NULL;
-	}
-	if (memchr(v->value, '\n', v->len)) {
-		problem(ps, v, "sftp.%s must be one line", key);
-		return NULL;
-	}
-	return v->value;
-}
-
-static unsigned number(struct parse *ps, const struct ynode *sec,
+static unsigned number(struct profile_parse *ps, const struct ynode *sec,
 		       const char *key, unsigned min, unsigned max,
 		       unsigned dflt)
 {
@@ -73,7 +25,7 @@ static unsigned number(struct parse *ps, const struct ynode *sec,
 	if (!v)
 		return dflt;
 	if (v->kind != YNODE_SCALAR || !v->len) {
-		problem(ps, v, "sftp.%s must be a whole number", key);
+		profile_problem(ps, v, "sftp.%s must be a whole number", key);
 		return dflt;
 	}
 	for (i = 0; i < v->len && v->value[i] >= '0' && v->value[i] <= '9' &&
@@ -81,20 +33,22 @@ static unsigned number(struct parse *ps, const struct ynode *sec,
 	     i++)
 		n = n * 10 + (unsigned)(v->value[i] - '0');
 	if (i != v->len) {
-		problem(ps, v, "sftp.%s must be a whole number, not '%s'", key,
-			v->value);
+		profile_problem(ps, v,
+				"sftp.%s must be a whole number, not '%s'", key,
+				v->value);
 		return dflt;
 	}
 	if (n < min || n > max) {
-		problem(ps, v, "sftp.%s must be between %u and %u, not %s", key,
-			min, max, v->value);
+		profile_problem(ps, v,
+				"sftp.%s must be between %u and %u, not %s",
+				key, min, max, v->value);
 		return dflt;
 	}
 	return (unsigned)n;
 }
 
 /* A local file named in the profile: relative to the profile's folder. */
-static const char *local_path(struct parse *ps, const char *path)
+static const char *local_path(struct profile_parse *ps, const char *path)
 {
 	const char *slash = strrchr(ps->file, '/');
 
@@ -104,8 +58,8 @@ static const char *local_path(struct parse *ps, const char *path)
 			    path);
 }
 
-static void patterns(struct parse *ps, const struct ynode *sec, const char *key,
-		     void ***out, size_t *n)
+static void patterns(struct profile_parse *ps, const struct ynode *sec,
+		     const char *key, void ***out, size_t *n)
 {
 	const struct ynode *v = ynode_get(sec, key);
 	const struct ynode *const *items;
@@ -122,13 +76,14 @@ static void patterns(struct parse *ps, const struct ynode *sec, const char *key,
 		items = (const struct ynode *const *)v->items;
 		count = v->n;
 	} else {
-		problem(ps, v, "sftp.%s must be a pattern or a list of them",
-			key);
+		profile_problem(ps, v,
+				"sftp.%s must be a pattern or a list of them",
+				key);
 		return;
 	}
 	if (count > PROFILE_SFTP_MAX_PATTERNS) {
-		problem(ps, v, "sftp.%s has more than %d patterns", key,
-			PROFILE_SFTP_MAX_PATTERNS);
+		profile_problem(ps, v, "sftp.%s has more than %d patterns", key,
+				PROFILE_SFTP_MAX_PATTERNS);
 		return;
 	}
 	*out = arena_array(ps->a, count ? count : 1, sizeof(void *));
@@ -139,7 +94,8 @@ static void patterns(struct parse *ps, const struct ynode *sec, const char *key,
 		pcre2_code *re;
 
 		if (it->kind != YNODE_SCALAR) {
-			problem(ps, it, "sftp.%s: a pattern is one value", key);
+			profile_problem(ps, it,
+					"sftp.%s: a pattern is one value", key);
 			continue;
 		}
 		re = pcre2_compile((PCRE2_SPTR)it->value, it->len, 0, &ecode,
@@ -147,16 +103,17 @@ static void patterns(struct parse *ps, const struct ynode *sec, const char *key,
 		if (!re) {
 			PCRE2_UCHAR msg[120];
 			pcre2_get_error_message(ecode, msg, sizeof(msg));
-			problem(ps, it, "sftp.%s: bad pattern '%s': %s at %zu",
-				key, it->value, (const char *)msg,
-				(size_t)eoff);
+			profile_problem(ps, it,
+					"sftp.%s: bad pattern '%s': %s at %zu",
+					key, it->value, (const char *)msg,
+					(size_t)eoff);
 			continue;
 		}
 		(*out)[(*n)++] = re;
 	}
 }
 
-static void after_pull(struct parse *ps, const struct ynode *sec,
+static void after_pull(struct profile_parse *ps, const struct ynode *sec,
 		       struct partner_sftp *s)
 {
 	const struct ynode *v = ynode_get(sec, "after_pull");
@@ -175,15 +132,17 @@ static void after_pull(struct parse *ps, const struct ynode *sec,
 		s->archive = m->value;
 		return;
 	}
-	problem(ps, v,
+	profile_problem(
+		ps, v,
 		"sftp.after_pull must be delete or {move: REMOTE-FOLDER}");
 }
 
-static bool remote_ok(struct parse *ps, const struct ynode *sec,
+static bool remote_ok(struct profile_parse *ps, const struct ynode *sec,
 		      const char *key, const char *value)
 {
 	if (value && strlen(value) > 512) {
-		problem(ps, ynode_get(sec, key), "sftp.%s is too long", key);
+		profile_problem(ps, ynode_get(sec, key), "sftp.%s is too long",
+				key);
 		return false;
 	}
 	return true;
@@ -211,14 +170,15 @@ struct partner_sftp *profile_sftp_parse(struct arena *a,
 					   "transfer_timeout",
 					   "retries",
 					   "retry_backoff"};
-	struct parse ps = {a, errors, file, 0};
+	struct profile_parse ps = {a, errors, file, "sftp", 0};
 	struct partner_sftp *s;
 	const char *host;
 
 	if (!section)
 		return NULL;
 	if (section->kind != YNODE_MAP) {
-		problem(&ps, section,
+		profile_problem(
+			&ps, section,
 			"sftp must be a mapping such as {host: ..., user: ..., "
 			"key: ..., known_hosts: ..., inbound: ...}");
 		return NULL;
@@ -228,7 +188,8 @@ struct partner_sftp *profile_sftp_parse(struct arena *a,
 		while (k < nkeys && strcmp(section->items[i]->value, keys[k]))
 			k++;
 		if (k == nkeys)
-			problem(&ps, section->items[i],
+			profile_problem(
+				&ps, section->items[i],
 				"unknown key '%s' in sftp (host, port, user, "
 				"key, known_hosts, inbound, include, exclude, "
 				"after_pull, stable_seconds, done_marker, "
@@ -237,34 +198,37 @@ struct partner_sftp *profile_sftp_parse(struct arena *a,
 				section->items[i]->value);
 	}
 	s = arena_zalloc(a, sizeof(*s));
-	host = text(&ps, section, "host", true);
+	host = profile_text(&ps, section, "host", true);
 	if (host &&
 	    (strlen(host) > 255 || strchr(host, '/') || strchr(host, ' '))) {
-		problem(&ps, ynode_get(section, "host"),
-			"sftp.host '%s' is not a host name or address", host);
+		profile_problem(&ps, ynode_get(section, "host"),
+				"sftp.host '%s' is not a host name or address",
+				host);
 		host = NULL;
 	}
 	s->host = host;
 	s->port = number(&ps, section, "port", 1, 65535,
 			 PROFILE_SFTP_DEFAULT_PORT);
-	s->user = text(&ps, section, "user", true);
-	s->key = local_path(&ps, text(&ps, section, "key", true));
-	s->known_hosts =
-		local_path(&ps, text(&ps, section, "known_hosts", true));
-	s->inbound = text(&ps, section, "inbound", false);
-	s->outbound = text(&ps, section, "outbound", false);
+	s->user = profile_text(&ps, section, "user", true);
+	s->key = local_path(&ps, profile_text(&ps, section, "key", true));
+	s->known_hosts = local_path(
+		&ps, profile_text(&ps, section, "known_hosts", true));
+	s->inbound = profile_text(&ps, section, "inbound", false);
+	s->outbound = profile_text(&ps, section, "outbound", false);
 	remote_ok(&ps, section, "inbound", s->inbound);
 	remote_ok(&ps, section, "outbound", s->outbound);
 	if (!s->inbound && !s->outbound)
-		problem(&ps, section,
+		profile_problem(
+			&ps, section,
 			"sftp needs inbound (a remote folder to pull from), "
 			"outbound (one to push to), or both");
 	patterns(&ps, section, "include", &s->include, &s->ninclude);
 	patterns(&ps, section, "exclude", &s->exclude, &s->nexclude);
 	after_pull(&ps, section, s);
-	s->done_marker = text(&ps, section, "done_marker", false);
+	s->done_marker = profile_text(&ps, section, "done_marker", false);
 	if (s->done_marker && strchr(s->done_marker, '/')) {
-		problem(&ps, ynode_get(section, "done_marker"),
+		profile_problem(
+			&ps, ynode_get(section, "done_marker"),
 			"sftp.done_marker is a suffix such as .done, not a "
 			"path");
 		s->done_marker = NULL;
