@@ -382,11 +382,38 @@ static void write_set(struct x12_writer *w, const struct ack_set *s,
 	x12_seg_end(w, NULL);
 }
 
+/* A GS08 we can write: six digits first, at most 12 printable. */
+static bool version_ok(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n < 6 || n > 12)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((i < 6 && (v[i] < '0' || v[i] > '9')) || v[i] < 0x21 ||
+		    v[i] > 0x7e)
+			return false;
+	return true;
+}
+
+/* An ISA12 we can write: five digits. */
+static bool isa_version_ok(const char *v)
+{
+	if (strlen(v) != 5)
+		return false;
+	for (size_t i = 0; i < 5; i++)
+		if (v[i] < '0' || v[i] > '9')
+			return false;
+	return true;
+}
+
 static void write_group(struct x12_writer *w, const struct ack_group *g,
 			const struct ack_opts *o, uint64_t gs06)
 {
 	bool is999 = o->kind == ACK_999;
-	const char *version = g->version[0] ? g->version : "004010";
+	/* answer in their version; one that is not a version cannot be
+	 * written back: then 004010 */
+	const char *version = version_ok(g->version) ? g->version : "004010";
 	bool v5 = strncmp(version, "005", 3) >= 0;
 	size_t accepted = accepted_sets(g);
 	const char *status;
@@ -449,17 +476,17 @@ enum edi_code ack_write(const struct ack_interchange *ic,
 	struct x12_writer w;
 	size_t ngs = 0;
 	char usage = o->usage ? o->usage : ic->isa.usage;
-	struct x12_isa_out isa = {ic->isa.receiver_qual,
-				  ic->isa.receiver,
-				  ic->isa.sender_qual,
-				  ic->isa.sender,
-				  o->date6,
-				  o->time4,
-				  ic->isa.version[0] ? ic->isa.version
-						     : "00401",
-				  o->isa13,
-				  false,
-				  usage == 'T' ? 'T' : 'P'};
+	struct x12_isa_out isa = {
+		ic->isa.receiver_qual,
+		ic->isa.receiver,
+		ic->isa.sender_qual,
+		ic->isa.sender,
+		o->date6,
+		o->time4,
+		isa_version_ok(ic->isa.version) ? ic->isa.version : "00401",
+		o->isa13,
+		false,
+		usage == 'T' ? 'T' : 'P'};
 
 	delims_from(ic, o, &d);
 	x12_writer_init(&w, out, &d);
