@@ -20,6 +20,8 @@
 
 #include "config.h"
 #include "fileio.h"
+#include "journal.h"
+#include "outbox.h"
 #include "spool_layout.h"
 #include "spool_lock.h"
 #include "spool_move.h"
@@ -949,6 +951,74 @@ START_TEST(test_recover_rebuilds_a_cut_short_meta)
 }
 END_TEST
 
+/* --- outbox: acknowledgments staged with the journal --- */
+
+/* two partners' files of the same name in one group: each reaches its own
+ * outbound/<partner>/ (staged names once collided in state/batches/) */
+START_TEST(test_outbox_keeps_partners_files_apart)
+{
+	char db[400];
+	struct journal *j = NULL;
+	struct outbox o;
+	struct fx f;
+
+	fx_open(&f);
+	snprintf(db, sizeof(db), "%s/state/journal.db", f.root);
+	ck_assert_int_eq(journal_open(&j, db, &f.err), EDI_OK);
+	outbox_init(&o, &f.sp, j);
+	ck_assert_int_eq(journal_begin(j, &f.err), EDI_OK);
+	ck_assert_int_eq(outbox_stage(&o, "acme", "x-997-000000001.x12", NULL,
+				      "ACME", 4, NOW, &f.err),
+			 EDI_OK);
+	ck_assert_int_eq(outbox_stage(&o, "mart", "x-997-000000001.x12", NULL,
+				      "MART", 4, NOW, &f.err),
+			 EDI_OK);
+	ck_assert_int_eq(journal_commit(j, &f.err), EDI_OK);
+	ck_assert_int_eq(outbox_publish(&o, NOW, &f.err), EDI_OK);
+	ck_assert_str_eq(text_of(&f, "outbound/acme/x-997-000000001.x12"),
+			 "ACME");
+	ck_assert_str_eq(text_of(&f, "outbound/mart/x-997-000000001.x12"),
+			 "MART");
+	ck_assert_int_eq(count(&f, "state/batches"), 0);
+	outbox_release(&o);
+	journal_close(j);
+	fx_done(&f);
+}
+END_TEST
+
+/* a staged file whose transaction committed is published by recovery;
+ * one that never committed is not journaled as written */
+START_TEST(test_outbox_recovery_publishes_committed_files)
+{
+	char db[400];
+	struct journal *j = NULL;
+	struct outbox o;
+	bool renamed = false;
+	struct fx f;
+
+	fx_open(&f);
+	snprintf(db, sizeof(db), "%s/state/journal.db", f.root);
+	ck_assert_int_eq(journal_open(&j, db, &f.err), EDI_OK);
+	outbox_init(&o, &f.sp, j);
+	ck_assert_int_eq(journal_begin(j, &f.err), EDI_OK);
+	ck_assert_int_eq(outbox_stage(&o, "acme", "a.x12", NULL, "A", 1, NOW,
+				      &f.err),
+			 EDI_OK);
+	ck_assert_int_eq(journal_commit(j, &f.err), EDI_OK);
+	/* the run died here: nothing published */
+	ck_assert(!exists(&f, "outbound/acme/a.x12"));
+	ck_assert_int_eq(outbox_recover_one(&f.sp, "outbound.acme.a.x12",
+					    "outbound:acme", &renamed, &f.err),
+			 EDI_OK);
+	ck_assert(renamed);
+	ck_assert_str_eq(text_of(&f, "outbound/acme/a.x12"), "A");
+	o.n = 0; /* published by recovery, not ours to remove */
+	outbox_release(&o);
+	journal_close(j);
+	fx_done(&f);
+}
+END_TEST
+
 /* --- reason.json --- */
 
 START_TEST(test_reason_written_in_work_travels_to_error)
@@ -1750,6 +1820,8 @@ Suite *spool_suite(void)
 	tcase_add_test(move,
 		       test_recover_goes_on_past_a_failure_and_reports_it);
 	tcase_add_test(move, test_recover_rebuilds_a_cut_short_meta);
+	tcase_add_test(move, test_outbox_keeps_partners_files_apart);
+	tcase_add_test(move, test_outbox_recovery_publishes_committed_files);
 	tcase_add_test(reason, test_reason_written_in_work_travels_to_error);
 	tcase_add_test(reason, test_reason_of_an_error_entry_is_replaced);
 	tcase_add_test(reason, test_reason_needs_an_entry_and_a_json_object);
