@@ -1001,9 +1001,9 @@ START_TEST(test_outbox_recovery_publishes_committed_files)
 	ck_assert_int_eq(journal_open(&j, db, &f.err), EDI_OK);
 	outbox_init(&o, &f.sp, j);
 	ck_assert_int_eq(journal_begin(j, &f.err), EDI_OK);
-	ck_assert_int_eq(outbox_stage(&o, "acme", "a.x12", NULL, "A", 1, NOW,
-				      &f.err),
-			 EDI_OK);
+	ck_assert_int_eq(
+		outbox_stage(&o, "acme", "a.x12", NULL, "A", 1, NOW, &f.err),
+		EDI_OK);
 	ck_assert_int_eq(journal_commit(j, &f.err), EDI_OK);
 	/* the run died here: nothing published */
 	ck_assert(!exists(&f, "outbound/acme/a.x12"));
