@@ -56,3 +56,12 @@ char *sv_to_cbuf(struct strview v, char *dst, size_t size)
 	dst[n] = '\0';
 	return dst;
 }
+
+void str_copy(char *dst, size_t size, const char *src)
+{
+	size_t n = src ? strnlen(src, size - 1) : 0;
+
+	if (n)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
+}

@@ -54,5 +54,10 @@ struct strview sv_trim(struct strview v);
 bool sv_to_u64(struct strview v, uint64_t *out);
 /* Copy at most size-1 bytes of v into dst and NUL-terminate; returns dst. */
 char *sv_to_cbuf(struct strview v, char *dst, size_t size);
+/*
+ * Copy the C string src (NULL: "") into dst of size bytes (size > 0),
+ * cut to fit; dst is always NUL-terminated.
+ */
+void str_copy(char *dst, size_t size, const char *src);
 
 #endif

@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
+#include "strview.h"
 #include "buf.h"
 #include "fileio.h"
 #include "journal_transfer.h"
@@ -45,11 +46,6 @@ struct pass {
 	struct breaker br;
 	time_t now;
 };
-
-static void copy_str(char *dst, size_t size, const char *src)
-{
-	snprintf(dst, size, "%s", src ? src : "");
-}
 
 static void iso_time(time_t t, char out[24])
 {
@@ -208,15 +204,15 @@ static void add_transfer(struct pass *ps, const struct rest_item *it,
 	struct edi_error ignore;
 
 	memset(&t, 0, sizeof(t));
-	copy_str(t.direction, sizeof(t.direction), "out");
-	copy_str(t.partner, sizeof(t.partner), it->partner);
-	copy_str(t.transport, sizeof(t.transport), "rest");
-	copy_str(t.name, sizeof(t.name), it->record_id);
-	copy_str(t.entry_id, sizeof(t.entry_id), it->id);
-	copy_str(t.remote, sizeof(t.remote), ps->out->url);
-	copy_str(t.message_id, sizeof(t.message_id), key);
-	copy_str(t.status, sizeof(t.status), status);
-	copy_str(t.detail, sizeof(t.detail), detail);
+	str_copy(t.direction, sizeof(t.direction), "out");
+	str_copy(t.partner, sizeof(t.partner), it->partner);
+	str_copy(t.transport, sizeof(t.transport), "rest");
+	str_copy(t.name, sizeof(t.name), it->record_id);
+	str_copy(t.entry_id, sizeof(t.entry_id), it->id);
+	str_copy(t.remote, sizeof(t.remote), ps->out->url);
+	str_copy(t.message_id, sizeof(t.message_id), key);
+	str_copy(t.status, sizeof(t.status), status);
+	str_copy(t.detail, sizeof(t.detail), detail);
 	t.at = (int64_t)ps->now;
 	/* the transfers table is a history; the row above decides */
 	journal_transfer_add(ps->d->journal, &t, &ignore);
@@ -228,10 +224,10 @@ static enum edi_code done(struct pass *ps, struct rest_item *it,
 {
 	enum edi_code rc;
 
-	copy_str(it->row.status, sizeof(it->row.status), "sent");
-	copy_str(it->row.entry_id, sizeof(it->row.entry_id), it->id);
+	str_copy(it->row.status, sizeof(it->row.status), "sent");
+	str_copy(it->row.entry_id, sizeof(it->row.entry_id), it->id);
 	it->row.last_http = res->http_status;
-	copy_str(it->row.detail, sizeof(it->row.detail), res->detail);
+	str_copy(it->row.detail, sizeof(it->row.detail), res->detail);
 	it->row.updated_at = (int64_t)ps->now;
 	rc = rest_row_put(ps->d->journal, &it->row, err);
 	if (rc)
@@ -257,7 +253,7 @@ static enum edi_code to_error(struct pass *ps, struct rest_item *it,
 
 	memset(&old, 0, sizeof(old));
 	iso_time(ps->now, last);
-	copy_str(first, sizeof(first), last);
+	str_copy(first, sizeof(first), last);
 	/* a replayed record keeps its first failure time */
 	if (!spool_entry_path(ps->d->spool, SPOOL_WORK, it->id, dir,
 			      sizeof(dir), &e2) &&
@@ -267,7 +263,7 @@ static enum edi_code to_error(struct pass *ps, struct rest_item *it,
 		const char *f = json_string_value(
 			json_object_get(root, "first_failure"));
 		if (f)
-			copy_str(first, sizeof(first), f);
+			str_copy(first, sizeof(first), f);
 		json_decref(root);
 	}
 	buf_release(&old);
@@ -323,10 +319,10 @@ static enum edi_code to_error(struct pass *ps, struct rest_item *it,
 	buf_release(&reason);
 	if (rc)
 		return rc;
-	copy_str(it->row.status, sizeof(it->row.status), "failed");
-	copy_str(it->row.entry_id, sizeof(it->row.entry_id), it->id);
+	str_copy(it->row.status, sizeof(it->row.status), "failed");
+	str_copy(it->row.entry_id, sizeof(it->row.entry_id), it->id);
 	it->row.last_http = res->http_status;
-	copy_str(it->row.detail, sizeof(it->row.detail), msg);
+	str_copy(it->row.detail, sizeof(it->row.detail), msg);
 	it->row.updated_at = (int64_t)ps->now;
 	rc = rest_row_put(ps->d->journal, &it->row, err);
 	if (rc)
@@ -372,10 +368,10 @@ static enum edi_code transient(struct pass *ps, struct rest_item *it,
 	it->row.next_at = (int64_t)retry_next_at(
 		pol, it->row.attempts, ps->now, res->has_retry_after,
 		res->retry_after_s, random_u64(ps->d));
-	copy_str(it->row.status, sizeof(it->row.status), "pending");
-	copy_str(it->row.entry_id, sizeof(it->row.entry_id), it->id);
+	str_copy(it->row.status, sizeof(it->row.status), "pending");
+	str_copy(it->row.entry_id, sizeof(it->row.entry_id), it->id);
 	it->row.last_http = res->http_status;
-	copy_str(it->row.detail, sizeof(it->row.detail), res->detail);
+	str_copy(it->row.detail, sizeof(it->row.detail), res->detail);
 	it->row.updated_at = (int64_t)ps->now;
 	rc = rest_row_put(ps->d->journal, &it->row, err);
 	if (rc)
@@ -477,7 +473,7 @@ static enum edi_code attempt(struct pass *ps, struct rest_item **its, size_t n,
 	enum edi_code rc = EDI_OK;
 
 	if (n == 1)
-		copy_str(key, sizeof(key), its[0]->record_id);
+		str_copy(key, sizeof(key), its[0]->record_id);
 	else
 		batch_key(its, n, key, sizeof(key));
 	buf_init(&body, SIZE_MAX / 2);

@@ -11,16 +11,6 @@
 
 #include "xalloc.h"
 
-void outbound_copy(char *dst, size_t size, const char *src)
-{
-	size_t n = src ? strlen(src) : 0;
-
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, src ? src : "", n);
-	dst[n] = '\0';
-}
-
 enum edi_code outbound_parse(struct strview data, const char *force_doc,
 			     struct outbound_recs *recs, struct edi_diag *diag,
 			     struct edi_error *err)
@@ -76,12 +66,11 @@ enum edi_code outbound_parse(struct strview data, const char *force_doc,
 			json_decref(rec);
 			continue;
 		}
-		outbound_copy(r->id, sizeof(r->id), doc);
-		outbound_copy(
-			r->doc_key, sizeof(r->doc_key),
-			json_string_value(json_object_get(rec, "doc_key")));
+		str_copy(r->id, sizeof(r->id), doc);
+		str_copy(r->doc_key, sizeof(r->doc_key),
+			 json_string_value(json_object_get(rec, "doc_key")));
 		if (r->id[0])
-			outbound_copy(r->label, sizeof(r->label), r->id);
+			str_copy(r->label, sizeof(r->label), r->id);
 		doc = json_string_value(json_object_get(rec, "doc_type"));
 		r->st01 = force_doc ? force_doc : x12_emit_document(doc);
 		json_decref(rec);

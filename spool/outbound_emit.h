@@ -31,6 +31,7 @@
 
 #include "buf.h"
 #include "edi_error.h"
+#include "strview.h"
 #include "journal.h"
 #include "registry.h"
 #include "x12_emit.h"
@@ -73,9 +74,6 @@ enum edi_code outbound_parse(struct strview data, const char *force_doc,
 			     struct outbound_recs *recs, struct edi_diag *diag,
 			     struct edi_error *err);
 void outbound_recs_release(struct outbound_recs *recs);
-
-/* src (NULL: "") into dst of size bytes, cut short when longer. */
-void outbound_copy(char *dst, size_t size, const char *src);
 
 /*
  * Emit recs for partner p into out (nothing when no record can be

@@ -67,9 +67,8 @@ static void partner_by_record(struct strview data, char *out, size_t size)
 		if (sv_is_blank(sv_make(p, len)))
 			continue;
 		rec = json_loadb(p, len, 0, NULL);
-		outbound_copy(
-			out, size,
-			json_string_value(json_object_get(rec, "partner")));
+		str_copy(out, size,
+			 json_string_value(json_object_get(rec, "partner")));
 		json_decref(rec);
 		return;
 	}
@@ -105,7 +104,7 @@ static enum edi_code admit_copy(const struct spool *sp,
 	}
 	p = partner_by_name(reg, name);
 	if (p)
-		outbound_copy(partner, sizeof(partner), p->id);
+		str_copy(partner, sizeof(partner), p->id);
 	else
 		partner_by_record(sv_make(chunk, (size_t)got), partner,
 				  sizeof(partner));
@@ -129,7 +128,7 @@ static enum edi_code admit_copy(const struct spool *sp,
 	if (!rc)
 		rc = spool_receive_commit(&r, NULL, err);
 	if (!rc)
-		outbound_copy(id, SPOOL_ID_MAX, r.meta.id);
+		str_copy(id, SPOOL_ID_MAX, r.meta.id);
 	return rc;
 }
 
@@ -333,15 +332,15 @@ static enum edi_code record_sets(struct journal *j, const char *partner,
 		if (!r->sent)
 			continue;
 		memset(&o, 0, sizeof(o));
-		outbound_copy(o.partner, sizeof(o.partner), partner);
+		str_copy(o.partner, sizeof(o.partner), partner);
 		snprintf(o.isa13, sizeof(o.isa13), "%09" PRIu64, r->isa13);
 		snprintf(o.gs06, sizeof(o.gs06), "%" PRIu64, r->gs06);
-		outbound_copy(o.st02, sizeof(o.st02), r->st02);
-		outbound_copy(o.st01, sizeof(o.st01), r->st01);
-		outbound_copy(o.doc_key, sizeof(o.doc_key), r->doc_key);
-		outbound_copy(o.record_id, sizeof(o.record_id), r->id);
-		outbound_copy(o.file, sizeof(o.file), file);
-		outbound_copy(o.entry_id, sizeof(o.entry_id), entry_id);
+		str_copy(o.st02, sizeof(o.st02), r->st02);
+		str_copy(o.st01, sizeof(o.st01), r->st01);
+		str_copy(o.doc_key, sizeof(o.doc_key), r->doc_key);
+		str_copy(o.record_id, sizeof(o.record_id), r->id);
+		str_copy(o.file, sizeof(o.file), file);
+		str_copy(o.entry_id, sizeof(o.entry_id), entry_id);
 		o.sent_at = (int64_t)now;
 		/* the partner's 997 is overdue after its acks.window_hours */
 		o.due_at = window_hours
@@ -366,11 +365,11 @@ static enum edi_code file_row(struct journal *j, const struct spool_meta *m,
 	struct journal_file jf;
 
 	memset(&jf, 0, sizeof(jf));
-	outbound_copy(jf.entry_id, sizeof(jf.entry_id), m->id);
-	outbound_copy(jf.name, sizeof(jf.name), m->name);
-	outbound_copy(jf.partner, sizeof(jf.partner), partner);
-	outbound_copy(jf.sha256, sizeof(jf.sha256), m->sha256);
-	outbound_copy(jf.state, sizeof(jf.state), "work");
+	str_copy(jf.entry_id, sizeof(jf.entry_id), m->id);
+	str_copy(jf.name, sizeof(jf.name), m->name);
+	str_copy(jf.partner, sizeof(jf.partner), partner);
+	str_copy(jf.sha256, sizeof(jf.sha256), m->sha256);
+	str_copy(jf.state, sizeof(jf.state), "work");
 	jf.size = m->size;
 	jf.received_at = (int64_t)m->received;
 	jf.updated_at = (int64_t)now;
@@ -476,7 +475,7 @@ enum edi_code outbound_erp_entry(const struct registry *reg, struct journal *j,
 	}
 	if (rc)
 		return rc;
-	outbound_copy(named, sizeof(named), m->partner);
+	str_copy(named, sizeof(named), m->partner);
 	if (!named[0])
 		partner_by_record(buf_view(&data), named, sizeof(named));
 	res->partner = named[0] ? registry_partner(reg, named) : NULL;

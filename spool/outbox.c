@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "strview.h"
 #include "spool_outbound.h"
 #include "xalloc.h"
 
@@ -22,14 +23,6 @@ static void staged_name(char *dst, size_t size, const char *partner,
 			const char *name)
 {
 	snprintf(dst, size, "outbound.%s.%s", partner, name);
-}
-
-static void copy_str(char *dst, size_t size, const char *src)
-{
-	size_t n = strnlen(src, size - 1);
-
-	memcpy(dst, src, n);
-	dst[n] = '\0';
 }
 
 void outbox_init(struct outbox *o, const struct spool *sp, struct journal *j)
@@ -60,7 +53,7 @@ bool outbox_output(const char *output, char partner[SPOOL_ID_PARTNER_MAX])
 
 	if (strncmp(output, OUTBOX_OUTPUT_PREFIX, n))
 		return false;
-	copy_str(partner, SPOOL_ID_PARTNER_MAX, output + n);
+	str_copy(partner, SPOOL_ID_PARTNER_MAX, output + n);
 	return spool_id_valid(partner);
 }
 
@@ -93,8 +86,8 @@ enum edi_code outbox_stage(struct outbox *o, const char *partner,
 		o->files = xreallocarray(o->files, o->cap, sizeof(*o->files));
 	}
 	f = &o->files[o->n];
-	copy_str(f->name, sizeof(f->name), name);
-	copy_str(f->partner, sizeof(f->partner), partner);
+	str_copy(f->name, sizeof(f->name), name);
+	str_copy(f->partner, sizeof(f->partner), partner);
 	staged_name(staged, sizeof(staged), partner, name);
 	rc = fileio_join(f->staged, sizeof(f->staged), dir, staged, err);
 	if (rc == EDI_OK && spool_deferring(o->sp)) {

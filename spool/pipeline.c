@@ -71,11 +71,6 @@ void pipeline_iso_time(time_t t, char out[24])
 	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-void pipeline_copy_str(char *dst, size_t size, const char *src)
-{
-	snprintf(dst, size, "%s", src ? src : "");
-}
-
 /* --- batches --- */
 
 struct batch *pipeline_batch_for(struct group *g,
@@ -98,7 +93,7 @@ struct batch *pipeline_batch_for(struct group *g,
 	memset(b, 0, sizeof(*b));
 	b->out = out;
 	b->fd = -1;
-	pipeline_copy_str(b->doc_type, sizeof(b->doc_type), doc_type);
+	str_copy(b->doc_type, sizeof(b->doc_type), doc_type);
 	snprintf(b->name, sizeof(b->name), "%s.%u.%s.%s", g->first_id,
 		 g->first_attempt, doc_type, ext);
 	if (spool_path(g->p->spool, BATCH_DIR, dir, sizeof(dir), err) ||
@@ -405,8 +400,8 @@ static enum edi_code redo_batch(void *ctx, const struct journal_batch *b,
 	(void)err;
 	r->names = xreallocarray(r->names, r->n + 1, sizeof(*r->names));
 	r->outputs = xreallocarray(r->outputs, r->n + 1, sizeof(*r->outputs));
-	pipeline_copy_str(r->names[r->n], sizeof(r->names[0]), b->name);
-	pipeline_copy_str(r->outputs[r->n], sizeof(r->outputs[0]), b->output);
+	str_copy(r->names[r->n], sizeof(r->names[0]), b->name);
+	str_copy(r->outputs[r->n], sizeof(r->outputs[0]), b->output);
 	r->n++;
 	return EDI_OK;
 }

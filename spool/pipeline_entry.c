@@ -56,17 +56,15 @@ static enum edi_code deliver(struct group *g, struct entry *e,
 		struct rec_note *n = &e->notes[i];
 		struct journal_set js;
 		memset(&js, 0, sizeof(js));
-		pipeline_copy_str(js.id, sizeof(js.id), n->id);
-		pipeline_copy_str(js.entry_id, sizeof(js.entry_id), e->id);
-		pipeline_copy_str(js.doc_key, sizeof(js.doc_key), n->doc_key);
-		pipeline_copy_str(js.partner, sizeof(js.partner),
-				  pt ? pt->id : "");
-		pipeline_copy_str(js.doc_type, sizeof(js.doc_type),
-				  n->doc_type);
-		pipeline_copy_str(js.st01, sizeof(js.st01), n->st01);
-		pipeline_copy_str(js.isa13, sizeof(js.isa13), n->isa13);
-		pipeline_copy_str(js.gs06, sizeof(js.gs06), n->gs06);
-		pipeline_copy_str(js.st02, sizeof(js.st02), n->st02);
+		str_copy(js.id, sizeof(js.id), n->id);
+		str_copy(js.entry_id, sizeof(js.entry_id), e->id);
+		str_copy(js.doc_key, sizeof(js.doc_key), n->doc_key);
+		str_copy(js.partner, sizeof(js.partner), pt ? pt->id : "");
+		str_copy(js.doc_type, sizeof(js.doc_type), n->doc_type);
+		str_copy(js.st01, sizeof(js.st01), n->st01);
+		str_copy(js.isa13, sizeof(js.isa13), n->isa13);
+		str_copy(js.gs06, sizeof(js.gs06), n->gs06);
+		str_copy(js.st02, sizeof(js.st02), n->st02);
 		js.status =
 			n->alive ? JOURNAL_SET_ACCEPTED : JOURNAL_SET_REJECTED;
 		js.created_at = js.updated_at = (int64_t)g->now;
@@ -133,7 +131,7 @@ static void reason_json(struct group *g, struct entry *e, struct buf *out)
 	char path[FILEIO_PATH_MAX];
 
 	pipeline_iso_time(g->now, last);
-	pipeline_copy_str(first, sizeof(first), last);
+	str_copy(first, sizeof(first), last);
 	/* a replayed entry keeps its first failure time */
 	if (!fileio_join(path, sizeof(path), e->dir, SPOOL_REASON_FILE, &err) &&
 	    !fileio_read_all(path, SPOOL_REASON_MAX, &old, &err)) {
@@ -142,7 +140,7 @@ static void reason_json(struct group *g, struct entry *e, struct buf *out)
 		const char *f = json_string_value(
 			json_object_get(root, "first_failure"));
 		if (f)
-			pipeline_copy_str(first, sizeof(first), f);
+			str_copy(first, sizeof(first), f);
 		json_decref(root);
 		buf_release(&old);
 	}
@@ -211,7 +209,7 @@ enum edi_code pipeline_process_entry(struct group *g, const char *id,
 
 	memset(&e, 0, sizeof(e));
 	ack_collector_init(&e.acks);
-	pipeline_copy_str(e.id, sizeof(e.id), id);
+	str_copy(e.id, sizeof(e.id), id);
 	buf_init(&e.json, SIZE_MAX / 2);
 	buf_init(&e.csv, SIZE_MAX / 2);
 	buf_init(&e.line, SIZE_MAX / 2);
@@ -231,8 +229,7 @@ enum edi_code pipeline_process_entry(struct group *g, const char *id,
 			goto out;
 		g->moves = xreallocarray(g->moves, g->nmoves + 1,
 					 sizeof(*g->moves));
-		pipeline_copy_str(g->moves[g->nmoves].id,
-				  sizeof(g->moves[0].id), id);
+		str_copy(g->moves[g->nmoves].id, sizeof(g->moves[0].id), id);
 		g->moves[g->nmoves].to_error = false;
 		g->moves[g->nmoves].to_deferred = to == SPOOL_DEFERRED;
 		g->nmoves++;
@@ -243,7 +240,7 @@ enum edi_code pipeline_process_entry(struct group *g, const char *id,
 		e.attempts = jf.attempts;
 	e.attempts++;
 	if (!g->first_id[0]) {
-		pipeline_copy_str(g->first_id, sizeof(g->first_id), id);
+		str_copy(g->first_id, sizeof(g->first_id), id);
 		g->first_attempt = e.attempts;
 	}
 	if (outbound_erp_source(e.meta.source)) { /* ERP records out */
@@ -267,16 +264,15 @@ enum edi_code pipeline_process_entry(struct group *g, const char *id,
 	rc = EDI_OK;
 	/* the journal: the file, its sets and deliveries, its events */
 	memset(&jf, 0, sizeof(jf));
-	pipeline_copy_str(jf.entry_id, sizeof(jf.entry_id), id);
-	pipeline_copy_str(jf.name, sizeof(jf.name), e.meta.name);
-	pipeline_copy_str(jf.partner, sizeof(jf.partner),
-			  e.partner ? e.partner->id : e.meta.partner);
-	pipeline_copy_str(jf.sha256, sizeof(jf.sha256), e.meta.sha256);
+	str_copy(jf.entry_id, sizeof(jf.entry_id), id);
+	str_copy(jf.name, sizeof(jf.name), e.meta.name);
+	str_copy(jf.partner, sizeof(jf.partner),
+		 e.partner ? e.partner->id : e.meta.partner);
+	str_copy(jf.sha256, sizeof(jf.sha256), e.meta.sha256);
 	to_error = e.stage || e.nrejected || e.file_diag.nerrors;
-	pipeline_copy_str(jf.state, sizeof(jf.state),
-			  to_error ? "error" : "archive");
-	pipeline_copy_str(jf.stage, sizeof(jf.stage),
-			  to_error ? (e.stage ? e.stage : "validate") : "");
+	str_copy(jf.state, sizeof(jf.state), to_error ? "error" : "archive");
+	str_copy(jf.stage, sizeof(jf.stage),
+		 to_error ? (e.stage ? e.stage : "validate") : "");
 	jf.size = e.meta.size;
 	jf.received_at = (int64_t)e.meta.received;
 	jf.updated_at = (int64_t)g->now;
@@ -343,7 +339,7 @@ enum edi_code pipeline_process_entry(struct group *g, const char *id,
 			goto out;
 	}
 	g->moves = xreallocarray(g->moves, g->nmoves + 1, sizeof(*g->moves));
-	pipeline_copy_str(g->moves[g->nmoves].id, sizeof(g->moves[0].id), id);
+	str_copy(g->moves[g->nmoves].id, sizeof(g->moves[0].id), id);
 	g->moves[g->nmoves].to_error = to_error;
 	g->moves[g->nmoves].to_deferred = false;
 	g->nmoves++;

@@ -86,7 +86,7 @@ static const struct map *select_map(void *ctx, const struct x12_envelope *env,
 		 env->isa.control);
 	if (strcmp(key, e->last_isa)) {
 		char s[24], r[24];
-		pipeline_copy_str(e->last_isa, sizeof(e->last_isa), key);
+		str_copy(e->last_isa, sizeof(e->last_isa), key);
 		snprintf(s, sizeof(s), "%s:%s", env->isa.sender_qual,
 			 env->isa.sender);
 		snprintf(r, sizeof(r), "%s:%s", env->isa.receiver_qual,
@@ -114,13 +114,12 @@ static const struct map *select_map(void *ctx, const struct x12_envelope *env,
 		} else {
 			e->isas = xreallocarray(e->isas, e->nisas + 1,
 						sizeof(*e->isas));
-			pipeline_copy_str(e->isas[e->nisas].sender,
-					  sizeof(e->isas[0].sender), s);
-			pipeline_copy_str(e->isas[e->nisas].receiver,
-					  sizeof(e->isas[0].receiver), r);
-			pipeline_copy_str(e->isas[e->nisas].control,
-					  sizeof(e->isas[0].control),
-					  env->isa.control);
+			str_copy(e->isas[e->nisas].sender,
+				 sizeof(e->isas[0].sender), s);
+			str_copy(e->isas[e->nisas].receiver,
+				 sizeof(e->isas[0].receiver), r);
+			str_copy(e->isas[e->nisas].control,
+				 sizeof(e->isas[0].control), env->isa.control);
 			e->nisas++;
 		}
 	}
@@ -151,10 +150,10 @@ static void note_set(struct entry *e, const struct x12_envelope *env,
 	sv_to_cbuf(v, n->doc_key, sizeof(n->doc_key));
 	v = rec_get_text(rec, "doc_type");
 	sv_to_cbuf(v, n->doc_type, sizeof(n->doc_type));
-	pipeline_copy_str(n->st01, sizeof(n->st01), env->done_set.id);
-	pipeline_copy_str(n->isa13, sizeof(n->isa13), env->isa.control);
-	pipeline_copy_str(n->gs06, sizeof(n->gs06), env->group.control);
-	pipeline_copy_str(n->st02, sizeof(n->st02), env->done_set.control);
+	str_copy(n->st01, sizeof(n->st01), env->done_set.id);
+	str_copy(n->isa13, sizeof(n->isa13), env->isa.control);
+	str_copy(n->gs06, sizeof(n->gs06), env->group.control);
+	str_copy(n->st02, sizeof(n->st02), env->done_set.control);
 	n->group_seq = e->group_seq;
 	n->isa_seq = e->isa_seq;
 	n->alive = true;
@@ -233,10 +232,10 @@ static void on_set_rejected(void *ctx, const struct x12_set_result *r)
 		 map_exec_partner_key(&src, &a), env->isa.control,
 		 env->group.control, si->control);
 	arena_release(&a);
-	pipeline_copy_str(n->st01, sizeof(n->st01), si->id);
-	pipeline_copy_str(n->isa13, sizeof(n->isa13), env->isa.control);
-	pipeline_copy_str(n->gs06, sizeof(n->gs06), env->group.control);
-	pipeline_copy_str(n->st02, sizeof(n->st02), si->control);
+	str_copy(n->st01, sizeof(n->st01), si->id);
+	str_copy(n->isa13, sizeof(n->isa13), env->isa.control);
+	str_copy(n->gs06, sizeof(n->gs06), env->group.control);
+	str_copy(n->st02, sizeof(n->st02), si->control);
 	n->alive = false;
 	e->nrejected++;
 	e->stage = pipeline_worse(e->stage, r->stage);

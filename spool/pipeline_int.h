@@ -107,7 +107,6 @@ struct hook_ctx {
 /* The earlier pipeline stage of a and b (NULL counts as none). */
 const char *pipeline_worse(const char *a, const char *b);
 void pipeline_iso_time(time_t t, char out[24]);
-void pipeline_copy_str(char *dst, size_t size, const char *src);
 
 /* The group's batch for (output, doc_type), made on first use. */
 struct batch *pipeline_batch_for(struct group *g,

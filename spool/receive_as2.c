@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "strview.h"
 #include "as2_mdn.h"
 #include "as2_send.h"
 #include "journal_as2.h"
@@ -36,16 +37,6 @@ static void note(const struct receive_as2 *rx, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	rx->note(rx->note_ctx, line);
-}
-
-static void copy_str(char *dst, size_t size, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
 }
 
 /* A header value, trimmed and unquoted, into out; false when absent. */
@@ -229,8 +220,8 @@ static void answer(const struct receive_as2 *rx, const struct partner *p,
 	{
 		struct async_job *job = xcalloc(1, sizeof(*job));
 		job->rx = rx;
-		copy_str(job->url, sizeof(job->url), a->async_url);
-		copy_str(job->partner, sizeof(job->partner), p->id);
+		str_copy(job->url, sizeof(job->url), a->async_url);
+		str_copy(job->partner, sizeof(job->partner), p->id);
 		buf_init(&job->headers, 64u << 10);
 		buf_init(&job->body, MDN_STORE_MAX);
 		as2_headers(&job->headers, our, their, msgid);
@@ -288,27 +279,27 @@ static void record(const struct receive_as2 *rx, const struct partner *p,
 	struct edi_error e;
 
 	memset(&t, 0, sizeof(t));
-	copy_str(t.direction, sizeof(t.direction), "in");
-	copy_str(t.partner, sizeof(t.partner), p->id);
-	copy_str(t.transport, sizeof(t.transport), "as2");
-	copy_str(t.name, sizeof(t.name), name);
-	copy_str(t.entry_id, sizeof(t.entry_id), entry_id);
-	copy_str(t.message_id, sizeof(t.message_id), msgid);
-	copy_str(t.status, sizeof(t.status), status);
-	copy_str(t.detail, sizeof(t.detail), detail);
+	str_copy(t.direction, sizeof(t.direction), "in");
+	str_copy(t.partner, sizeof(t.partner), p->id);
+	str_copy(t.transport, sizeof(t.transport), "as2");
+	str_copy(t.name, sizeof(t.name), name);
+	str_copy(t.entry_id, sizeof(t.entry_id), entry_id);
+	str_copy(t.message_id, sizeof(t.message_id), msgid);
+	str_copy(t.status, sizeof(t.status), status);
+	str_copy(t.detail, sizeof(t.detail), detail);
 	t.at = (int64_t)rx->clock();
 	if (journal_transfer_add(rx->journal, &t, &e))
 		note(rx, "as2 %s: %s", p->id, e.msg);
 	if (strcmp(status, "received"))
 		return; /* only what was spooled is a duplicate next time */
 	memset(&m, 0, sizeof(m));
-	copy_str(m.direction, sizeof(m.direction), "in");
-	copy_str(m.partner, sizeof(m.partner), p->id);
-	copy_str(m.message_id, sizeof(m.message_id), msgid);
-	copy_str(m.name, sizeof(m.name), name);
-	copy_str(m.entry_id, sizeof(m.entry_id), entry_id);
-	copy_str(m.mic, sizeof(m.mic), mic);
-	copy_str(m.status, sizeof(m.status), status);
+	str_copy(m.direction, sizeof(m.direction), "in");
+	str_copy(m.partner, sizeof(m.partner), p->id);
+	str_copy(m.message_id, sizeof(m.message_id), msgid);
+	str_copy(m.name, sizeof(m.name), name);
+	str_copy(m.entry_id, sizeof(m.entry_id), entry_id);
+	str_copy(m.mic, sizeof(m.mic), mic);
+	str_copy(m.status, sizeof(m.status), status);
 	m.at = t.at;
 	if (journal_as2_put(rx->journal, &m, mdn, &e))
 		note(rx, "as2 %s: %s", p->id, e.msg);
@@ -358,13 +349,13 @@ static enum edi_code mark_receiving(const struct receive_as2 *rx,
 	struct journal_as2 m;
 
 	memset(&m, 0, sizeof(m));
-	copy_str(m.direction, sizeof(m.direction), "in");
-	copy_str(m.partner, sizeof(m.partner), p->id);
-	copy_str(m.message_id, sizeof(m.message_id), msgid);
-	copy_str(m.name, sizeof(m.name), name);
-	copy_str(m.entry_id, sizeof(m.entry_id), entry_id);
-	copy_str(m.mic, sizeof(m.mic), mic);
-	copy_str(m.status, sizeof(m.status), "receiving");
+	str_copy(m.direction, sizeof(m.direction), "in");
+	str_copy(m.partner, sizeof(m.partner), p->id);
+	str_copy(m.message_id, sizeof(m.message_id), msgid);
+	str_copy(m.name, sizeof(m.name), name);
+	str_copy(m.entry_id, sizeof(m.entry_id), entry_id);
+	str_copy(m.mic, sizeof(m.mic), mic);
+	str_copy(m.status, sizeof(m.status), "receiving");
 	m.at = (int64_t)rx->clock();
 	return journal_as2_put(rx->journal, &m, SV_LIT(""), err);
 }
@@ -653,7 +644,7 @@ void receive_as2_handle(void *ctx, const struct as2_serve_request *req,
 		spool_receive_abort(&r);
 	else
 		rc = spool_receive_commit(&r, buf_cstr(&tjson), &e);
-	copy_str(id, sizeof(id), r.meta.id);
+	str_copy(id, sizeof(id), r.meta.id);
 	buf_release(&tjson);
 	if (rc) {
 		/* not durable: no MDN; the sender tries again later */

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "strview.h"
 #include "fileio.h"
 #include "json_out.h"
 #include "spool_move.h"
@@ -21,11 +22,6 @@
 #include "xalloc.h"
 
 #define SPLIT_NAMES_MAX 100000 /* batch files looked at in one pass */
-
-static void copy_str(char *dst, size_t size, const char *src)
-{
-	snprintf(dst, size, "%s", src ? src : "");
-}
 
 static void iso_time(time_t t, char out[24])
 {
@@ -47,30 +43,30 @@ void rest_item_from_meta(const struct spool_meta *m, struct rest_item *it)
 {
 	json_t *t = json_loads(m->transport, 0, NULL);
 
-	copy_str(it->id, sizeof(it->id), m->id);
-	copy_str(it->output, sizeof(it->output),
+	str_copy(it->id, sizeof(it->id), m->id);
+	str_copy(it->output, sizeof(it->output),
 		 m->source + sizeof(DELIVER_REST_SOURCE) - 1);
-	copy_str(it->record_id, sizeof(it->record_id),
+	str_copy(it->record_id, sizeof(it->record_id),
 		 json_string_value(json_object_get(t, "record_id")));
-	copy_str(it->correlation_id, sizeof(it->correlation_id),
+	str_copy(it->correlation_id, sizeof(it->correlation_id),
 		 json_string_value(json_object_get(t, "correlation_id")));
-	copy_str(it->partner, sizeof(it->partner), m->partner);
-	copy_str(it->file, sizeof(it->file), m->file);
+	str_copy(it->partner, sizeof(it->partner), m->partner);
+	str_copy(it->file, sizeof(it->file), m->file);
 	if (!it->record_id[0]) /* no transport: the entry is the key */
-		copy_str(it->record_id, sizeof(it->record_id), m->id);
+		str_copy(it->record_id, sizeof(it->record_id), m->id);
 	json_decref(t);
 }
 
 void rest_item_row(struct rest_row *r, const struct rest_item *it, time_t now)
 {
 	memset(r, 0, sizeof(*r));
-	copy_str(r->record_id, sizeof(r->record_id), it->record_id);
-	copy_str(r->output, sizeof(r->output), it->output);
-	copy_str(r->entry_id, sizeof(r->entry_id), it->id);
-	copy_str(r->partner, sizeof(r->partner), it->partner);
-	copy_str(r->correlation_id, sizeof(r->correlation_id),
+	str_copy(r->record_id, sizeof(r->record_id), it->record_id);
+	str_copy(r->output, sizeof(r->output), it->output);
+	str_copy(r->entry_id, sizeof(r->entry_id), it->id);
+	str_copy(r->partner, sizeof(r->partner), it->partner);
+	str_copy(r->correlation_id, sizeof(r->correlation_id),
 		 it->correlation_id);
-	copy_str(r->status, sizeof(r->status), "pending");
+	str_copy(r->status, sizeof(r->status), "pending");
 	r->next_at = r->created_at = r->updated_at = (int64_t)now;
 }
 
@@ -97,8 +93,8 @@ enum edi_code deliver_rest_route(struct journal *j,
 		row.attempts = 0;
 		row.next_at = (int64_t)now;
 	}
-	copy_str(row.status, sizeof(row.status), "pending");
-	copy_str(row.entry_id, sizeof(row.entry_id), meta->id);
+	str_copy(row.status, sizeof(row.status), "pending");
+	str_copy(row.entry_id, sizeof(row.entry_id), meta->id);
 	row.updated_at = (int64_t)now;
 	*to = SPOOL_DEFERRED;
 	return rest_row_put(j, &row, err);
@@ -133,17 +129,17 @@ static enum edi_code split_line(struct deliver_rest *d,
 		return EDI_OK;
 	memset(&it, 0, sizeof(it));
 	rec = json_loadb(line, len, 0, NULL);
-	copy_str(it.record_id, sizeof(it.record_id),
+	str_copy(it.record_id, sizeof(it.record_id),
 		 json_string_value(json_object_get(rec, "id")));
-	copy_str(it.correlation_id, sizeof(it.correlation_id),
+	str_copy(it.correlation_id, sizeof(it.correlation_id),
 		 json_string_value(json_object_get(rec, "correlation_id")));
-	copy_str(it.partner, sizeof(it.partner),
+	str_copy(it.partner, sizeof(it.partner),
 		 json_string_value(json_object_get(rec, "partner")));
 	json_decref(rec);
 	if (!it.record_id[0]) /* not a canonical record: a stable key */
 		snprintf(it.record_id, sizeof(it.record_id), "%.80s.line%zu",
 			 batch, lineno);
-	copy_str(it.output, sizeof(it.output), out->name);
+	str_copy(it.output, sizeof(it.output), out->name);
 	rc = rest_row_get(d->journal, it.record_id, out->name, &row, err);
 	if (rc == EDI_OK)
 		return EDI_OK; /* an entry exists already (a redone split) */
@@ -176,7 +172,7 @@ static enum edi_code split_line(struct deliver_rest *d,
 				err);
 	if (rc)
 		return rc;
-	copy_str(it.id, sizeof(it.id), id);
+	str_copy(it.id, sizeof(it.id), id);
 	rest_item_row(&row, &it, now);
 	rc = rest_row_put(d->journal, &row, err);
 	if (!rc)

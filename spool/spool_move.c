@@ -24,6 +24,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
+#include "strview.h"
 #include "fileio.h"
 #include "xalloc.h"
 
@@ -56,15 +57,6 @@ bool spool_move_legal(enum spool_state from, enum spool_state to)
 		if (spool_moves[i].from == from && spool_moves[i].to == to)
 			return true;
 	return false;
-}
-
-/* Copy src into dst of size bytes, cut to fit. */
-static void copy_str(char *dst, size_t size, const char *src)
-{
-	size_t n = strnlen(src, size - 1);
-
-	memcpy(dst, src, n);
-	dst[n] = '\0';
 }
 
 /* archive/YYYY-MM-DD for now (UTC), created when missing. */
@@ -271,7 +263,7 @@ static void partner_of(const char *id, char dst[SPOOL_ID_PARTNER_MAX])
 				? id + ID_PREFIX + 1
 				: "";
 
-	copy_str(dst, SPOOL_ID_PARTNER_MAX, p);
+	str_copy(dst, SPOOL_ID_PARTNER_MAX, p);
 }
 
 enum edi_code spool_admit(const struct spool *sp, const char *name,
@@ -305,7 +297,7 @@ enum edi_code spool_admit(const struct spool *sp, const char *name,
 		rc = fileio_join(entry, sizeof(entry), tmp_dir, m.id, err);
 	if (rc)
 		return rc;
-	copy_str(m.name, sizeof(m.name), name);
+	str_copy(m.name, sizeof(m.name), name);
 	spool_stored_name(name, m.file);
 	snprintf(m.source, sizeof(m.source), "in");
 	partner_of(m.id, m.partner);
@@ -359,7 +351,7 @@ enum edi_code spool_admit(const struct spool *sp, const char *name,
 	if (rc == EDI_OK)
 		rc = spool_move(sp, m.id, SPOOL_TMP, SPOOL_WORK, now, err);
 	if (rc == EDI_OK)
-		copy_str(id, SPOOL_ID_MAX, m.id);
+		str_copy(id, SPOOL_ID_MAX, m.id);
 	return rc;
 }
 
@@ -511,7 +503,7 @@ static enum edi_code complete_entry(const struct spool *sp,
 		seen++;
 		/* several: keep the first in name order, deterministic */
 		if (!data[0] || strcmp(e->d_name, data) < 0)
-			copy_str(data, sizeof(data), e->d_name);
+			str_copy(data, sizeof(data), e->d_name);
 	}
 	closedir(d);
 	if (!data[0])
@@ -548,9 +540,9 @@ static enum edi_code complete_entry(const struct spool *sp,
 	close(fd);
 	if (rc)
 		return rc;
-	copy_str(m.id, sizeof(m.id), id);
-	copy_str(m.name, sizeof(m.name), data);
-	copy_str(m.file, sizeof(m.file), safe);
+	str_copy(m.id, sizeof(m.id), id);
+	str_copy(m.name, sizeof(m.name), data);
+	str_copy(m.file, sizeof(m.file), safe);
 	snprintf(m.source, sizeof(m.source), "recovered");
 	partner_of(id, m.partner);
 	m.received = now;
@@ -561,7 +553,7 @@ static void kept(struct spool *sp, const struct edi_error *e)
 {
 	sp->tmp_kept++;
 	if (!sp->tmp_problem[0])
-		copy_str(sp->tmp_problem, sizeof(sp->tmp_problem), e->msg);
+		str_copy(sp->tmp_problem, sizeof(sp->tmp_problem), e->msg);
 }
 
 static void tidy_entry(struct spool *sp, const char *id, const char *dir,

@@ -10,17 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "strview.h"
 #include "spool_move.h"
-
-static void copy_str(char *dst, size_t size, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
 
 static void finish(struct spool_receipt *r)
 {
@@ -57,10 +48,10 @@ enum edi_code spool_receive_open(struct spool_receipt *r,
 		rc = fileio_join(r->dir, sizeof(r->dir), tmp, r->meta.id, err);
 	if (rc)
 		return rc;
-	copy_str(r->meta.name, sizeof(r->meta.name), name);
+	str_copy(r->meta.name, sizeof(r->meta.name), name);
 	spool_stored_name(name, r->meta.file);
-	copy_str(r->meta.source, sizeof(r->meta.source), source);
-	copy_str(r->meta.partner, sizeof(r->meta.partner),
+	str_copy(r->meta.source, sizeof(r->meta.source), source);
+	str_copy(r->meta.partner, sizeof(r->meta.partner),
 		 partner ? partner : "");
 	r->meta.received = now;
 	if (mkdir(r->dir, SPOOL_DIR_MODE) != 0)
@@ -132,7 +123,7 @@ enum edi_code spool_receive_commit(struct spool_receipt *r,
 		return rc;
 	}
 	if (transport_json)
-		copy_str(r->meta.transport, sizeof(r->meta.transport),
+		str_copy(r->meta.transport, sizeof(r->meta.transport),
 			 transport_json);
 	EVP_DigestFinal_ex(r->hash, md, &mdlen);
 	for (unsigned i = 0; i < mdlen && i < 32; i++)
@@ -176,6 +167,6 @@ enum edi_code spool_receive_bytes(const struct spool *sp, const char *name,
 	if (rc == EDI_OK)
 		rc = spool_receive_commit(&r, transport_json, err);
 	if (rc == EDI_OK)
-		copy_str(id, SPOOL_ID_MAX, r.meta.id);
+		str_copy(id, SPOOL_ID_MAX, r.meta.id);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "strview.h"
 #include "as2_send.h"
 #include "buf.h"
 #include "fileio.h"
@@ -16,33 +17,6 @@
 #include "journal_transfer.h"
 #include "json_out.h"
 #include "spool_outbound.h"
-
-static void note(const struct transfer_env *env, const struct partner *p,
-		 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void note(const struct transfer_env *env, const struct partner *p,
-		 const char *fmt, ...)
-{
-	char line[EDI_MSG_MAX + 128];
-	va_list ap;
-
-	if (!env->note)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	env->note(env->note_ctx, p->id, line);
-}
-
-static void copy_str(char *dst, size_t size, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
 
 static enum edi_code add_transfer(const struct transfer_env *env,
 				  const struct partner *p, const char *name,
@@ -52,14 +26,14 @@ static enum edi_code add_transfer(const struct transfer_env *env,
 	struct journal_transfer t;
 
 	memset(&t, 0, sizeof(t));
-	copy_str(t.direction, sizeof(t.direction), "out");
-	copy_str(t.partner, sizeof(t.partner), p->id);
-	copy_str(t.transport, sizeof(t.transport), "as2");
-	copy_str(t.name, sizeof(t.name), name);
-	copy_str(t.remote, sizeof(t.remote), p->as2->url);
-	copy_str(t.message_id, sizeof(t.message_id), message_id);
-	copy_str(t.status, sizeof(t.status), status);
-	copy_str(t.detail, sizeof(t.detail), detail);
+	str_copy(t.direction, sizeof(t.direction), "out");
+	str_copy(t.partner, sizeof(t.partner), p->id);
+	str_copy(t.transport, sizeof(t.transport), "as2");
+	str_copy(t.name, sizeof(t.name), name);
+	str_copy(t.remote, sizeof(t.remote), p->as2->url);
+	str_copy(t.message_id, sizeof(t.message_id), message_id);
+	str_copy(t.status, sizeof(t.status), status);
+	str_copy(t.detail, sizeof(t.detail), detail);
 	t.at = (int64_t)env->clock();
 	return journal_transfer_add(env->journal, &t, err);
 }
@@ -93,7 +67,7 @@ static enum edi_code note_mic(void *ctx, const char *mic, struct edi_error *err)
 {
 	struct push *ps = ctx;
 
-	copy_str(ps->row->mic, sizeof(ps->row->mic), mic);
+	str_copy(ps->row->mic, sizeof(ps->row->mic), mic);
 	return journal_as2_put(ps->env->journal, ps->row, SV_LIT(""), err);
 }
 
@@ -166,10 +140,10 @@ static enum edi_code push_one(void *ctx, const char *name,
 		}
 		memset(&row, 0, sizeof(row));
 		as2_new_message_id(a->our_id, row.message_id);
-		copy_str(row.direction, sizeof(row.direction), "out");
-		copy_str(row.partner, sizeof(row.partner), p->id);
-		copy_str(row.name, sizeof(row.name), name);
-		copy_str(row.status, sizeof(row.status), "sending");
+		str_copy(row.direction, sizeof(row.direction), "out");
+		str_copy(row.partner, sizeof(row.partner), p->id);
+		str_copy(row.name, sizeof(row.name), name);
+		str_copy(row.status, sizeof(row.status), "sending");
 		row.at = (int64_t)env->clock();
 		if ((rc = journal_as2_put(env->journal, &row, SV_LIT(""),
 					  err))) {
@@ -181,7 +155,7 @@ static enum edi_code push_one(void *ctx, const char *name,
 	rc = as2_send(a, ps->k, buf_view(&data), name, row.message_id, note_mic,
 		      ps, &r, &e);
 	buf_release(&data);
-	copy_str(row.mic, sizeof(row.mic), r.mic);
+	str_copy(row.mic, sizeof(row.mic), r.mic);
 	if (rc == EDI_ETEMP) {
 		/* unreachable: keep the file and the Message-ID */
 		ps->counts->waiting++;
@@ -192,10 +166,10 @@ static enum edi_code push_one(void *ctx, const char *name,
 	}
 	if (rc != EDI_OK) {
 		ps->counts->failed++;
-		note(env, p, "'%s' (%s) failed: %s", name, row.message_id,
-		     e.msg);
-		copy_str(row.status, sizeof(row.status), "failed");
-		copy_str(row.detail, sizeof(row.detail), e.msg);
+		transfer_note(env, p, "'%s' (%s) failed: %s", name,
+			      row.message_id, e.msg);
+		str_copy(row.status, sizeof(row.status), "failed");
+		str_copy(row.detail, sizeof(row.detail), e.msg);
 		rc = journal_as2_put(env->journal, &row, buf_view(&r.mdn_raw),
 				     err);
 		if (!rc)
@@ -221,8 +195,8 @@ static enum edi_code push_one(void *ctx, const char *name,
 		return rc;
 	}
 	status = a->mdn == AS2_MDN_ASYNC ? "awaiting-mdn" : "sent";
-	copy_str(row.status, sizeof(row.status), status);
-	copy_str(row.detail, sizeof(row.detail),
+	str_copy(row.status, sizeof(row.status), status);
+	str_copy(row.detail, sizeof(row.detail),
 		 r.have_mdn ? r.mdn.disposition : "");
 	/* one transaction with the async MDN's update (serve): neither
 	 * overwrites the other */
@@ -244,7 +218,7 @@ static enum edi_code push_one(void *ctx, const char *name,
 			buf_reset(&r.mdn_raw);
 		}
 	}
-	copy_str(row.sent_path, sizeof(row.sent_path), sent_path);
+	str_copy(row.sent_path, sizeof(row.sent_path), sent_path);
 	row.at = (int64_t)env->clock();
 	rc = keep_mdn(sent_path, buf_view(&r.mdn_raw), err);
 	if (!rc)
@@ -259,10 +233,10 @@ static enum edi_code push_one(void *ctx, const char *name,
 		journal_rollback(env->journal, &e);
 	if (!rc) {
 		ps->counts->files++;
-		note(env, p, "sent '%s' as %s%s", name, row.message_id,
-		     a->mdn == AS2_MDN_ASYNC  ? ", mdn to follow"
-		     : a->mdn == AS2_MDN_SYNC ? ", mdn verified"
-					      : "");
+		transfer_note(env, p, "sent '%s' as %s%s", name, row.message_id,
+			      a->mdn == AS2_MDN_ASYNC  ? ", mdn to follow"
+			      : a->mdn == AS2_MDN_SYNC ? ", mdn verified"
+						       : "");
 	}
 	as2_send_result_release(&r);
 	return rc;
@@ -318,8 +292,8 @@ static enum edi_code record_mdn(const struct transfer_env *env,
 			 mdn->mic, row.mic);
 	else
 		snprintf(why, why_size, "%s", mdn->disposition);
-	copy_str(row.status, sizeof(row.status), ok ? "delivered" : "refused");
-	copy_str(row.detail, sizeof(row.detail), why);
+	str_copy(row.status, sizeof(row.status), ok ? "delivered" : "refused");
+	str_copy(row.detail, sizeof(row.detail), why);
 	row.at = (int64_t)env->clock();
 	if (row.sent_path[0] && (rc = keep_mdn(row.sent_path, raw, err)))
 		return rc;

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "strview.h"
 #include "buf.h"
 #include "fileio.h"
 #include "journal_sftp.h"
@@ -29,11 +30,8 @@
 #include "spool_receive.h"
 #include "xalloc.h"
 
-static void note(const struct transfer_env *env, const struct partner *p,
-		 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void note(const struct transfer_env *env, const struct partner *p,
-		 const char *fmt, ...)
+void transfer_note(const struct transfer_env *env, const struct partner *p,
+		   const char *fmt, ...)
 {
 	char line[EDI_MSG_MAX + 128];
 	va_list ap;
@@ -44,16 +42,6 @@ static void note(const struct transfer_env *env, const struct partner *p,
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	env->note(env->note_ctx, p->id, line);
-}
-
-static void copy_str(char *dst, size_t size, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
 }
 
 /* sftp://user@host:port/path (a relative path under /~/), cut to fit. */
@@ -124,7 +112,8 @@ static enum edi_code connect_partner(const struct transfer_env *env,
 		rc = sftp_conn_open(c, &o, err);
 		if (rc != EDI_ETEMP || attempt >= s->retries)
 			return rc;
-		note(env, p, "%s; trying again in %u s", err->msg, wait);
+		transfer_note(env, p, "%s; trying again in %u s", err->msg,
+			      wait);
 		sleep(wait);
 		wait = wait ? wait * 2 : 0;
 	}
@@ -308,12 +297,12 @@ static enum edi_code pull_one(struct pull *pl, const struct sftp_entry *e,
 	if (rc)
 		return rc;
 	memset(&row, 0, sizeof(row));
-	copy_str(row.path, sizeof(row.path), path);
+	str_copy(row.path, sizeof(row.path), path);
 	row.size = e->size;
 	row.mtime = e->mtime;
 	row.first_seen = now;
 	row.state = JOURNAL_SFTP_FETCHING;
-	copy_str(row.entry_id, sizeof(row.entry_id), r.meta.id);
+	str_copy(row.entry_id, sizeof(row.entry_id), r.meta.id);
 	row.at = now;
 	/* before the first byte: a pull killed from here on finds out next
 	 * time whether this entry made it, instead of fetching again */
@@ -332,10 +321,11 @@ static enum edi_code pull_one(struct pull *pl, const struct sftp_entry *e,
 			row.mtime = after.mtime;
 			row.entry_id[0] = '\0';
 			pl->counts->waiting++;
-			note(env, pl->p,
-			     "'%s' changed while it was read; it waits to be "
-			     "stable",
-			     path);
+			transfer_note(env, pl->p,
+				      "'%s' changed while it was read; it "
+				      "waits to be "
+				      "stable",
+				      path);
 			return journal_sftp_put(env->journal, pl->p->id, &row,
 						err);
 		}
@@ -355,21 +345,21 @@ static enum edi_code pull_one(struct pull *pl, const struct sftp_entry *e,
 	row.at = env->clock();
 	rc = journal_sftp_put(env->journal, pl->p->id, &row, err);
 	memset(&t, 0, sizeof(t));
-	copy_str(t.direction, sizeof(t.direction), "in");
-	copy_str(t.partner, sizeof(t.partner), pl->p->id);
-	copy_str(t.transport, sizeof(t.transport), "sftp");
-	copy_str(t.name, sizeof(t.name), e->name);
-	copy_str(t.entry_id, sizeof(t.entry_id), r.meta.id);
+	str_copy(t.direction, sizeof(t.direction), "in");
+	str_copy(t.partner, sizeof(t.partner), pl->p->id);
+	str_copy(t.transport, sizeof(t.transport), "sftp");
+	str_copy(t.name, sizeof(t.name), e->name);
+	str_copy(t.entry_id, sizeof(t.entry_id), r.meta.id);
 	remote_url(t.remote, sizeof(t.remote), pl->s, path);
-	copy_str(t.status, sizeof(t.status), "received");
+	str_copy(t.status, sizeof(t.status), "received");
 	snprintf(t.detail, sizeof(t.detail), "%llu bytes, sha256 %s",
 		 (unsigned long long)r.meta.size, r.meta.sha256);
 	t.at = row.at;
 	if (rc == EDI_OK)
 		rc = journal_transfer_add(env->journal, &t, err);
 	pl->counts->files++;
-	note(env, pl->p, "pulled '%s' as %s (%llu bytes)", path, r.meta.id,
-	     (unsigned long long)r.meta.size);
+	transfer_note(env, pl->p, "pulled '%s' as %s (%llu bytes)", path,
+		      r.meta.id, (unsigned long long)r.meta.size);
 	if (rc)
 		return rc;
 	return finish_remote(pl, e->name, path, r.meta.id, err);
@@ -449,7 +439,7 @@ static enum edi_code pull_files(struct pull *pl, struct edi_error *err)
 		if ((rc = sftp_join(path, sizeof(path), s->inbound, e->name,
 				    err)) != EDI_OK) {
 			pl->counts->failed++;
-			note(env, pl->p, "%s", err->msg);
+			transfer_note(env, pl->p, "%s", err->msg);
 			continue;
 		}
 		row = row_of(pl, path);
@@ -464,12 +454,13 @@ static enum edi_code pull_files(struct pull *pl, struct edi_error *err)
 				return rc;
 			if (rc) {
 				pl->counts->failed++;
-				note(env, pl->p, "%s", err->msg);
+				transfer_note(env, pl->p, "%s", err->msg);
 			} else {
-				note(env, pl->p,
-				     "'%s' was received before as %s; removed "
-				     "it from the server",
-				     path, row->entry_id);
+				transfer_note(env, pl->p,
+					      "'%s' was received before as %s; "
+					      "removed "
+					      "it from the server",
+					      path, row->entry_id);
 			}
 			continue;
 		}
@@ -490,7 +481,7 @@ static enum edi_code pull_files(struct pull *pl, struct edi_error *err)
 		}
 		if (ready == SFTP_CHANGED) {
 			memset(&fresh, 0, sizeof(fresh));
-			copy_str(fresh.path, sizeof(fresh.path), path);
+			str_copy(fresh.path, sizeof(fresh.path), path);
 			fresh.size = e->size;
 			fresh.mtime = e->mtime;
 			fresh.first_seen = now;
@@ -511,8 +502,9 @@ static enum edi_code pull_files(struct pull *pl, struct edi_error *err)
 			return rc; /* the server or the spool is gone */
 		if (rc == EDI_ENOENT && gone(pl, path)) {
 			/* taken away between the listing and the read */
-			note(env, pl->p, "'%s' went away before it was read",
-			     path);
+			transfer_note(env, pl->p,
+				      "'%s' went away before it was read",
+				      path);
 			rc = journal_sftp_forget(env->journal, pl->p->id, path,
 						 err);
 			if (rc)
@@ -521,7 +513,7 @@ static enum edi_code pull_files(struct pull *pl, struct edi_error *err)
 		}
 		if (rc) {
 			pl->counts->failed++;
-			note(env, pl->p, "%s", err->msg);
+			transfer_note(env, pl->p, "%s", err->msg);
 		}
 	}
 	return prune(pl, err);
@@ -707,13 +699,13 @@ static enum edi_code push_one(const struct transfer_env *env,
 	rc = spool_outbound_sent(env->sp, p->id, name, json.ptr, env->clock(),
 				 NULL, err);
 	memset(&t, 0, sizeof(t));
-	copy_str(t.direction, sizeof(t.direction), "out");
-	copy_str(t.partner, sizeof(t.partner), p->id);
-	copy_str(t.transport, sizeof(t.transport), "sftp");
-	copy_str(t.name, sizeof(t.name), name);
+	str_copy(t.direction, sizeof(t.direction), "out");
+	str_copy(t.partner, sizeof(t.partner), p->id);
+	str_copy(t.transport, sizeof(t.transport), "sftp");
+	str_copy(t.name, sizeof(t.name), name);
 	remote_url(t.remote, sizeof(t.remote), s, remote);
-	copy_str(t.status, sizeof(t.status), "sent");
-	copy_str(t.detail, sizeof(t.detail), json.ptr);
+	str_copy(t.status, sizeof(t.status), "sent");
+	str_copy(t.detail, sizeof(t.detail), json.ptr);
 	t.at = env->clock();
 	buf_release(&json);
 	if (rc == EDI_OK)
@@ -721,9 +713,9 @@ static enum edi_code push_one(const struct transfer_env *env,
 	if (rc)
 		return rc;
 	counts->files++;
-	note(env, p, "pushed '%s' to %s (%llu bytes)%s", name, remote,
-	     (unsigned long long)size,
-	     found ? ", found there from an earlier push" : "");
+	transfer_note(env, p, "pushed '%s' to %s (%llu bytes)%s", name, remote,
+		      (unsigned long long)size,
+		      found ? ", found there from an earlier push" : "");
 	return EDI_OK;
 }
 
@@ -762,7 +754,7 @@ enum edi_code transfer_sftp_push(const struct transfer_env *env,
 		}
 		if (one) {
 			counts->failed++;
-			note(env, p, "%s", err->msg);
+			transfer_note(env, p, "%s", err->msg);
 		}
 	}
 	/* what did not go stays in outbound/ for the next push */

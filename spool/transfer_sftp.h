@@ -52,6 +52,10 @@ struct transfer_env {
 	void *note_ctx;
 };
 
+/* A line for env's note callback about partner p (nothing when unset). */
+void transfer_note(const struct transfer_env *env, const struct partner *p,
+		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 struct transfer_counts {
 	size_t files;	/* pulled or pushed */
 	size_t waiting; /* not stable yet, over max_files, or not sent */

@@ -7,15 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strview.h"
 #include "xalloc.h"
-
-static void copy_str(char *dst, size_t size, const char *src)
-{
-	size_t n = strnlen(src, size - 1);
-
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
 
 void ack_collector_init(struct ack_collector *c)
 {
@@ -76,11 +69,11 @@ static struct ack_group *current_group(struct ack_collector *c,
 	}
 	g = &ic->groups[ic->ngroups++];
 	memset(g, 0, sizeof(*g));
-	copy_str(g->code, sizeof(g->code), gi->code);
-	copy_str(g->control, sizeof(g->control), gi->control);
-	copy_str(g->version, sizeof(g->version), gi->version);
-	copy_str(g->sender, sizeof(g->sender), gi->sender);
-	copy_str(g->receiver, sizeof(g->receiver), gi->receiver);
+	str_copy(g->code, sizeof(g->code), gi->code);
+	str_copy(g->control, sizeof(g->control), gi->control);
+	str_copy(g->version, sizeof(g->version), gi->version);
+	str_copy(g->sender, sizeof(g->sender), gi->sender);
+	str_copy(g->receiver, sizeof(g->receiver), gi->receiver);
 	g->declared = -1;
 	g->envelope_ok = true;
 	c->in_group = true;
@@ -112,7 +105,7 @@ static struct ack_segment_error *segment_error(struct ack_set *s,
 				    sizeof(*s->segments));
 	se = &s->segments[s->nsegments++];
 	memset(se, 0, sizeof(*se));
-	copy_str(se->tag, sizeof(se->tag), e->loc.tag);
+	str_copy(se->tag, sizeof(se->tag), e->loc.tag);
 	se->position = e->loc.set_position;
 	return se;
 }
@@ -178,8 +171,8 @@ void ack_on_set(struct ack_collector *c, const struct x12_set_result *r,
 	}
 	s = &g->sets[g->nsets++];
 	memset(s, 0, sizeof(*s));
-	copy_str(s->id, sizeof(s->id), env->done_set.id);
-	copy_str(s->control, sizeof(s->control), env->done_set.control);
+	str_copy(s->id, sizeof(s->id), env->done_set.id);
+	str_copy(s->control, sizeof(s->control), env->done_set.control);
 	s->accepted = accepted;
 	if (accepted || !r->errors)
 		return;
