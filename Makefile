@@ -153,6 +153,7 @@ SPOOL_SRC := \
 	spool/rest_table.c \
 	spool/report.c \
 	spool/spool_layout.c \
+	spool/spool_meta.c \
 	spool/spool_lock.c \
 	spool/spool_move.c \
 	spool/spool_outbound.c \

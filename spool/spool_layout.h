@@ -103,6 +103,10 @@ struct spool_meta {
 	char transport[SPOOL_TRANSPORT_MAX];
 };
 
+/* t (seconds since the epoch) as UTC fields; false outside the years
+ * 1970-9999, which ids and meta.json can hold. */
+bool spool_utc_fields(long long t, struct tm *tm);
+
 /* "tmp", "in", "work", "error", "hold", "deferred", "archive". */
 const char *spool_state_name(enum spool_state state);
 /* The state named name; false when there is none. */
