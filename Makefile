@@ -121,6 +121,7 @@ SPOOL_SRC := \
 	spool/cmd_ack.c \
 	spool/cmd_emit.c \
 	spool/cmd_ops.c \
+	spool/cmd_status.c \
 	spool/cmd_partners.c \
 	spool/cmd_run.c \
 	spool/cmd_serve.c \
