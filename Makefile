@@ -160,7 +160,8 @@ SPOOL_SRC := \
 	spool/spool_outbound.c \
 	spool/spool_receive.c \
 	spool/transfer_as2.c \
-	spool/transfer_sftp.c
+	spool/transfer_sftp.c \
+	spool/transfer_sftp_push.c
 
 MAIN_SRC := spool/main.c
 
