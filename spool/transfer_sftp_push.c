@@ -33,7 +33,6 @@
 #include "spool_receive.h"
 #include "xalloc.h"
 
-
 struct names {
 	char **v;
 	size_t n, cap;
