@@ -151,6 +151,7 @@ SPOOL_SRC := \
 	spool/receive_as2.c \
 	spool/registry.c \
 	spool/rest_queue.c \
+	spool/rest_secret.c \
 	spool/rest_table.c \
 	spool/report.c \
 	spool/spool_layout.c \

@@ -25,6 +25,7 @@
 #include "json_out.h"
 #include "rest_push.h"
 #include "rest_queue.h"
+#include "rest_secret.h"
 #include "rest_table.h"
 #include "spool_move.h"
 #include "xalloc.h"
@@ -41,8 +42,7 @@ struct pass {
 	struct deliver_rest_stats *st;
 	const struct config_output *out;
 	struct rest_client *client;
-	struct rest_auth auth;
-	struct buf token, password; /* the secrets, wiped after use */
+	struct rest_secrets secrets; /* wiped after use */
 	struct breaker br;
 	time_t now;
 };
@@ -105,95 +105,6 @@ static enum edi_code save_breaker(struct pass *ps, struct edi_error *err)
 	    fileio_mkdirs(dir, 0750, err))
 		return err->code;
 	return breaker_save(dir, ps->out->name, &ps->br, err);
-}
-
-/* A secret from the environment or a file, without its final newline. */
-static enum edi_code read_secret(const struct config_output *out,
-				 const char *what, const char *env,
-				 const char *file, struct buf *dst,
-				 struct edi_error *err)
-{
-	enum edi_code rc;
-
-	if (env) {
-		const char *v = getenv(env);
-		buf_init(dst, DELIVER_REST_SECRET_MAX);
-		if (!v || !*v)
-			return edi_fail(err, EDI_ECONFIG, NULL,
-					"output '%s': environment variable "
-					"'%s' (the %s) is not set",
-					out->name, env, what);
-		if (buf_adds(dst, v) != EDI_OK)
-			return edi_fail(err, EDI_ECONFIG, NULL,
-					"output '%s': the %s in '%s' is longer "
-					"than %u bytes",
-					out->name, what, env,
-					DELIVER_REST_SECRET_MAX);
-	} else {
-		rc = fileio_read_all(file, DELIVER_REST_SECRET_MAX, dst, err);
-		if (rc)
-			return edi_fail(err, EDI_ECONFIG, NULL,
-					"output '%s': cannot read the %s from "
-					"'%s': %s",
-					out->name, what, file,
-					rc == EDI_ENOENT ? "no such file"
-							 : edi_code_text(rc));
-		while (dst->len && (dst->ptr[dst->len - 1] == '\n' ||
-				    dst->ptr[dst->len - 1] == '\r' ||
-				    dst->ptr[dst->len - 1] == ' '))
-			dst->ptr[--dst->len] = '\0';
-		if (!dst->len)
-			return edi_fail(err, EDI_ECONFIG, NULL,
-					"output '%s': the %s file '%s' is "
-					"empty",
-					out->name, what, file);
-	}
-	for (size_t i = 0; i < dst->len; i++)
-		if ((unsigned char)dst->ptr[i] < 0x20 ||
-		    (unsigned char)dst->ptr[i] == 0x7f)
-			return edi_fail(err, EDI_ECONFIG, NULL,
-					"output '%s': the %s holds a control "
-					"character",
-					out->name, what);
-	return EDI_OK;
-}
-
-static void wipe(struct buf *b)
-{
-	if (b->ptr)
-		memset(b->ptr, 0, b->cap);
-	buf_release(b);
-}
-
-static enum edi_code load_auth(struct pass *ps, struct edi_error *err)
-{
-	const struct config_rest *r = &ps->out->rest;
-	enum edi_code rc;
-
-	memset(&ps->auth, 0, sizeof(ps->auth));
-	buf_init(&ps->token, 1);
-	buf_init(&ps->password, 1);
-	if (r->bearer_token_env || r->bearer_token_file) {
-		buf_release(&ps->token);
-		rc = read_secret(ps->out, "bearer token", r->bearer_token_env,
-				 r->bearer_token_file, &ps->token, err);
-		if (rc)
-			return rc;
-		ps->auth.bearer_token = buf_cstr(&ps->token);
-	}
-	if (r->basic_user) {
-		buf_release(&ps->password);
-		rc = read_secret(ps->out, "basic password",
-				 r->basic_password_env, r->basic_password_file,
-				 &ps->password, err);
-		if (rc)
-			return rc;
-		ps->auth.basic_user = r->basic_user;
-		ps->auth.basic_password = buf_cstr(&ps->password);
-	}
-	ps->auth.client_cert = r->client_cert;
-	ps->auth.client_key = r->client_key;
-	return EDI_OK;
 }
 
 static void add_transfer(struct pass *ps, const struct rest_item *it,
@@ -506,7 +417,7 @@ static enum edi_code attempt(struct pass *ps, struct rest_item **its, size_t n,
 	req.headers = hdrs;
 	req.nheaders = nh;
 	req.body = buf_view(&body);
-	req.auth = &ps->auth;
+	req.auth = &ps->secrets.auth;
 	req.ca_file = r->ca_file;
 	req.connect_timeout_s = r->connect_timeout_s;
 	req.timeout_s = r->timeout_s;
@@ -705,11 +616,10 @@ enum edi_code deliver_rest_run(struct deliver_rest *d,
 		if (!orc && mine.n && !client.curl)
 			orc = rest_client_init(&client, err);
 		if (!orc && mine.n)
-			orc = load_auth(&ps, err);
+			orc = rest_secrets_load(out, &ps.secrets, err);
 		if (!orc && mine.n)
 			orc = serve_output(&ps, &mine, err);
-		wipe(&ps.token);
-		wipe(&ps.password);
+		rest_secrets_wipe(&ps.secrets);
 		for (size_t k = 0; k < mine.n; k++)
 			buf_release(&mine.v[k].body);
 		free(mine.v);
