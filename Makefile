@@ -155,11 +155,12 @@ SPOOL_SRC := \
 	spool/rest_table.c \
 	spool/report.c \
 	spool/spool_layout.c \
-	spool/spool_meta.c \
 	spool/spool_lock.c \
+	spool/spool_meta.c \
 	spool/spool_move.c \
 	spool/spool_outbound.c \
 	spool/spool_receive.c \
+	spool/spool_tidy.c \
 	spool/transfer_as2.c \
 	spool/transfer_sftp.c \
 	spool/transfer_sftp_push.c
