@@ -97,8 +97,23 @@ static inline __attribute__((always_inline)) bool json_plain_copy(char *dst,
 {
 	uint64_t lo, hi;
 
+	/* the short ones first: most values are codes of 1-3 bytes */
+	if (n < 4)
+		return !n || json_plain_tiny(dst, p, n);
 #ifdef __SSE2__
-	if (n >= 16) {
+	if (n < 8)
+		return !(_mm_movemask_epi8(json_special16(_mm_cvtsi64_si128(
+				 (long long)json_plain_short(dst, p, n)))) &
+			 0xff);
+	if (n < 16) {
+		memcpy(&lo, p, 8);
+		memcpy(&hi, p + n - 8, 8);
+		memcpy(dst, &lo, 8);
+		memcpy(dst + n - 8, &hi, 8);
+		return !_mm_movemask_epi8(json_special16(
+			_mm_set_epi64x((long long)hi, (long long)lo)));
+	}
+	{
 		__m128i v, bad = _mm_setzero_si128();
 		size_t i;
 
@@ -113,39 +128,19 @@ static inline __attribute__((always_inline)) bool json_plain_copy(char *dst,
 		_mm_storeu_si128((__m128i *)(dst + n - 16), v);
 		return !_mm_movemask_epi8(bad);
 	}
-	if (n >= 8) {
-		memcpy(&lo, p, 8);
-		memcpy(&hi, p + n - 8, 8);
-		memcpy(dst, &lo, 8);
-		memcpy(dst + n - 8, &hi, 8);
-		return !_mm_movemask_epi8(json_special16(
-			_mm_set_epi64x((long long)hi, (long long)lo)));
-	}
 #else
-	if (n >= 8) {
-		size_t i;
-
-		lo = 0;
-		for (i = 0; i + 8 < n; i += 8) {
-			memcpy(&hi, p + i, 8);
-			lo |= json_special8(hi);
-			memcpy(dst + i, &hi, 8);
-		}
-		memcpy(&hi, p + n - 8, 8);
-		memcpy(dst + n - 8, &hi, 8);
-		return !(lo | json_special8(hi));
-	}
-#endif
-	if (n >= 4) {
-#ifdef __SSE2__
-		return !(_mm_movemask_epi8(json_special16(_mm_cvtsi64_si128(
-				 (long long)json_plain_short(dst, p, n)))) &
-			 0xff);
-#else
+	if (n < 8)
 		return !json_special8(json_plain_short(dst, p, n));
-#endif
+	lo = 0;
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&hi, p + i, 8);
+		lo |= json_special8(hi);
+		memcpy(dst + i, &hi, 8);
 	}
-	return !n || json_plain_tiny(dst, p, n);
+	memcpy(&hi, p + n - 8, 8);
+	memcpy(dst + n - 8, &hi, 8);
+	return !(lo | json_special8(hi));
+#endif
 }
 
 #endif

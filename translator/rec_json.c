@@ -301,6 +301,19 @@ static bool fast_room(struct buf *b, char **w, char **end, size_t need)
 	return true;
 }
 
+/* c's rendered name at w, the comma before it written: the new w, or NULL
+ * when the name is not rendered yet. */
+static inline char *fast_name(char *w, const char *key,
+			      const struct key_memo *memo)
+{
+	const struct name_text *name = memo_find(memo, key);
+
+	if (!name)
+		return NULL;
+	memcpy(w, name->text, KEY_BYTES);
+	return w + name->len;
+}
+
 /* The fast writer: the container v and everything in it. */
 static enum edi_code write_tree(struct buf *b, const struct rec_value *v,
 				struct key_memo *memo)
@@ -309,11 +322,10 @@ static enum edi_code write_tree(struct buf *b, const struct rec_value *v,
 	const struct rec_value *stack[REC_JSON_MAX_DEPTH];
 	unsigned depth = 0; /* of cur, the container being written; v is 0 */
 	const struct rec_value *cur = v, *c = v->first;
-	const struct name_text *name;
 	bool object = v->kind == REC_OBJECT;
 	size_t sep = 0, need, n; /* sep: 1 after the first member */
 	enum edi_code rc;
-	char *w, *end, vsep;
+	char *w, *end, *next, vsep;
 
 	if ((rc = put_char(b, 0, object ? '{' : '[')) != EDI_OK)
 		return rc;
@@ -339,8 +351,10 @@ static enum edi_code write_tree(struct buf *b, const struct rec_value *v,
 			sep = 1;
 			continue;
 		}
-		n = c->kind == REC_STRING || c->kind == REC_NUMBER ? c->text.len
-								   : 0;
+		/* strings, most members, take the shortest way */
+		if (c->kind != REC_STRING)
+			goto other;
+		n = c->text.len;
 		need = n + FAST_ROOM;
 		if ((size_t)(end - w) < need && !fast_room(b, &w, &end, need))
 			goto exact_member;
@@ -349,24 +363,37 @@ static enum edi_code write_tree(struct buf *b, const struct rec_value *v,
 		if (object) {
 			if (!c->key)
 				return EDI_EINTERNAL;
-			if (!(name = memo_find(memo, c->key)))
+			if (!(next = fast_name(w, c->key, memo)))
 				goto new_name;
-			memcpy(w, name->text, KEY_BYTES);
-			w += name->len;
+			w = next;
+		}
+	string:
+		*w = '"';
+		if (!json_plain_copy(w + 1, c->text.ptr, n))
+			goto escaped;
+		w[n + 1] = '"';
+		w += n + 2;
+		c = c->next;
+		sep = 1;
+		continue;
+	other:
+		n = c->kind == REC_NUMBER ? c->text.len : 0;
+		need = n + FAST_ROOM;
+		if ((size_t)(end - w) < need && !fast_room(b, &w, &end, need))
+			goto exact_member;
+		*w = ',';
+		w += sep;
+		if (object) {
+			if (!c->key)
+				return EDI_EINTERNAL;
+			if (!(next = fast_name(w, c->key, memo)))
+				goto new_name;
+			w = next;
 		}
 	value:
-		if (c->kind == REC_STRING) {
-			*w = '"';
-			if (!json_plain_copy(w + 1, c->text.ptr, n))
-				goto escaped;
-			w[n + 1] = '"';
-			w += n + 2;
-			c = c->next;
-			sep = 1;
-			continue;
-		}
 		switch (c->kind) {
 		case REC_STRING:
+			goto string;
 		case REC_NUMBER:
 			if (!json_number(c->text))
 				return EDI_EINTERNAL;
