@@ -142,14 +142,16 @@ static bool json_number(struct strview v)
 #define NAMES_BITS 9
 #define NAMES_SIZE (1u << NAMES_BITS)
 
-struct name_text {
-	size_t len; /* of the rendered bytes */
+/* One slot, 64 bytes: a slot's index is its offset shifted. */
+struct name_slot {
+	const char *key; /* NULL: empty */
+	size_t len;	 /* of the rendered bytes */
 	char text[KEY_BYTES];
+	char pad[64 - KEY_BYTES - sizeof(size_t) - sizeof(char *)];
 };
 
 struct key_memo {
-	const char *key[NAMES_SIZE]; /* NULL: empty */
-	struct name_text name[NAMES_SIZE];
+	struct name_slot slot[NAMES_SIZE];
 	size_t nfree;
 };
 
@@ -159,7 +161,8 @@ struct rec_json_names {
 
 static void memo_init(struct key_memo *memo)
 {
-	memset(memo->key, 0, sizeof(memo->key));
+	for (size_t h = 0; h < NAMES_SIZE; h++)
+		memo->slot[h].key = NULL;
 	memo->nfree = NAMES_SIZE / 2;
 }
 
@@ -171,29 +174,32 @@ static inline size_t memo_slot(const char *key)
 }
 
 /* The rendered name of key, or NULL when it is not there. */
-static inline const struct name_text *memo_find(const struct key_memo *memo,
+static inline const struct name_slot *memo_find(const struct key_memo *memo,
 						const char *key)
 {
-	for (size_t h = memo_slot(key);; h = (h + 1) % NAMES_SIZE) {
-		if (memo->key[h] == key)
-			return &memo->name[h];
-		if (!memo->key[h])
+	const struct name_slot *s = &memo->slot[memo_slot(key)];
+
+	for (;;) {
+		if (s->key == key)
+			return s;
+		if (!s->key)
 			return NULL;
+		s = s == &memo->slot[NAMES_SIZE - 1] ? memo->slot : s + 1;
 	}
 }
 
 /* Render key of length n into the table when it can be. */
 static void memo_add(struct key_memo *memo, const char *key, size_t n)
 {
-	struct name_text *t;
+	struct name_slot *t;
 	size_t h = memo_slot(key);
 
 	if (n + 3 > KEY_BYTES || !memo->nfree)
 		return;
-	for (; memo->key[h]; h = (h + 1) % NAMES_SIZE)
-		if (memo->key[h] == key)
+	for (; memo->slot[h].key; h = (h + 1) % NAMES_SIZE)
+		if (memo->slot[h].key == key)
 			return;
-	t = &memo->name[h];
+	t = &memo->slot[h];
 	memset(t->text, 0, KEY_BYTES);
 	if (!json_plain_copy(t->text + 1, key, n))
 		return;
@@ -201,7 +207,7 @@ static void memo_add(struct key_memo *memo, const char *key, size_t n)
 	t->text[n + 1] = '"';
 	t->text[n + 2] = ':';
 	t->len = n + 3;
-	memo->key[h] = key;
+	t->key = key;
 	memo->nfree--;
 }
 
@@ -306,7 +312,7 @@ static bool fast_room(struct buf *b, char **w, char **end, size_t need)
 static inline char *fast_name(char *w, const char *key,
 			      const struct key_memo *memo)
 {
-	const struct name_text *name = memo_find(memo, key);
+	const struct name_slot *name = memo_find(memo, key);
 
 	if (!name)
 		return NULL;
