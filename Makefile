@@ -182,6 +182,7 @@ TEST_SRC := \
 	tests/translator/test_map_xform.c \
 	tests/translator/test_rec_csv.c \
 	tests/translator/test_rec_json.c \
+	tests/translator/test_rec_json_fast.c \
 	tests/translator/test_rec_value.c \
 	tests/translator/test_x12_envelope.c \
 	tests/translator/test_x12_scan.c \

@@ -2,14 +2,15 @@
  * json_plain - copy bytes and tell whether a JSON string holds them as
  * they are.
  *
- * "Plain" is printable ASCII other than '"' and '\\': nearly every byte of
- * EDI data.  json_plain_copy() copies n bytes and checks them in the same
- * pass, 16 at a time with SSE2 (every x86-64 has it) or 8 at a time with
- * word arithmetic elsewhere, with overlapping loads and stores for the
- * ragged end, so it touches exactly p[0..n) and dst[0..n).  When the
- * answer is false dst holds a copy to throw away and the caller escapes
- * the string the long way (json_escape()).  Header-only: it is on the hot
- * path of rec_json.
+ * "Plain" is ASCII from 0x20 up (DEL too) other than '"' and '\\': what
+ * json_escape() copies as it is, and nearly every byte of EDI data.
+ * json_plain_copy() copies n bytes and checks them in the same pass: 1-3
+ * bytes by a table, more 16 at a time with SSE2 (every x86-64 has it) or
+ * 8 at a time with word arithmetic elsewhere, with overlapping loads and
+ * stores for the ragged end, so it touches exactly p[0..n) and dst[0..n).
+ * When the answer is false dst holds a copy to throw away and the caller
+ * escapes the string the long way (json_escape()).  Header-only: it is on
+ * the hot path of rec_json.
  */
 #ifndef EDI_JSON_PLAIN_H
 #define EDI_JSON_PLAIN_H
@@ -27,7 +28,8 @@
 #define JSON_PLAIN_HIGH 0x8080808080808080ULL
 
 /* Non-zero when one of the 8 bytes of x is not plain: a byte below 0x20
- * or above 0x7e is found exactly by the bithacks "has less than" test. */
+ * is found exactly by the bithacks "has less than" test, one of 0x80 and
+ * above by its high bit. */
 static inline uint64_t json_special8(uint64_t x)
 {
 	uint64_t q = x ^ (JSON_PLAIN_ONES * '"');
@@ -57,7 +59,7 @@ static const unsigned char json_plain_byte[256] = {
 	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, /* 00 */
 	1,1,0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, /* 20 */
 	1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,0,1,1,1, /* 40 */
-	1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,0, /* 60 */
+	1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, /* 60 */
 	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, /* 80 */
 	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, /* a0 */
 	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, /* c0 */
