@@ -137,6 +137,9 @@ static bool json_number(struct strview v)
  * in an open-addressed table (linear probing, at most half full) that
  * rec_json_write() keeps for one call and a struct rec_json_names for
  * many.  A name that does not get in is written the exact way each time.
+ * Records of one kind name their members in the same order, so each slot
+ * also remembers the slot found after it last time: the next name is
+ * tried there before it is hashed.
  */
 #define KEY_BYTES  32 /* a rendered name, copied as one block */
 #define NAMES_BITS 9
@@ -147,11 +150,13 @@ struct name_slot {
 	const char *key; /* NULL: empty */
 	size_t len;	 /* of the rendered bytes */
 	char text[KEY_BYTES];
-	char pad[64 - KEY_BYTES - sizeof(size_t) - sizeof(char *)];
+	struct name_slot *follow; /* a full slot: the one found after this */
+	char pad[64 - KEY_BYTES - sizeof(size_t) - 2 * sizeof(char *)];
 };
 
 struct key_memo {
 	struct name_slot slot[NAMES_SIZE];
+	struct name_slot start; /* before the first name: its key is itself */
 	size_t nfree;
 };
 
@@ -163,6 +168,8 @@ static void memo_init(struct key_memo *memo)
 {
 	for (size_t h = 0; h < NAMES_SIZE; h++)
 		memo->slot[h].key = NULL;
+	memo->start.key = (const char *)&memo->start;
+	memo->start.follow = &memo->start;
 	memo->nfree = NAMES_SIZE / 2;
 }
 
@@ -174,10 +181,10 @@ static inline size_t memo_slot(const char *key)
 }
 
 /* The rendered name of key, or NULL when it is not there. */
-static inline const struct name_slot *memo_find(const struct key_memo *memo,
-						const char *key)
+static inline struct name_slot *memo_find(struct key_memo *memo,
+					  const char *key)
 {
-	const struct name_slot *s = &memo->slot[memo_slot(key)];
+	struct name_slot *s = &memo->slot[memo_slot(key)];
 
 	for (;;) {
 		if (s->key == key)
@@ -207,6 +214,7 @@ static void memo_add(struct key_memo *memo, const char *key, size_t n)
 	t->text[n + 1] = '"';
 	t->text[n + 2] = ':';
 	t->len = n + 3;
+	t->follow = t;
 	t->key = key;
 	memo->nfree--;
 }
@@ -307,17 +315,22 @@ static bool fast_room(struct buf *b, char **w, char **end, size_t need)
 	return true;
 }
 
-/* c's rendered name at w, the comma before it written: the new w, or NULL
- * when the name is not rendered yet. */
-static inline char *fast_name(char *w, const char *key,
-			      const struct key_memo *memo)
+/* The rendered name key at w, the comma before it written: the new w, or
+ * NULL when key is not rendered yet (or NULL).  *prev is the slot of the
+ * name before. */
+static inline char *fast_name(char *w, const char *key, struct key_memo *memo,
+			      struct name_slot **prev)
 {
-	const struct name_slot *name = memo_find(memo, key);
+	struct name_slot *s = (*prev)->follow;
 
-	if (!name)
-		return NULL;
-	memcpy(w, name->text, KEY_BYTES);
-	return w + name->len;
+	if (s->key != key) {
+		if (!key || !(s = memo_find(memo, key)))
+			return NULL;
+		(*prev)->follow = s;
+	}
+	*prev = s;
+	memcpy(w, s->text, KEY_BYTES);
+	return w + s->len;
 }
 
 /* The fast writer: the container v and everything in it. */
@@ -332,6 +345,7 @@ static enum edi_code write_tree(struct buf *b, const struct rec_value *v,
 	size_t sep = 0, need, n; /* sep: 1 after the first member */
 	enum edi_code rc;
 	char *w, *end, *next, vsep;
+	struct name_slot *prev = &memo->start;
 
 	if ((rc = put_char(b, 0, object ? '{' : '[')) != EDI_OK)
 		return rc;
@@ -367,9 +381,7 @@ static enum edi_code write_tree(struct buf *b, const struct rec_value *v,
 		*w = ',';
 		w += sep;
 		if (object) {
-			if (!c->key)
-				return EDI_EINTERNAL;
-			if (!(next = fast_name(w, c->key, memo)))
+			if (!(next = fast_name(w, c->key, memo, &prev)))
 				goto new_name;
 			w = next;
 		}
@@ -390,9 +402,7 @@ static enum edi_code write_tree(struct buf *b, const struct rec_value *v,
 		*w = ',';
 		w += sep;
 		if (object) {
-			if (!c->key)
-				return EDI_EINTERNAL;
-			if (!(next = fast_name(w, c->key, memo)))
+			if (!(next = fast_name(w, c->key, memo, &prev)))
 				goto new_name;
 			w = next;
 		}
@@ -431,6 +441,8 @@ static enum edi_code write_tree(struct buf *b, const struct rec_value *v,
 		sep = 1;
 		continue;
 	new_name:
+		if (!c->key)
+			return EDI_EINTERNAL;
 		b->len = (size_t)(w - b->ptr);
 		if ((rc = put_key(b, 0, c->key, memo)) != EDI_OK)
 			return rc;
