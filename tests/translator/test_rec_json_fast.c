@@ -9,7 +9,8 @@
  * need escapes or UTF-8 checks at random places, names that need escapes
  * or are too long to render, more names than the table keeps, and every
  * buf maximum around the length of the line, where the fast writer hands
- * over to the exact one.
+ * over to the exact one.  rec_find (the CSV writer's members by name in
+ * one pass) is compared with rec_get() the same way.
  */
 #include <check.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 
 #include "json_out.h"
 #include "json_plain.h"
+#include "rec_find.h"
 #include "rec_json.h"
 #include "suites.h"
 
@@ -255,6 +257,57 @@ START_TEST(test_plain_copy)
 }
 END_TEST
 
+/* rec_find_members() gives rec_get() for each name, keys seen or not. */
+START_TEST(test_find_members)
+{
+	static const char *const pool[] = {
+		"a",	    "ab",	 "b",	"line_number",
+		"quantity", "qualifier", "q.x", ""};
+	const char *list[12] = {"a",  NULL,	   "ab",  "quantity",
+				"zz", "qualifier", "q.x", NULL,
+				"",   "b",	   "a",	  "line_number"};
+	unsigned long long seed = 12345;
+	struct rec_find f;
+	struct arena a;
+
+	arena_init(&a, 0);
+	for (int rec = 0; rec < 50; rec++) {
+		/* each record its own find, as rec_csv_write() does */
+		rec_find_init(&f, list, 12);
+		for (int obj = 0; obj < 40; obj++) {
+			const struct rec_value *found[12];
+			struct rec_value *o = rec_object(&a);
+			size_t n = next_rand(&seed) % 12;
+
+			for (size_t i = 0; i < n; i++) {
+				const char *k = pool[next_rand(&seed) % 8];
+
+				/* some keys at a new address each time */
+				if (next_rand(&seed) % 3 == 0)
+					k = arena_strdup(&a, k);
+				rec_add(o, k, rec_bool(&a, true));
+			}
+			if (next_rand(&seed) % 10 == 0)
+				rec_add(o, NULL, rec_bool(&a, false));
+			for (size_t i = 0; i < 12; i++)
+				found[i] = (const struct rec_value *)&f;
+			rec_find_members(&f, obj % 7 ? o : NULL, found);
+			for (size_t i = 0; i < 12; i++)
+				if (list[i])
+					ck_assert_ptr_eq(
+						found[i],
+						obj % 7 ? rec_get(o, list[i])
+							: NULL);
+				else
+					ck_assert_ptr_eq(
+						found[i],
+						(const struct rec_value *)&f);
+		}
+	}
+	arena_release(&a);
+}
+END_TEST
+
 Suite *rec_json_fast_suite(void)
 {
 	Suite *s = suite_create("rec_json_fast");
@@ -264,6 +317,7 @@ Suite *rec_json_fast_suite(void)
 	tcase_add_loop_test(tc, test_random_trees, 0, 8);
 	tcase_add_test(tc, test_errors_inside);
 	tcase_add_test(tc, test_plain_copy);
+	tcase_add_test(tc, test_find_members);
 	suite_add_tcase(s, tc);
 	return s;
 }
