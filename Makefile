@@ -82,6 +82,7 @@ TRANSLATOR_SRC := \
 	translator/map_xform.c \
 	translator/map_yaml.c \
 	translator/rec_csv.c \
+	translator/rec_csv_cols.c \
 	translator/rec_find.c \
 	translator/rec_json.c \
 	translator/rec_value.c \

@@ -1,9 +1,11 @@
 /*
  * rec_csv - records to CSV rows; see rec_csv.h and docs/csv.md.
  *
- * Each doc_type is a table of columns; a column names where its cell
- * comes from (the record, a party, the current line, its first ack, the
- * current 856 order or pack) and which member.  A row is a struct row of
+ * Each doc_type is a table of columns (rec_csv_cols); a column names
+ * where its cell comes from (the record, a party, the current line, its
+ * first ack, the current 856 order or pack) and which member.  The line
+ * members a row's columns name are found in one pass over the line
+ * (rec_find).  A row is a struct row of
  * those current objects, so writing a row is one pass over the table.
  * The cells that come from the record itself (header fields, parties,
  * joined references) are the same on every row: they are worked out and
@@ -15,158 +17,16 @@
 
 #include <string.h>
 
+#include "rec_csv_cols.h"
 #include "rec_find.h"
 
 /* Packs inside packs (tare, pallet, carton) deeper than this: an error. */
 #define REC_CSV_MAX_PACK_DEPTH 8
 
-enum col_src {
-	COL_RECORD,	  /* member a of the record ("carrier.scac") */
-	COL_PARTY_NAME,	  /* name of the first party with role a */
-	COL_PARTY_ID,	  /* its first ids[].value */
-	COL_PARTY_STREET, /* its address.street lines, joined */
-	COL_PARTY_ADDR,	  /* its address member b */
-	COL_JOIN,	  /* record array a as qualifier=<b>;... */
-	COL_LINE,	  /* member a of the line (856: of the item) */
-	COL_LINE_JOIN,	  /* line array a as qualifier=<b>;... */
-	COL_ACK,	  /* member a of the line's first ack */
-	COL_ORDER,	  /* 856: member a of the order */
-	COL_PACK,	  /* 856: member a of the pack */
-	COL_AC		  /* allowances_charges as indicator:code:amount;... */
-};
-
-struct col {
-	const char *name;
-	enum col_src src;
-	const char *a, *b;
-};
-
-enum layout {
-	LAYOUT_LINES,	/* a row per lines[] element */
-	LAYOUT_DESPATCH /* a row per item of orders[].packs[] and orders[] */
-};
-
-/*
- * The column tables are written with these; clang-format would break the
- * braces inside the macros onto lines of their own.
- */
-/* clang-format off */
-#define R(name) {name, COL_RECORD, name, NULL}
-#define L(name) {name, COL_LINE, name, NULL}
-#define HEAD R("id"), R("doc_key"), R("partner"), R("correlation_id")
-#define PARTY(role) \
-	{role "_name", COL_PARTY_NAME, role, NULL}, \
-	{role "_id", COL_PARTY_ID, role, NULL}
-#define ADDRESS(role) \
-	{role "_street", COL_PARTY_STREET, role, NULL}, \
-	{role "_city", COL_PARTY_ADDR, role, "city"}, \
-	{role "_region", COL_PARTY_ADDR, role, "region"}, \
-	{role "_postal_code", COL_PARTY_ADDR, role, "postal_code"}, \
-	{role "_country", COL_PARTY_ADDR, role, "country"}
-#define PARTIES \
-	PARTY("buyer"), PARTY("ship_to"), ADDRESS("ship_to"), \
-	PARTY("bill_to"), PARTY("seller"), PARTY("ship_from"), \
-	PARTY("remit_to")
-#define LISTS \
-	{"references", COL_JOIN, "references", "value"}, \
-	{"dates", COL_JOIN, "dates", "date"}
-#define LINE_ITEM \
-	L("line_number"), L("quantity"), L("uom"), L("unit_price"), \
-	{"item_ids", COL_LINE_JOIN, "item_ids", "value"}, L("description")
-/* clang-format on */
-
-static const struct col order_cols[] = {
-	HEAD,
-	R("order_number"),
-	R("release_number"),
-	R("order_date"),
-	R("purpose_code"),
-	R("order_type_code"),
-	R("currency"),
-	PARTIES,
-	LISTS,
-	LINE_ITEM,
-	R("line_count"),
-};
-
-static const struct col order_response_cols[] = {
-	HEAD,
-	R("order_number"),
-	R("response_type_code"),
-	R("response_date"),
-	R("purpose_code"),
-	PARTIES,
-	LISTS,
-	LINE_ITEM,
-	{"ack_status", COL_ACK, "status_code", NULL},
-	{"ack_quantity", COL_ACK, "quantity", NULL},
-	{"ack_uom", COL_ACK, "uom", NULL},
-	{"ack_date", COL_ACK, "date", NULL},
-	R("line_count"),
-};
-
-static const struct col despatch_advice_cols[] = {
-	HEAD,
-	R("shipment_id"),
-	R("ship_notice_date"),
-	R("ship_notice_time"),
-	R("purpose_code"),
-	{"carrier_scac", COL_RECORD, "carrier.scac", NULL},
-	{"carrier_name", COL_RECORD, "carrier.name", NULL},
-	R("gross_weight"),
-	PARTIES,
-	LISTS,
-	{"order_number", COL_ORDER, "order_number", NULL},
-	{"sscc", COL_PACK, "sscc", NULL},
-	L("line_number"),
-	{"item_ids", COL_LINE_JOIN, "item_ids", "value"},
-	L("quantity_shipped"),
-	L("uom"),
-};
-
-static const struct col invoice_cols[] = {
-	HEAD,
-	R("invoice_number"),
-	R("invoice_date"),
-	R("order_number"),
-	R("order_date"),
-	R("currency"),
-	PARTIES,
-	LISTS,
-	LINE_ITEM,
-	R("total_amount"),
-	{"allowances_charges", COL_AC, "allowances_charges", NULL},
-	R("line_count"),
-};
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-static const struct doc {
-	const char *doc_type;
-	enum layout layout;
-	const struct col *cols;
-	size_t ncols;
-} docs[] = {
-	{"order", LAYOUT_LINES, order_cols, COUNT(order_cols)},
-	{"order_response", LAYOUT_LINES, order_response_cols,
-	 COUNT(order_response_cols)},
-	{"despatch_advice", LAYOUT_DESPATCH, despatch_advice_cols,
-	 COUNT(despatch_advice_cols)},
-	{"invoice", LAYOUT_LINES, invoice_cols, COUNT(invoice_cols)},
-};
-
 /* The objects the cells of one row come from; NULL: none. */
 struct row {
 	const struct rec_value *rec, *line, *order, *pack;
 };
-
-/* The most columns a doc_type has (checked below). */
-#define MAX_COLS 48
-
-_Static_assert(COUNT(order_cols) <= MAX_COLS, "order columns");
-_Static_assert(COUNT(order_response_cols) <= MAX_COLS, "855 columns");
-_Static_assert(COUNT(despatch_advice_cols) <= MAX_COLS, "856 columns");
-_Static_assert(COUNT(invoice_cols) <= MAX_COLS, "invoice columns");
 
 /*
  * Where rows go, and what the rows of one record share: each run of
@@ -175,7 +35,7 @@ _Static_assert(COUNT(invoice_cols) <= MAX_COLS, "invoice columns");
  */
 struct out {
 	struct buf *b;
-	const struct doc *doc;
+	const struct rec_csv_doc *doc;
 	struct strview run[MAX_COLS]; /* at a run's first column: the run */
 	size_t run_end[MAX_COLS];     /* ... and the column after it */
 	struct buf joined;	      /* joined texts of the record's cells */
@@ -186,17 +46,9 @@ struct out {
 	struct rec_find line_find;
 };
 
-static const struct doc *doc_find(struct strview doc_type)
-{
-	for (size_t i = 0; i < COUNT(docs); i++)
-		if (sv_eq_cstr(doc_type, docs[i].doc_type))
-			return &docs[i];
-	return NULL;
-}
-
 bool rec_csv_known(const char *doc_type)
 {
-	return doc_find(sv_cstr(doc_type)) != NULL;
+	return rec_csv_doc_find(sv_cstr(doc_type)) != NULL;
 }
 
 static struct strview empty(void)
@@ -682,7 +534,7 @@ static enum edi_code undo(struct buf *b, size_t len, enum edi_code rc)
 	return rc;
 }
 
-static enum edi_code write_header(struct buf *b, const struct doc *d)
+static enum edi_code write_header(struct buf *b, const struct rec_csv_doc *d)
 {
 	enum edi_code rc = EDI_OK;
 
@@ -693,7 +545,7 @@ static enum edi_code write_header(struct buf *b, const struct doc *d)
 
 enum edi_code rec_csv_header(struct buf *out, const char *doc_type)
 {
-	const struct doc *d = doc_find(sv_cstr(doc_type));
+	const struct rec_csv_doc *d = rec_csv_doc_find(sv_cstr(doc_type));
 
 	if (!d)
 		return EDI_EUSAGE;
@@ -703,11 +555,11 @@ enum edi_code rec_csv_header(struct buf *out, const char *doc_type)
 enum edi_code rec_csv_header_record(struct buf *out,
 				    const struct rec_value *record)
 {
-	const struct doc *d;
+	const struct rec_csv_doc *d;
 
 	if (!record || record->kind != REC_OBJECT)
 		return EDI_EINTERNAL;
-	d = doc_find(rec_get_text(record, "doc_type"));
+	d = rec_csv_doc_find(rec_get_text(record, "doc_type"));
 	return undo(out, out->len,
 		    d ? write_header(out, d)
 		      : write_scalars(out, record, true));
@@ -722,7 +574,7 @@ enum edi_code rec_csv_write(struct buf *out, const struct rec_value *record)
 	if (!record || record->kind != REC_OBJECT)
 		return EDI_EINTERNAL;
 	o.b = out;
-	o.doc = doc_find(rec_get_text(record, "doc_type"));
+	o.doc = rec_csv_doc_find(rec_get_text(record, "doc_type"));
 	if (!o.doc)
 		return undo(out, start, write_scalars(out, record, false));
 	buf_init(&o.joined, out->max);
