@@ -5,8 +5,9 @@
  * tree with an explicit stack and keeps its write position in a local
  * pointer: before each member it asks once for room for the most that
  * member can take short of escapes (FAST_ROOM plus its text), then writes
- * the comma, the member name (rendered once per record as the bytes
- * `"name":` and copied as one fixed 32-byte block), and the value, whose
+ * the comma, the member name (rendered once, per record or per run, as
+ * the bytes `"name":` and copied as one fixed 32-byte block), and the
+ * value, whose
  * bytes are copied and checked in one pass (json_plain.h).  The exact one
  * (write_value and the put_* helpers) checks room for every piece it
  * writes; the fast writer hands it whatever is unusual: a string that
@@ -153,6 +154,8 @@ struct name_slot {
 	struct name_slot *follow; /* a full slot: the one found after this */
 	char pad[64 - KEY_BYTES - sizeof(size_t) - 2 * sizeof(char *)];
 };
+
+_Static_assert(sizeof(struct name_slot) == 64, "a name slot is 64 bytes");
 
 struct key_memo {
 	struct name_slot slot[NAMES_SIZE];
