@@ -7,12 +7,11 @@
  * member can take short of escapes (FAST_ROOM plus its text), then writes
  * the comma, the member name (rendered once, per record or per run, as
  * the bytes `"name":` and copied as one fixed 32-byte block), and the
- * value, whose
- * bytes are copied and checked in one pass (json_plain.h).  The exact one
- * (write_value and the put_* helpers) checks room for every piece it
- * writes; the fast writer hands it whatever is unusual: a string that
- * needs escapes or UTF-8 checks (json_escape()), a name not rendered yet
- * or too long to render, and a member that fits only without the fast
+ * value, whose bytes are copied and checked in one pass (json_plain.h).
+ * The exact one (write_value and the put_* helpers) checks room for every
+ * piece it writes; the fast writer hands it whatever is unusual: a string
+ * that needs escapes or UTF-8 checks (json_escape()), a name not rendered
+ * yet or too long to render, and a member that fits only without the fast
  * writer's slack, near the buf's maximum, so that the maximum is found
  * exactly where it always was.  The buf's terminating NUL is put back
  * once at the end.
