@@ -82,6 +82,8 @@ TRANSLATOR_SRC := \
 	translator/map_xform.c \
 	translator/map_yaml.c \
 	translator/rec_csv.c \
+	translator/rec_csv_cols.c \
+	translator/rec_find.c \
 	translator/rec_json.c \
 	translator/rec_value.c \
 	translator/x12_emit.c \
@@ -187,6 +189,7 @@ TEST_SRC := \
 	tests/translator/test_map_xform.c \
 	tests/translator/test_rec_csv.c \
 	tests/translator/test_rec_json.c \
+	tests/translator/test_rec_json_fast.c \
 	tests/translator/test_rec_value.c \
 	tests/translator/test_x12_envelope.c \
 	tests/translator/test_x12_scan.c \

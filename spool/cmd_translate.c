@@ -71,21 +71,30 @@ struct translate {
 	const char *last_doc_type; /* CSV: header written for */
 	struct pending pend;
 	struct buf line;
+	struct rec_json_names *names; /* the registry's member names */
 	size_t rejected_sets, lost_sets;
 	bool write_failed;
 };
+
+/* Past PENDING_MEMORY_MAX: on to a temporary file, the held records
+ * first.  (Without one, what is held is dropped.) */
+static void pending_spill(struct translate *t)
+{
+	struct pending *p = &t->pend;
+
+	p->spill = tmpfile();
+	if (p->spill && p->mem.len &&
+	    fwrite(p->mem.ptr, 1, p->mem.len, p->spill) != p->mem.len)
+		t->write_failed = true;
+	buf_reset(&p->mem);
+}
 
 static void pending_add(struct translate *t, struct strview bytes)
 {
 	struct pending *p = &t->pend;
 
-	if (!p->spill && p->mem.len + bytes.len > PENDING_MEMORY_MAX) {
-		p->spill = tmpfile();
-		if (p->spill && p->mem.len &&
-		    fwrite(p->mem.ptr, 1, p->mem.len, p->spill) != p->mem.len)
-			t->write_failed = true;
-		buf_reset(&p->mem);
-	}
+	if (!p->spill && p->mem.len + bytes.len > PENDING_MEMORY_MAX)
+		pending_spill(t);
 	if (p->spill) {
 		if (fwrite(bytes.ptr, 1, bytes.len, p->spill) != bytes.len)
 			t->write_failed = true;
@@ -165,17 +174,49 @@ static void format_record(struct translate *t, const struct rec_value *rec,
 		}
 		rec_csv_write(&t->line, rec);
 	} else {
-		rec_json_write(&t->line, rec);
+		rec_json_write_names(&t->line, rec, t->names);
 		buf_addc(&t->line, '\n');
 	}
+}
+
+/*
+ * A JSON line goes straight into the held records, without a copy, while
+ * they are in memory and stay under PENDING_MEMORY_MAX; past it the line
+ * takes pending_add()'s way.  A record that cannot be written is an empty
+ * line, as in format_record().
+ */
+static void hold_json(struct translate *t, const struct rec_value *rec)
+{
+	struct buf *mem = &t->pend.mem;
+	size_t before = mem->len, n;
+
+	(void)rec_json_write_names(mem, rec, t->names);
+	if (buf_addc(mem, '\n') != EDI_OK) {
+		t->write_failed = true;
+		return;
+	}
+	n = mem->len - before;
+	if (before + n <= PENDING_MEMORY_MAX) {
+		t->pend.total += n;
+		return;
+	}
+	buf_reset(&t->line);
+	buf_add(&t->line, mem->ptr + before, n);
+	mem->len = before;
+	mem->ptr[before] = '\0';
+	pending_add(t, buf_view(&t->line));
 }
 
 static void on_record(void *ctx, const struct x12_set_result *r)
 {
 	struct translate *t = ctx;
 
-	format_record(t, r->record, r->map->doc_type);
-	pending_add(t, buf_view(&t->line));
+	if (!t->csv && !t->pend.spill) {
+		hold_json(t, r->record);
+	} else {
+		format_record(t, r->record, r->map->doc_type);
+		pending_add(t, buf_view(&t->line));
+	}
 	t->pend.nrecords++;
 	t->pend.group_records++;
 }
@@ -482,6 +523,7 @@ int cmd_translate(int argc, char **argv, const struct cli_global *g)
 	}
 	buf_init(&t.pend.mem, SIZE_MAX / 2);
 	buf_init(&t.line, SIZE_MAX / 2);
+	t.names = rec_json_names_new();
 	for (int i = 1; i < argc; i++) {
 		if (!argv[i] || (argv[i][0] == '-' && argv[i][1] != '\0'))
 			continue;
@@ -498,6 +540,7 @@ int cmd_translate(int argc, char **argv, const struct cli_global *g)
 	}
 	buf_release(&t.pend.mem);
 	buf_release(&t.line);
+	rec_json_names_free(t.names);
 	registry_release(&reg);
 	if (fflush(stdout) != 0 || t.write_failed) {
 		cli_error("cannot write the records: %s", strerror(errno));

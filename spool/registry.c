@@ -567,8 +567,8 @@ enum edi_code registry_load(struct registry *reg, const char *maps_dir,
 		}
 		is_map = ynode_get(roots[i], "map") != NULL;
 		if (is_map) {
-			map_load_text(&reg->maps, files[i], buf_view(&text),
-				      errors);
+			/* parsed once: the tree stays in the registry's arena */
+			map_load_tree(&reg->maps, files[i], roots[i], errors);
 			reg->nmap_files++;
 			roots[i] = NULL;
 		} else if (i < nmaps_dir) {

@@ -17,6 +17,7 @@ Suite *dec_suite(void);
 Suite *map_xform_suite(void);
 Suite *rec_value_suite(void);
 Suite *rec_json_suite(void);
+Suite *rec_json_fast_suite(void);
 Suite *rec_csv_suite(void);
 Suite *yaml_doc_suite(void);
 Suite *map_load_suite(void);

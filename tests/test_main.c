@@ -24,6 +24,7 @@ int main(void)
 	srunner_add_suite(sr, map_xform_suite());
 	srunner_add_suite(sr, rec_value_suite());
 	srunner_add_suite(sr, rec_json_suite());
+	srunner_add_suite(sr, rec_json_fast_suite());
 	srunner_add_suite(sr, rec_csv_suite());
 	srunner_add_suite(sr, yaml_doc_suite());
 	srunner_add_suite(sr, map_load_suite());

@@ -105,19 +105,27 @@ static const struct ynode *id_at(struct map_ctx *ctx, const struct ynode *root,
 enum edi_code map_load_text(struct map_set *set, const char *file,
 			    struct strview text, struct edi_diag *errors)
 {
-	struct map_loader *ld = loader_of(set);
-	struct map_ctx ctx = ctx_for(set, errors);
-	struct ynode *root, top = {.file = file, .line = 1, .col = 1};
-	const struct ynode *id, *ext = NULL;
+	struct ynode *root;
 	struct edi_error e;
-	struct map_doc *d;
-	size_t other;
 
 	if (ydoc_parse(&set->arena, file, text, &root, NULL, &e)) {
 		e.code = EDI_ECONFIG;
 		edi_diag_add(errors, &e);
 		return EDI_ECONFIG;
 	}
+	return map_load_tree(set, file, root, errors);
+}
+
+enum edi_code map_load_tree(struct map_set *set, const char *file,
+			    struct ynode *root, struct edi_diag *errors)
+{
+	struct map_loader *ld = loader_of(set);
+	struct map_ctx ctx = ctx_for(set, errors);
+	struct ynode top = {.file = file, .line = 1, .col = 1};
+	const struct ynode *id, *ext = NULL;
+	struct map_doc *d;
+	size_t other;
+
 	if (!root || root->kind != YNODE_MAP) {
 		map_ctx_error(&ctx, root ? root : &top,
 			      "a map file is a mapping that starts with 'map: "

@@ -41,6 +41,16 @@ enum edi_code map_load_text(struct map_set *set, const char *file,
 			    struct strview text, struct edi_diag *errors);
 
 /*
+ * map_load_text() of a file the caller has parsed already (ydoc_parse()
+ * of the same text), so that it is not parsed twice.  The set does not
+ * own root: the tree must stay, unchanged, for as long as the set is used
+ * (the registry keeps it in its own arena, released after the set).
+ */
+struct ynode;
+enum edi_code map_load_tree(struct map_set *set, const char *file,
+			    struct ynode *root, struct edi_diag *errors);
+
+/*
  * Resolve, merge and compile every pending map.  EDI_OK when all went
  * well; else EDI_ECONFIG with every mistake in errors, and the maps
  * without mistakes are usable.

@@ -191,27 +191,32 @@ bool map_sv_uint(struct strview v, unsigned min, unsigned max, unsigned *out)
 size_t map_split(struct arena *a, const char *s, const char *singles,
 		 struct strview **words)
 {
+	/* what each byte is, looked up instead of strchr(singles, c) */
+	enum { BLANK = 1, SINGLE = 2 };
+	unsigned char kind[256] = {0};
 	size_t n = 0, i;
 	struct strview *w;
 
+	kind[' '] = kind['\t'] = BLANK;
+	for (const char *p = singles; p && *p; p++)
+		kind[(unsigned char)*p] |= SINGLE;
 	/* count first, then fill: one exact array in the arena */
 	for (int pass = 0; pass < 2; pass++) {
 		w = pass ? arena_array(a, n ? n : 1, sizeof(*w)) : NULL;
 		n = 0;
 		for (i = 0; s[i];) {
 			size_t start = i;
+			unsigned char k = kind[(unsigned char)s[i]];
 
-			if (s[i] == ' ' || s[i] == '\t') {
+			if (k & BLANK) {
 				i++;
 				continue;
 			}
-			if (singles && strchr(singles, s[i])) {
+			if (k & SINGLE)
 				i++;
-			} else {
-				while (s[i] && s[i] != ' ' && s[i] != '\t' &&
-				       !(singles && strchr(singles, s[i])))
+			else
+				while (s[i] && !kind[(unsigned char)s[i]])
 					i++;
-			}
 			if (w)
 				w[n] = sv_make(s + start, i - start);
 			n++;

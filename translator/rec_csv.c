@@ -1,9 +1,11 @@
 /*
  * rec_csv - records to CSV rows; see rec_csv.h and docs/csv.md.
  *
- * Each doc_type is a table of columns; a column names where its cell
- * comes from (the record, a party, the current line, its first ack, the
- * current 856 order or pack) and which member.  A row is a struct row of
+ * Each doc_type is a table of columns (rec_csv_cols); a column names
+ * where its cell comes from (the record, a party, the current line, its
+ * first ack, the current 856 order or pack) and which member.  The line
+ * members a row's columns name are found in one pass over the line
+ * (rec_find).  A row is a struct row of
  * those current objects, so writing a row is one pass over the table.
  * The cells that come from the record itself (header fields, parties,
  * joined references) are the same on every row: they are worked out and
@@ -15,156 +17,16 @@
 
 #include <string.h>
 
+#include "rec_csv_cols.h"
+#include "rec_find.h"
+
 /* Packs inside packs (tare, pallet, carton) deeper than this: an error. */
 #define REC_CSV_MAX_PACK_DEPTH 8
-
-enum col_src {
-	COL_RECORD,	  /* member a of the record ("carrier.scac") */
-	COL_PARTY_NAME,	  /* name of the first party with role a */
-	COL_PARTY_ID,	  /* its first ids[].value */
-	COL_PARTY_STREET, /* its address.street lines, joined */
-	COL_PARTY_ADDR,	  /* its address member b */
-	COL_JOIN,	  /* record array a as qualifier=<b>;... */
-	COL_LINE,	  /* member a of the line (856: of the item) */
-	COL_LINE_JOIN,	  /* line array a as qualifier=<b>;... */
-	COL_ACK,	  /* member a of the line's first ack */
-	COL_ORDER,	  /* 856: member a of the order */
-	COL_PACK,	  /* 856: member a of the pack */
-	COL_AC		  /* allowances_charges as indicator:code:amount;... */
-};
-
-struct col {
-	const char *name;
-	enum col_src src;
-	const char *a, *b;
-};
-
-enum layout {
-	LAYOUT_LINES,	/* a row per lines[] element */
-	LAYOUT_DESPATCH /* a row per item of orders[].packs[] and orders[] */
-};
-
-/*
- * The column tables are written with these; clang-format would break the
- * braces inside the macros onto lines of their own.
- */
-/* clang-format off */
-#define R(name) {name, COL_RECORD, name, NULL}
-#define L(name) {name, COL_LINE, name, NULL}
-#define HEAD R("id"), R("doc_key"), R("partner"), R("correlation_id")
-#define PARTY(role) \
-	{role "_name", COL_PARTY_NAME, role, NULL}, \
-	{role "_id", COL_PARTY_ID, role, NULL}
-#define ADDRESS(role) \
-	{role "_street", COL_PARTY_STREET, role, NULL}, \
-	{role "_city", COL_PARTY_ADDR, role, "city"}, \
-	{role "_region", COL_PARTY_ADDR, role, "region"}, \
-	{role "_postal_code", COL_PARTY_ADDR, role, "postal_code"}, \
-	{role "_country", COL_PARTY_ADDR, role, "country"}
-#define PARTIES \
-	PARTY("buyer"), PARTY("ship_to"), ADDRESS("ship_to"), \
-	PARTY("bill_to"), PARTY("seller"), PARTY("ship_from"), \
-	PARTY("remit_to")
-#define LISTS \
-	{"references", COL_JOIN, "references", "value"}, \
-	{"dates", COL_JOIN, "dates", "date"}
-#define LINE_ITEM \
-	L("line_number"), L("quantity"), L("uom"), L("unit_price"), \
-	{"item_ids", COL_LINE_JOIN, "item_ids", "value"}, L("description")
-/* clang-format on */
-
-static const struct col order_cols[] = {
-	HEAD,
-	R("order_number"),
-	R("release_number"),
-	R("order_date"),
-	R("purpose_code"),
-	R("order_type_code"),
-	R("currency"),
-	PARTIES,
-	LISTS,
-	LINE_ITEM,
-	R("line_count"),
-};
-
-static const struct col order_response_cols[] = {
-	HEAD,
-	R("order_number"),
-	R("response_type_code"),
-	R("response_date"),
-	R("purpose_code"),
-	PARTIES,
-	LISTS,
-	LINE_ITEM,
-	{"ack_status", COL_ACK, "status_code", NULL},
-	{"ack_quantity", COL_ACK, "quantity", NULL},
-	{"ack_uom", COL_ACK, "uom", NULL},
-	{"ack_date", COL_ACK, "date", NULL},
-	R("line_count"),
-};
-
-static const struct col despatch_advice_cols[] = {
-	HEAD,
-	R("shipment_id"),
-	R("ship_notice_date"),
-	R("ship_notice_time"),
-	R("purpose_code"),
-	{"carrier_scac", COL_RECORD, "carrier.scac", NULL},
-	{"carrier_name", COL_RECORD, "carrier.name", NULL},
-	R("gross_weight"),
-	PARTIES,
-	LISTS,
-	{"order_number", COL_ORDER, "order_number", NULL},
-	{"sscc", COL_PACK, "sscc", NULL},
-	L("line_number"),
-	{"item_ids", COL_LINE_JOIN, "item_ids", "value"},
-	L("quantity_shipped"),
-	L("uom"),
-};
-
-static const struct col invoice_cols[] = {
-	HEAD,
-	R("invoice_number"),
-	R("invoice_date"),
-	R("order_number"),
-	R("order_date"),
-	R("currency"),
-	PARTIES,
-	LISTS,
-	LINE_ITEM,
-	R("total_amount"),
-	{"allowances_charges", COL_AC, "allowances_charges", NULL},
-	R("line_count"),
-};
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-static const struct doc {
-	const char *doc_type;
-	enum layout layout;
-	const struct col *cols;
-	size_t ncols;
-} docs[] = {
-	{"order", LAYOUT_LINES, order_cols, COUNT(order_cols)},
-	{"order_response", LAYOUT_LINES, order_response_cols,
-	 COUNT(order_response_cols)},
-	{"despatch_advice", LAYOUT_DESPATCH, despatch_advice_cols,
-	 COUNT(despatch_advice_cols)},
-	{"invoice", LAYOUT_LINES, invoice_cols, COUNT(invoice_cols)},
-};
 
 /* The objects the cells of one row come from; NULL: none. */
 struct row {
 	const struct rec_value *rec, *line, *order, *pack;
 };
-
-/* The most columns a doc_type has (checked below). */
-#define MAX_COLS 48
-
-_Static_assert(COUNT(order_cols) <= MAX_COLS, "order columns");
-_Static_assert(COUNT(order_response_cols) <= MAX_COLS, "855 columns");
-_Static_assert(COUNT(despatch_advice_cols) <= MAX_COLS, "856 columns");
-_Static_assert(COUNT(invoice_cols) <= MAX_COLS, "invoice columns");
 
 /*
  * Where rows go, and what the rows of one record share: each run of
@@ -173,30 +35,39 @@ _Static_assert(COUNT(invoice_cols) <= MAX_COLS, "invoice columns");
  */
 struct out {
 	struct buf *b;
-	const struct doc *doc;
+	const struct rec_csv_doc *doc;
 	struct strview run[MAX_COLS]; /* at a run's first column: the run */
 	size_t run_end[MAX_COLS];     /* ... and the column after it */
 	struct buf joined;	      /* joined texts of the record's cells */
 	struct buf rendered;	      /* the runs */
 	struct buf scratch;	      /* the joined text of a line's cell */
+	/* the line's members that columns name: by column, found at once */
+	const char *line_names[MAX_COLS];
+	struct rec_find line_find;
 };
-
-static const struct doc *doc_find(struct strview doc_type)
-{
-	for (size_t i = 0; i < COUNT(docs); i++)
-		if (sv_eq_cstr(doc_type, docs[i].doc_type))
-			return &docs[i];
-	return NULL;
-}
 
 bool rec_csv_known(const char *doc_type)
 {
-	return doc_find(sv_cstr(doc_type)) != NULL;
+	return rec_csv_doc_find(sv_cstr(doc_type)) != NULL;
 }
 
 static struct strview empty(void)
 {
 	return sv_make("", 0);
+}
+
+/*
+ * rec_get() for the column tables: a member name that differs in its
+ * first byte, most of them, is passed over without a strcmp() call.
+ */
+static const struct rec_value *get(const struct rec_value *obj, const char *key)
+{
+	if (!obj || obj->kind != REC_OBJECT)
+		return NULL;
+	for (const struct rec_value *c = obj->first; c; c = c->next)
+		if (c->key && c->key[0] == key[0] && !strcmp(c->key, key))
+			return c;
+	return NULL;
 }
 
 static bool is_scalar(const struct rec_value *v)
@@ -220,7 +91,7 @@ static struct strview text_of(const struct rec_value *v)
 	case REC_BOOL:
 		return v->boolean ? SV_LIT("true") : SV_LIT("false");
 	case REC_OBJECT:
-		v = rec_get(v, "value");
+		v = get(v, "value");
 		return v && (v->kind == REC_STRING || v->kind == REC_NUMBER)
 			       ? v->text
 			       : empty();
@@ -234,12 +105,15 @@ static struct strview text_of(const struct rec_value *v)
 static const struct rec_value *path_get(const struct rec_value *obj,
 					const char *path)
 {
-	const char *dot;
+	size_t n;
 
-	while (obj && (dot = strchr(path, '.')) != NULL) {
+	for (;;) {
 		const struct rec_value *c;
-		size_t n = (size_t)(dot - path);
 
+		for (n = 0; path[n] && path[n] != '.'; n++)
+			;
+		if (!path[n] || !obj)
+			break;
 		if (obj->kind != REC_OBJECT)
 			return NULL;
 		for (c = obj->first; c; c = c->next)
@@ -247,16 +121,16 @@ static const struct rec_value *path_get(const struct rec_value *obj,
 			    c->key[n] == '\0')
 				break;
 		obj = c;
-		path = dot + 1;
+		path += n + 1;
 	}
-	return obj ? rec_get(obj, path) : NULL;
+	return obj ? get(obj, path) : NULL;
 }
 
 /* The first element of array member key of obj, or NULL. */
 static const struct rec_value *first_of(const struct rec_value *obj,
 					const char *key)
 {
-	const struct rec_value *arr = rec_get(obj, key);
+	const struct rec_value *arr = get(obj, key);
 
 	return arr && arr->kind == REC_ARRAY ? arr->first : NULL;
 }
@@ -289,7 +163,7 @@ static enum edi_code join(struct buf *s, const struct rec_value *arr,
 		bool some = false;
 
 		for (size_t i = 0; i < n; i++) {
-			parts[i] = text_of(rec_get(e, keys[i]));
+			parts[i] = text_of(get(e, keys[i]));
 			some |= parts[i].len > 0;
 		}
 		if (!some)
@@ -353,14 +227,15 @@ static bool per_record(enum col_src src)
 }
 
 /*
- * The text of column c in row r.  Joined text is appended to s: then
+ * The text of column c in row r; member is the line's member that a line
+ * column names (write_row() finds them).  Joined text is appended to s: then
  * *joined_at is its offset in s and text->len its length, and the caller
  * points text into s once s stops growing; otherwise *joined_at is
  * SIZE_MAX and *text a view into the record.
  */
 static enum edi_code cell(const struct col *c, const struct row *r,
-			  struct buf *s, struct strview *text,
-			  size_t *joined_at)
+			  const struct rec_value *member, struct buf *s,
+			  struct strview *text, size_t *joined_at)
 {
 	static const char *const ac_keys[] = {"indicator", "code", "amount"};
 	const char *qv_keys[2] = {"qualifier", c->b};
@@ -374,31 +249,31 @@ static enum edi_code cell(const struct col *c, const struct row *r,
 		*text = text_of(path_get(r->rec, c->a));
 		return EDI_OK;
 	case COL_PARTY_NAME:
-		*text = text_of(rec_get(party(r->rec, c->a), "name"));
+		*text = text_of(get(party(r->rec, c->a), "name"));
 		return EDI_OK;
 	case COL_PARTY_ID:
 		p = first_of(party(r->rec, c->a), "ids");
-		*text = text_of(rec_get(p, "value"));
+		*text = text_of(get(p, "value"));
 		return EDI_OK;
 	case COL_PARTY_STREET:
-		p = rec_get(party(r->rec, c->a), "address");
-		rc = street(s, rec_get(p, "street"));
+		p = get(party(r->rec, c->a), "address");
+		rc = street(s, get(p, "street"));
 		break;
 	case COL_PARTY_ADDR:
-		p = rec_get(party(r->rec, c->a), "address");
-		*text = text_of(rec_get(p, c->b));
+		p = get(party(r->rec, c->a), "address");
+		*text = text_of(get(p, c->b));
 		return EDI_OK;
 	case COL_JOIN:
-		rc = join(s, rec_get(r->rec, c->a), qv_keys, 2, '=');
+		rc = join(s, get(r->rec, c->a), qv_keys, 2, '=');
 		break;
 	case COL_LINE:
-		*text = text_of(path_get(r->line, c->a));
+		*text = text_of(member);
 		return EDI_OK;
 	case COL_LINE_JOIN:
-		rc = join(s, rec_get(r->line, c->a), qv_keys, 2, '=');
+		rc = join(s, member, qv_keys, 2, '=');
 		break;
 	case COL_ACK:
-		*text = text_of(rec_get(first_of(r->line, "acks"), c->a));
+		*text = text_of(get(first_of(r->line, "acks"), c->a));
 		return EDI_OK;
 	case COL_ORDER:
 		*text = text_of(path_get(r->order, c->a));
@@ -407,7 +282,7 @@ static enum edi_code cell(const struct col *c, const struct row *r,
 		*text = text_of(path_get(r->pack, c->a));
 		return EDI_OK;
 	case COL_AC:
-		rc = join(s, rec_get(r->rec, c->a), ac_keys, 3, ':');
+		rc = join(s, get(r->rec, c->a), ac_keys, 3, ':');
 		break;
 	}
 	*joined_at = start;
@@ -415,27 +290,42 @@ static enum edi_code cell(const struct col *c, const struct row *r,
 	return rc;
 }
 
+/* 1 for the bytes that make a field quoted: ',' '"' '\r' '\n' */
+static const unsigned char csv_special[256] = {
+	['\n'] = 1, ['\r'] = 1, ['"'] = 1, [','] = 1};
+
 static bool needs_quotes(struct strview v)
 {
-	for (size_t i = 0; i < v.len; i++) {
-		char c = v.ptr[i];
+	unsigned char any = 0;
 
-		if (c == ',' || c == '"' || c == '\r' || c == '\n')
-			return true;
-	}
-	return false;
+	for (size_t i = 0; i < v.len; i++)
+		any |= csv_special[(unsigned char)v.ptr[i]];
+	return any;
 }
 
 /* One field, after a comma unless it is the first of its row. */
 static enum edi_code put_field(struct buf *b, bool first, struct strview v)
 {
-	enum edi_code rc = first ? EDI_OK : buf_addc(b, ',');
+	enum edi_code rc;
 	size_t start = 0;
 
-	if (rc || !v.len)
+	if (!needs_quotes(v)) {
+		/* the usual field: one room check, the comma and the bytes */
+		size_t n = v.len + !first;
+
+		if ((n >= b->cap - b->len || n > b->max - b->len) &&
+		    (rc = buf_reserve(b, n)) != EDI_OK)
+			return rc;
+		if (!first)
+			b->ptr[b->len++] = ',';
+		if (v.len)
+			memcpy(b->ptr + b->len, v.ptr, v.len);
+		b->len += v.len;
+		b->ptr[b->len] = '\0';
+		return EDI_OK;
+	}
+	if (!first && (rc = buf_addc(b, ',')) != EDI_OK)
 		return rc;
-	if (!needs_quotes(v))
-		return buf_add(b, v.ptr, v.len);
 	rc = buf_addc(b, '"');
 	for (size_t i = 0; i < v.len && !rc; i++) {
 		if (v.ptr[i] != '"')
@@ -467,8 +357,8 @@ static enum edi_code prepare(struct out *o, const struct rec_value *rec)
 	for (size_t i = 0; i < n && !rc; i++) {
 		at[i] = SIZE_MAX;
 		if (per_record(o->doc->cols[i].src))
-			rc = cell(&o->doc->cols[i], &r, &o->joined, &cells[i],
-				  &at[i]);
+			rc = cell(&o->doc->cols[i], &r, NULL, &o->joined,
+				  &cells[i], &at[i]);
 	}
 	for (size_t i = 0; i < n && !rc; i++)
 		if (at[i] != SIZE_MAX)
@@ -491,9 +381,12 @@ static enum edi_code prepare(struct out *o, const struct rec_value *rec)
 
 static enum edi_code write_row(struct out *o, const struct row *r)
 {
+	const struct rec_value *members[MAX_COLS], *m;
 	enum edi_code rc = EDI_OK;
 	struct strview text;
 	size_t at;
+
+	rec_find_members(&o->line_find, r->line, members);
 
 	for (size_t i = 0; i < o->doc->ncols && !rc;) {
 		const struct col *c = &o->doc->cols[i];
@@ -506,8 +399,13 @@ static enum edi_code write_row(struct out *o, const struct row *r)
 			i = o->run_end[i];
 			continue;
 		}
+		m = NULL;
+		if (o->line_names[i])
+			m = members[i];
+		else if (c->src == COL_LINE)
+			m = path_get(r->line, c->a);
 		buf_reset(&o->scratch);
-		rc = cell(c, r, &o->scratch, &text, &at);
+		rc = cell(c, r, m, &o->scratch, &text, &at);
 		if (at != SIZE_MAX)
 			text.ptr = buf_cstr(&o->scratch) + at;
 		if (!rc)
@@ -545,7 +443,7 @@ static enum edi_code write_packs(struct out *o, struct row *r,
 		return EDI_ELIMIT;
 	for (const struct rec_value *p = packs->first; p && !rc; p = p->next) {
 		const struct rec_value *item = first_of(p, "items");
-		const struct rec_value *inner = rec_get(p, "packs");
+		const struct rec_value *inner = get(p, "packs");
 		bool has_inner =
 			inner && inner->kind == REC_ARRAY && inner->first;
 
@@ -578,7 +476,7 @@ static enum edi_code write_despatch(struct out *o, const struct rec_value *rec)
 	     ord = ord->next) {
 		before = nrows;
 		r.order = ord;
-		rc = write_packs(o, &r, rec_get(ord, "packs"), 0, &nrows);
+		rc = write_packs(o, &r, get(ord, "packs"), 0, &nrows);
 		r.pack = NULL;
 		for (const struct rec_value *item = first_of(ord, "items");
 		     item && !rc; item = item->next) {
@@ -636,7 +534,7 @@ static enum edi_code undo(struct buf *b, size_t len, enum edi_code rc)
 	return rc;
 }
 
-static enum edi_code write_header(struct buf *b, const struct doc *d)
+static enum edi_code write_header(struct buf *b, const struct rec_csv_doc *d)
 {
 	enum edi_code rc = EDI_OK;
 
@@ -647,7 +545,7 @@ static enum edi_code write_header(struct buf *b, const struct doc *d)
 
 enum edi_code rec_csv_header(struct buf *out, const char *doc_type)
 {
-	const struct doc *d = doc_find(sv_cstr(doc_type));
+	const struct rec_csv_doc *d = rec_csv_doc_find(sv_cstr(doc_type));
 
 	if (!d)
 		return EDI_EUSAGE;
@@ -657,11 +555,11 @@ enum edi_code rec_csv_header(struct buf *out, const char *doc_type)
 enum edi_code rec_csv_header_record(struct buf *out,
 				    const struct rec_value *record)
 {
-	const struct doc *d;
+	const struct rec_csv_doc *d;
 
 	if (!record || record->kind != REC_OBJECT)
 		return EDI_EINTERNAL;
-	d = doc_find(rec_get_text(record, "doc_type"));
+	d = rec_csv_doc_find(rec_get_text(record, "doc_type"));
 	return undo(out, out->len,
 		    d ? write_header(out, d)
 		      : write_scalars(out, record, true));
@@ -676,12 +574,23 @@ enum edi_code rec_csv_write(struct buf *out, const struct rec_value *record)
 	if (!record || record->kind != REC_OBJECT)
 		return EDI_EINTERNAL;
 	o.b = out;
-	o.doc = doc_find(rec_get_text(record, "doc_type"));
+	o.doc = rec_csv_doc_find(rec_get_text(record, "doc_type"));
 	if (!o.doc)
 		return undo(out, start, write_scalars(out, record, false));
 	buf_init(&o.joined, out->max);
 	buf_init(&o.rendered, out->max);
 	buf_init(&o.scratch, out->max);
+	for (size_t i = 0; i < o.doc->ncols; i++) {
+		const struct col *c = &o.doc->cols[i];
+
+		/* a line column names a member, unless it is a path */
+		o.line_names[i] =
+			c->src == COL_LINE_JOIN || (c->src == COL_LINE &&
+						    !strchr(c->a, '.'))
+				? c->a
+				: NULL;
+	}
+	rec_find_init(&o.line_find, o.line_names, o.doc->ncols);
 	rc = prepare(&o, record);
 	if (!rc)
 		rc = write_rows(&o, record);

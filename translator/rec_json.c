@@ -1,19 +1,30 @@
 /*
  * rec_json - record tree to JSON; see rec_json.h.
  *
- * Every write first makes room with an inline comparison against the
- * buf's capacity and maximum (buf_reserve() only when it must grow), then
- * copies straight into b->ptr; the buf's terminating NUL is put back once
- * at the end.  Strings of plain printable ASCII, nearly all of EDI data,
- * are copied and checked in one pass, eight bytes at a time; anything else
- * goes through json_escape(), which also checks UTF-8.
+ * Two writers give the same bytes.  The fast one (write_tree) walks the
+ * tree with an explicit stack and keeps its write position in a local
+ * pointer: before each member it asks once for room for the most that
+ * member can take short of escapes (FAST_ROOM plus its text), then writes
+ * the comma, the member name (rendered once, per record or per run, as
+ * the bytes `"name":` and copied as one fixed 32-byte block), and the
+ * value, whose bytes are copied and checked in one pass (json_plain.h).
+ * The exact one (write_value and the put_* helpers) checks room for every
+ * piece it writes; the fast writer hands it whatever is unusual: a string
+ * that needs escapes or UTF-8 checks (json_escape()), a name not rendered
+ * yet or too long to render, and a member that fits only without the fast
+ * writer's slack, near the buf's maximum, so that the maximum is found
+ * exactly where it always was.  The buf's terminating NUL is put back
+ * once at the end.
  */
 #include "rec_json.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json_out.h"
+#include "json_plain.h"
+#include "xalloc.h"
 
 /* Room for n more bytes and the NUL. */
 static inline enum edi_code room(struct buf *b, size_t n)
@@ -21,68 +32,6 @@ static inline enum edi_code room(struct buf *b, size_t n)
 	if (n < b->cap - b->len && n <= b->max - b->len)
 		return EDI_OK;
 	return buf_reserve(b, n);
-}
-
-#define ONES 0x0101010101010101ULL
-#define HIGH 0x8080808080808080ULL
-/* non-zero when a byte of x is below n (n <= 128), exactly (bithacks) */
-#define HAS_LESS(x, n) (((x)-ONES * (n)) & ~(x)&HIGH)
-
-/* Non-zero when one of the 8 bytes in w is not plain (see copy_plain). */
-static inline uint64_t special8(uint64_t w)
-{
-	return HAS_LESS(w, 0x20) | HAS_LESS(w ^ (ONES * '"'), 1) |
-	       HAS_LESS(w ^ (ONES * '\\'), 1) | (w & HIGH);
-}
-
-/*
- * Copy n bytes from p to dst and tell whether they were all plain:
- * printable ASCII other than '"' and '\\', what a JSON string holds as it
- * is.  Eight bytes at a time; the last word overlaps the one before it,
- * so nothing outside p[0..n) and dst[0..n) is touched.  When the answer
- * is false dst holds a copy to throw away.
- */
-static inline __attribute__((always_inline)) bool copy_plain(char *dst,
-							     const char *p,
-							     size_t n)
-{
-	uint64_t w, bad = 0;
-	size_t i = 0;
-
-	if (n < 8) {
-		uint32_t lo, hi;
-
-		if (n >= 4) {
-			/* two 4-byte words that overlap, as one 8-byte one */
-			memcpy(&lo, p, 4);
-			memcpy(&hi, p + n - 4, 4);
-			memcpy(dst, &lo, 4);
-			memcpy(dst + n - 4, &hi, 4);
-			return !special8(lo | (uint64_t)hi << 32);
-		}
-		if (!n)
-			return true;
-		/* bytes 0, n/2 and n-1 are every byte; 'a' fills the rest */
-		w = (uint64_t)(unsigned char)p[0] |
-		    (uint64_t)(unsigned char)p[n >> 1] << 8 |
-		    (uint64_t)(unsigned char)p[n - 1] << 16 |
-		    (ONES * 'a' & ~(uint64_t)0xffffff);
-		dst[0] = p[0];
-		dst[n >> 1] = p[n >> 1];
-		dst[n - 1] = p[n - 1];
-		return !special8(w);
-	}
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, p + i, 8);
-		bad |= special8(w);
-		memcpy(dst + i, &w, 8);
-	}
-	if (i < n) {
-		memcpy(&w, p + n - 8, 8);
-		bad |= special8(w);
-		memcpy(dst + n - 8, &w, 8);
-	}
-	return !bad;
 }
 
 /* A JSON string; sep (0: none) goes before it, ':' after when key. */
@@ -98,7 +47,7 @@ static enum edi_code put_str(struct buf *b, char sep, const char *p, size_t n,
 		if (sep)
 			*w++ = sep;
 		*w++ = '"';
-		if (copy_plain(w, p, n)) {
+		if (json_plain_copy(w, p, n)) {
 			w += n;
 			*w++ = '"';
 			if (key)
@@ -181,122 +130,123 @@ static bool json_number(struct strview v)
 	return i == v.len;
 }
 
-/* memcpy() for the few bytes of a member name, without the call */
-static inline void copy_short(char *dst, const char *p, size_t n)
-{
-	uint64_t w8;
-	uint32_t lo, hi;
-
-	if (n >= 8) {
-		for (size_t i = 0; i + 8 <= n; i += 8) {
-			memcpy(&w8, p + i, 8);
-			memcpy(dst + i, &w8, 8);
-		}
-		memcpy(&w8, p + n - 8, 8);
-		memcpy(dst + n - 8, &w8, 8);
-	} else if (n >= 4) {
-		memcpy(&lo, p, 4);
-		memcpy(&hi, p + n - 4, 4);
-		memcpy(dst, &lo, 4);
-		memcpy(dst + n - 4, &hi, 4);
-	} else if (n) {
-		dst[0] = p[0];
-		dst[n >> 1] = p[n >> 1];
-		dst[n - 1] = p[n - 1];
-	}
-}
-
 /*
  * Member names are few and repeat in every record (they are the map's
- * field names): their length and that they need no escaping are noted by
- * address for the rest of one rec_json_write() call.
+ * field names): each one that needs no escaping and is short enough is
+ * rendered once as the bytes `"name":` and found again by its address,
+ * in an open-addressed table (linear probing, at most half full) that
+ * rec_json_write() keeps for one call and a struct rec_json_names for
+ * many.  A name that does not get in is written the exact way each time.
+ * Records of one kind name their members in the same order, so each slot
+ * also remembers the slot found after it last time: the next name is
+ * tried there before it is hashed.
  */
-#define KEY_MEMO_BITS 8
-#define KEY_MEMO_SIZE (1u << KEY_MEMO_BITS)
+#define KEY_BYTES  32 /* a rendered name, copied as one block */
+#define NAMES_BITS 9
+#define NAMES_SIZE (1u << NAMES_BITS)
 
-/* the memo slot of a name's address (Fibonacci hashing) */
+/* One slot, 64 bytes: a slot's index is its offset shifted. */
+struct name_slot {
+	const char *key; /* NULL: empty */
+	size_t len;	 /* of the rendered bytes */
+	char text[KEY_BYTES];
+	struct name_slot *follow; /* a full slot: the one found after this */
+	char pad[64 - KEY_BYTES - sizeof(size_t) - 2 * sizeof(char *)];
+};
+
+_Static_assert(sizeof(struct name_slot) == 64, "a name slot is 64 bytes");
+
+struct key_memo {
+	struct name_slot slot[NAMES_SIZE];
+	struct name_slot start; /* before the first name: its key is itself */
+	size_t nfree;
+};
+
+struct rec_json_names {
+	struct key_memo memo;
+};
+
+static void memo_init(struct key_memo *memo)
+{
+	for (size_t h = 0; h < NAMES_SIZE; h++)
+		memo->slot[h].key = NULL;
+	memo->start.key = (const char *)&memo->start;
+	memo->start.follow = &memo->start;
+	memo->nfree = NAMES_SIZE / 2;
+}
+
+/* the first slot to look at for a name's address (Fibonacci hashing) */
 static inline size_t memo_slot(const char *key)
 {
 	return (size_t)(((uint64_t)(uintptr_t)key * 0x9e3779b97f4a7c15ULL) >>
-			(64 - KEY_MEMO_BITS));
+			(64 - NAMES_BITS));
 }
 
-struct key_memo {
-	const char *key[KEY_MEMO_SIZE];
-	size_t len[KEY_MEMO_SIZE];
-};
+/* The rendered name of key, or NULL when it is not there. */
+static inline struct name_slot *memo_find(struct key_memo *memo,
+					  const char *key)
+{
+	struct name_slot *s = &memo->slot[memo_slot(key)];
 
+	for (;;) {
+		if (s->key == key)
+			return s;
+		if (!s->key)
+			return NULL;
+		s = s == &memo->slot[NAMES_SIZE - 1] ? memo->slot : s + 1;
+	}
+}
+
+/* Render key of length n into the table when it can be. */
+static void memo_add(struct key_memo *memo, const char *key, size_t n)
+{
+	struct name_slot *t;
+	size_t h = memo_slot(key);
+
+	if (n + 3 > KEY_BYTES || !memo->nfree)
+		return;
+	for (; memo->slot[h].key; h = (h + 1) % NAMES_SIZE)
+		if (memo->slot[h].key == key)
+			return;
+	t = &memo->slot[h];
+	memset(t->text, 0, KEY_BYTES);
+	if (!json_plain_copy(t->text + 1, key, n))
+		return;
+	t->text[0] = '"';
+	t->text[n + 1] = '"';
+	t->text[n + 2] = ':';
+	t->len = n + 3;
+	t->follow = t;
+	t->key = key;
+	memo->nfree--;
+}
+
+struct rec_json_names *rec_json_names_new(void)
+{
+	struct rec_json_names *names = xmalloc(sizeof(*names));
+
+	memo_init(&names->memo);
+	return names;
+}
+
+void rec_json_names_free(struct rec_json_names *names)
+{
+	free(names);
+}
+
+/* A member name and ':' after sep, the exact way; remembered for the
+ * fast writer when it can be. */
 static enum edi_code put_key(struct buf *b, char sep, const char *key,
 			     struct key_memo *memo)
 {
-	size_t h = memo_slot(key);
-	size_t n;
-	char *w;
+	size_t n = strlen(key);
 
-	if (memo->key[h] == key) {
-		n = memo->len[h];
-		if (room(b, n + 4) == EDI_OK) {
-			w = b->ptr + b->len;
-			if (sep)
-				*w++ = sep;
-			*w++ = '"';
-			copy_short(w, key, n);
-			w += n;
-			*w++ = '"';
-			*w++ = ':';
-			b->len = (size_t)(w - b->ptr);
-			return EDI_OK;
-		}
-	}
-	n = strlen(key);
-	if (room(b, n + 4) == EDI_OK && copy_plain(b->ptr + b->len, key, n)) {
-		memo->key[h] = key; /* plain: the fast way next time */
-		memo->len[h] = n;
-	}
+	memo_add(memo, key, n);
 	return put_str(b, sep, key, n, true);
 }
 
-/*
- * The usual member, a remembered name with a string value, written with
- * one check for room: true when done.  A value that needs escaping goes
- * through put_str() after the name; false (nothing written) when the
- * name is not remembered yet or the buf must grow.
- */
-static inline bool put_member_str(struct buf *b, char sep,
-				  const struct rec_value *c,
-				  const struct key_memo *memo,
-				  enum edi_code *rc)
-{
-	size_t h = memo_slot(c->key);
-	size_t n, len = c->text.len;
-	char *w;
-
-	if (memo->key[h] != c->key)
-		return false;
-	n = memo->len[h];
-	if (room(b, n + len + 6) != EDI_OK)
-		return false;
-	w = b->ptr + b->len;
-	if (sep)
-		*w++ = sep;
-	*w++ = '"';
-	copy_short(w, c->key, n);
-	w += n;
-	*w++ = '"';
-	*w++ = ':';
-	if (copy_plain(w + 1, c->text.ptr, len)) {
-		*w = '"';
-		w += len + 1;
-		*w++ = '"';
-		b->len = (size_t)(w - b->ptr);
-		*rc = EDI_OK;
-		return true;
-	}
-	b->len = (size_t)(w - b->ptr); /* the name; the value escaped */
-	*rc = put_str(b, 0, c->text.ptr, len, false);
-	return true;
-}
-
+/* The exact writer: v and everything under it, room checked piece by
+ * piece. */
 static enum edi_code write_value(struct buf *b, const struct rec_value *v,
 				 char sep, unsigned depth,
 				 struct key_memo *memo)
@@ -329,15 +279,7 @@ static enum edi_code write_value(struct buf *b, const struct rec_value *v,
 		if (object) {
 			if (!c->key)
 				return EDI_EINTERNAL;
-			if (c->kind == REC_STRING &&
-			    put_member_str(b, sep, c, memo, &rc)) {
-				if (rc)
-					return rc;
-				sep = ',';
-				continue;
-			}
-			rc = put_key(b, sep, c->key, memo);
-			if (rc)
+			if ((rc = put_key(b, sep, c->key, memo)) != EDI_OK)
 				return rc;
 			sep = 0;
 		}
@@ -348,15 +290,211 @@ static enum edi_code write_value(struct buf *b, const struct rec_value *v,
 	return put_char(b, 0, object ? '}' : ']');
 }
 
-enum edi_code rec_json_write(struct buf *out, const struct rec_value *v)
+/*
+ * The most a member takes in the fast writer besides its text: a comma,
+ * a name block, the quotes, or "false", or a bracket.
+ */
+#define FAST_ROOM (1 + KEY_BYTES + 8)
+
+/* The end of the fast writer's room: it may write up to, not including,
+ * the buf's last byte (the NUL's) and never past its maximum. */
+static inline char *fast_end(const struct buf *b)
+{
+	size_t lim = b->cap - 1 < b->max ? b->cap - 1 : b->max;
+
+	return b->ptr + lim;
+}
+
+/* Room for need bytes at *w for the fast writer: false, with b->len at
+ * *w, when the buf's maximum is closer (the exact writer goes on). */
+static bool fast_room(struct buf *b, char **w, char **end, size_t need)
+{
+	b->len = (size_t)(*w - b->ptr);
+	if (buf_reserve(b, need) != EDI_OK)
+		return false;
+	*w = b->ptr + b->len;
+	*end = fast_end(b);
+	return true;
+}
+
+/* The rendered name key at w, the comma before it written: the new w, or
+ * NULL when key is not rendered yet (or NULL).  *prev is the slot of the
+ * name before. */
+static inline char *fast_name(char *w, const char *key, struct key_memo *memo,
+			      struct name_slot **prev)
+{
+	struct name_slot *s = (*prev)->follow;
+
+	if (s->key != key) {
+		if (!key || !(s = memo_find(memo, key)))
+			return NULL;
+		(*prev)->follow = s;
+	}
+	*prev = s;
+	memcpy(w, s->text, KEY_BYTES);
+	return w + s->len;
+}
+
+/* The fast writer: the container v and everything in it. */
+static enum edi_code write_tree(struct buf *b, const struct rec_value *v,
+				struct key_memo *memo)
+{
+	/* the containers open around cur, innermost last */
+	const struct rec_value *stack[REC_JSON_MAX_DEPTH];
+	unsigned depth = 0; /* of cur, the container being written; v is 0 */
+	const struct rec_value *cur = v, *c = v->first;
+	bool object = v->kind == REC_OBJECT;
+	size_t sep = 0, need, n; /* sep: 1 after the first member */
+	enum edi_code rc;
+	char *w, *end, *next, vsep;
+	struct name_slot *prev = &memo->start;
+
+	if ((rc = put_char(b, 0, object ? '{' : '[')) != EDI_OK)
+		return rc;
+	w = b->ptr + b->len;
+	end = fast_end(b);
+	for (;;) {
+		if (!c) {
+			/* the container is done */
+			if (w == end && !fast_room(b, &w, &end, 1)) {
+				rc = put_char(b, 0, object ? '}' : ']');
+				if (rc)
+					return rc;
+				w = b->ptr + b->len;
+				end = fast_end(b);
+			} else {
+				*w++ = object ? '}' : ']';
+			}
+			if (!depth)
+				break;
+			c = cur->next;
+			cur = stack[--depth];
+			object = cur->kind == REC_OBJECT;
+			sep = 1;
+			continue;
+		}
+		/* strings, most members, take the shortest way */
+		if (c->kind != REC_STRING)
+			goto other;
+		n = c->text.len;
+		need = n + FAST_ROOM;
+		if ((size_t)(end - w) < need && !fast_room(b, &w, &end, need))
+			goto exact_member;
+		*w = ',';
+		w += sep;
+		if (object) {
+			if (!(next = fast_name(w, c->key, memo, &prev)))
+				goto new_name;
+			w = next;
+		}
+	string:
+		*w = '"';
+		if (!json_plain_copy(w + 1, c->text.ptr, n))
+			goto escaped;
+		w[n + 1] = '"';
+		w += n + 2;
+		c = c->next;
+		sep = 1;
+		continue;
+	other:
+		n = c->kind == REC_NUMBER ? c->text.len : 0;
+		need = n + FAST_ROOM;
+		if ((size_t)(end - w) < need && !fast_room(b, &w, &end, need))
+			goto exact_member;
+		*w = ',';
+		w += sep;
+		if (object) {
+			if (!(next = fast_name(w, c->key, memo, &prev)))
+				goto new_name;
+			w = next;
+		}
+	value:
+		switch (c->kind) {
+		case REC_STRING:
+			goto string;
+		case REC_NUMBER:
+			if (!json_number(c->text))
+				return EDI_EINTERNAL;
+			json_plain_copy(w, c->text.ptr, n);
+			w += n;
+			break;
+		case REC_BOOL:
+			if (c->boolean) {
+				memcpy(w, "true", 4);
+				w += 4;
+			} else {
+				memcpy(w, "false", 5);
+				w += 5;
+			}
+			break;
+		case REC_OBJECT:
+		case REC_ARRAY:
+			if (depth + 1 >= REC_JSON_MAX_DEPTH)
+				return EDI_ELIMIT;
+			stack[depth++] = cur;
+			cur = c;
+			object = c->kind == REC_OBJECT;
+			*w++ = object ? '{' : '[';
+			c = c->first;
+			sep = 0;
+			continue;
+		}
+		c = c->next;
+		sep = 1;
+		continue;
+	new_name:
+		if (!c->key)
+			return EDI_EINTERNAL;
+		b->len = (size_t)(w - b->ptr);
+		if ((rc = put_key(b, 0, c->key, memo)) != EDI_OK)
+			return rc;
+		w = b->ptr + b->len;
+		end = fast_end(b);
+		vsep = 0;
+		if ((size_t)(end - w) >= need || fast_room(b, &w, &end, need))
+			goto value;
+		goto exact_value;
+	escaped:
+		b->len = (size_t)(w - b->ptr);
+		if ((rc = put_str(b, 0, c->text.ptr, n, false)) != EDI_OK)
+			return rc;
+		w = b->ptr + b->len;
+		end = fast_end(b);
+		c = c->next;
+		sep = 1;
+		continue;
+	exact_member:
+		/* near the maximum: b->len is at w */
+		vsep = sep ? ',' : 0;
+		if (object) {
+			if (!c->key)
+				return EDI_EINTERNAL;
+			if ((rc = put_key(b, vsep, c->key, memo)) != EDI_OK)
+				return rc;
+			vsep = 0;
+		}
+	exact_value:
+		if ((rc = write_value(b, c, vsep, depth + 1, memo)) != EDI_OK)
+			return rc;
+		w = b->ptr + b->len;
+		end = fast_end(b);
+		c = c->next;
+		sep = 1;
+	}
+	b->len = (size_t)(w - b->ptr);
+	return EDI_OK;
+}
+
+static enum edi_code write_record(struct buf *out, const struct rec_value *v,
+				  struct key_memo *memo)
 {
 	size_t start = out->len;
-	struct key_memo memo;
 	enum edi_code rc;
 
-	memset(memo.key, 0, sizeof(memo.key));
-	rc = write_value(out, v, 0, 0, &memo);
-
+	if (v->kind == REC_OBJECT || v->kind == REC_ARRAY)
+		rc = write_tree(out, v, memo);
+	else
+		rc = write_value(out, v, 0, 0, memo);
 	if (rc) {
 		out->len = start;
 		if (out->ptr)
@@ -365,4 +503,18 @@ enum edi_code rec_json_write(struct buf *out, const struct rec_value *v)
 	}
 	out->ptr[out->len] = '\0';
 	return EDI_OK;
+}
+
+enum edi_code rec_json_write(struct buf *out, const struct rec_value *v)
+{
+	struct key_memo memo;
+
+	memo_init(&memo);
+	return write_record(out, v, &memo);
+}
+
+enum edi_code rec_json_write_names(struct buf *out, const struct rec_value *v,
+				   struct rec_json_names *names)
+{
+	return write_record(out, v, &names->memo);
 }

@@ -24,4 +24,22 @@
 
 enum edi_code rec_json_write(struct buf *out, const struct rec_value *v);
 
+/*
+ * Member names rendered once for many records.  rec_json_write() renders
+ * each member name of a record as the bytes `"name":` once and finds them
+ * again by the name's address; rec_json_write_names() keeps them in names
+ * from one record to the next, so a name is rendered once per run.  The
+ * bytes of every name a record uses must stay at their address, unchanged,
+ * for as long as names is used with it: the map set's field names and
+ * string literals do (keys copied into a document's arena do not).
+ * rec_json_names_new() aborts when out of memory.
+ */
+struct rec_json_names;
+
+struct rec_json_names *rec_json_names_new(void);
+void rec_json_names_free(struct rec_json_names *names);
+/* rec_json_write(), with names remembered in names. */
+enum edi_code rec_json_write_names(struct buf *out, const struct rec_value *v,
+				   struct rec_json_names *names);
+
 #endif
