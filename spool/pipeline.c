@@ -178,6 +178,7 @@ static void group_release(struct group *g)
 	free(g->batches);
 	free(g->moves);
 	outbox_release(&g->outbox);
+	rec_json_names_free(g->names);
 	memset(g, 0, sizeof(*g));
 }
 

@@ -173,7 +173,9 @@ static void on_record(void *ctx, const struct x12_set_result *r)
 	n = &e->notes[e->nnotes++];
 	note_set(e, r->env, r->record, n);
 	n->json_off = e->json.len;
-	rec_json_write(&e->json, r->record);
+	if (!h->g->names)
+		h->g->names = rec_json_names_new();
+	rec_json_write_names(&e->json, r->record, h->g->names);
 	buf_addc(&e->json, '\n');
 	n->json_len = e->json.len - n->json_off;
 	for (size_t i = 0; i < h->g->p->cfg->noutputs; i++)

@@ -20,6 +20,7 @@
 #include "json_out.h"
 #include "outbox.h"
 #include "pipeline.h"
+#include "rec_json.h"
 #include "spool_layout.h"
 #include "strview.h"
 
@@ -97,6 +98,9 @@ struct group {
 		bool to_deferred; /* a REST record entry (deliver_rest) */
 	} * moves;
 	size_t nmoves;
+	/* JSON member names rendered once for the group's records (the
+	 * registry, which holds them, outlives the group); made on first use */
+	struct rec_json_names *names;
 };
 
 struct hook_ctx {
