@@ -70,6 +70,8 @@ TRANSLATOR_SRC := \
 	translator/map_compile.c \
 	translator/map_defs.c \
 	translator/map_exec.c \
+	translator/map_exec_eval.c \
+	translator/map_exec_value.c \
 	translator/map_fields.c \
 	translator/map_guide.c \
 	translator/map_load.c \

@@ -103,6 +103,7 @@ struct guide_node {
  * "REF02 where REF01 = DP", "PO1 pair VP", a flat column. */
 struct map_path {
 	char tag[4];
+	uint32_t key; /* map_path_parse(): tag packed by x12_tag_key() */
 	unsigned element;
 	unsigned component;	/* 0: the whole element */
 	unsigned repetition;	/* 0: the first */

@@ -25,7 +25,7 @@ static bool is_digit(char c)
 }
 
 /* Blanks only: what fixed-width files pad with. */
-static struct strview unpad(struct strview v)
+static inline struct strview unpad(struct strview v)
 {
 	while (v.len && (v.ptr[0] == ' ' || v.ptr[0] == '\t')) {
 		v.ptr++;
@@ -96,6 +96,7 @@ enum edi_code map_xform_date(struct arena *a, struct strview in,
 {
 	struct strview v = unpad(in);
 	unsigned y, m, d;
+	char *p;
 
 	if ((v.len != 8 && v.len != 6) || !all_digits(v.ptr, v.len))
 		return edi_fail(err, EDI_EDATA, NULL,
@@ -114,7 +115,21 @@ enum edi_code map_xform_date(struct arena *a, struct strview in,
 		return edi_fail(err, EDI_EDATA, NULL, "'%.*s' is not a date %s",
 				(int)v.len, v.ptr,
 				v.len == 8 ? "CCYYMMDD" : "YYMMDD");
-	*out = iso_date(a, y, m, d);
+	/* iso_date(a, y, m, d), from the digits as they are */
+	p = arena_alloc(a, 10);
+	if (v.len == 8) {
+		memcpy(p, v.ptr, 4);
+		v.ptr += 4;
+	} else {
+		memcpy(p, y < 2000 ? "19" : "20", 2);
+		memcpy(p + 2, v.ptr, 2);
+		v.ptr += 2;
+	}
+	p[4] = '-';
+	memcpy(p + 5, v.ptr, 2);
+	p[7] = '-';
+	memcpy(p + 8, v.ptr + 2, 2);
+	*out = sv_make(p, 10);
 	return EDI_OK;
 }
 
@@ -310,51 +325,101 @@ static struct strview keep_or_copy(struct arena *a, struct strview in,
 }
 
 /*
- * True when v is already what dec_format() writes for it: -?(0|[1-9]\d*)
- * with an optional fraction that ends in a non-zero digit, not "-0", and
- * short enough that no limit applies.  Most EDI amounts are; they are
- * kept as they are without a parse and a render.
+ * What dec_format(dec_parse(v)) writes, worked out on the text: the sign
+ * of a value that is not zero, the integer digits without leading zeros
+ * ("0" when none are left), and the fraction without trailing zeros and
+ * without the point when none are left.  Most of the time that is a part
+ * of v itself ("12.50" -> "12.5", "+3" -> "3"), which is kept as a view;
+ * otherwise ("-012", ".5") it is made in the arena.  False, for the long
+ * way, on what dec_parse() might refuse: no digit, any other byte, or
+ * more bytes than could fit its limits.
  */
-static bool decimal_canonical(struct strview v)
+static bool decimal_text(struct arena *a, struct strview v, struct strview *out)
 {
-	size_t i = 0, int_start;
+	const char *p = v.ptr, *end = v.ptr + v.len, *sign = NULL;
+	const char *digits, *int_from, *int_to, *frac_from, *frac_to, *b, *e;
+	size_t n = 0;
+	char *t;
 
-	if (!v.len || v.len > 30)
+	if (!v.len || v.len > DEC_MAX_DIGITS)
 		return false;
-	if (v.ptr[0] == '-')
-		i++;
-	int_start = i;
-	if (i < v.len && v.ptr[i] == '0')
-		i++;
-	else
-		while (i < v.len && is_digit(v.ptr[i]))
-			i++;
-	if (i == int_start)
+	if (*p == '-' || *p == '+')
+		sign = p++;
+	digits = int_from = p;
+	while (p < end && is_digit(*p))
+		p++;
+	int_to = frac_from = frac_to = p;
+	if (p < end && *p == '.') {
+		frac_from = ++p;
+		while (p < end && is_digit(*p))
+			p++;
+		frac_to = p;
+	}
+	if (p != end || (int_from == int_to && frac_from == frac_to))
 		return false;
-	if (i == v.len) /* an integer: "-0" is "0" */
-		return !(v.ptr[0] == '-' && v.ptr[int_start] == '0');
-	if (v.ptr[i] != '.' || ++i == v.len)
-		return false;
-	while (i < v.len && is_digit(v.ptr[i]))
-		i++;
-	return i == v.len && v.ptr[v.len - 1] != '0';
+	while (int_from < int_to && *int_from == '0')
+		int_from++;
+	while (frac_to > frac_from && frac_to[-1] == '0')
+		frac_to--;
+	if (int_from == int_to && frac_from == frac_to) {
+		*out = SV_LIT("0"); /* "-0" too */
+		return true;
+	}
+	/* [b, e): the text after the sign, but for a "0" of "0.5" that v
+	 * may not hold */
+	b = int_from;
+	e = frac_from < frac_to ? frac_to : int_to;
+	if (b == int_to && b > digits)
+		b--; /* a leading zero that was stripped: "0.5" of "00.5" */
+	if (b < int_to) {
+		if (!sign || *sign == '+') {
+			*out = sv_make(b, (size_t)(e - b));
+			return true;
+		}
+		if (b - 1 == sign) {
+			*out = sv_make(sign, (size_t)(e - sign));
+			return true;
+		}
+	}
+	t = arena_alloc(a, (size_t)(e - b) + 2);
+	if (sign && *sign == '-')
+		t[n++] = '-';
+	if (b == int_to)
+		t[n++] = '0'; /* ".5" */
+	memcpy(t + n, b, (size_t)(e - b));
+	*out = sv_make(t, n + (size_t)(e - b));
+	return true;
 }
 
 enum edi_code map_xform_decimal(struct arena *a, struct strview in,
 				struct strview *out, struct edi_error *err)
 {
-	struct strview v = unpad(in);
+	struct strview v;
 	struct dec d;
 	char text[DEC_TEXT_MAX];
-	size_t len;
+	size_t len, i, point = 0;
 	enum edi_code rc;
 
-	if (decimal_canonical(v)) {
-		*out = v;
-		return EDI_OK;
+	/* Most amounts are canonical already: digits from 1-9 on, at most
+	 * one point with a fraction not ending in 0; one pass says so. */
+	if (in.len && in.len <= DEC_MAX_DIGITS && in.ptr[0] >= '1' &&
+	    in.ptr[0] <= '9') {
+		for (i = 1; i < in.len; i++)
+			if ((unsigned)(unsigned char)in.ptr[i] - '0' > 9u) {
+				if (in.ptr[i] != '.' || point)
+					break;
+				point = i;
+			}
+		if (i == in.len &&
+		    (!point || (point + 1 < i && in.ptr[i - 1] != '0'))) {
+			*out = in;
+			return EDI_OK;
+		}
 	}
+	v = unpad(in);
+	if (decimal_text(a, v, out))
+		return EDI_OK;
 	rc = dec_parse(v, &d, err);
-
 	if (rc)
 		return rc;
 	len = dec_format(d, text);

@@ -1,0 +1,431 @@
+/*
+ * map_exec_eval - evaluating a map's fields; see map_exec_eval.h.
+ *
+ * A scope is a loop instance: the whole set at the top, one repetition
+ * inside `each`.  A path finds the first segment with its tag among the
+ * scope's segments (nested loops included, since a loop instance's
+ * segments are contiguous), comparing the packed tag map_path_parse()
+ * stored.  Fields append to their parent as they go (rec_append: one
+ * allocation and link per member); an object or array is linked to its
+ * parent only once something went into it.  The order of evaluation is
+ * the order of the fields, depth first, which is also the order of the
+ * diagnostics.
+ */
+#include "map_exec_eval.h"
+
+#include <string.h>
+
+#include "map_exec.h"
+#include "map_xform.h"
+
+/* sv_eq_cstr() without the strlen(): short map constants against values */
+static inline bool eq_cstr(struct strview v, const char *c)
+{
+	for (size_t i = 0; i < v.len; i++)
+		if (!c[i] || c[i] != v.ptr[i])
+			return false;
+	return !c[v.len];
+}
+
+static inline bool where_matches(const struct x12_seg *seg,
+				 const struct map_path *p)
+{
+	struct strview v;
+
+	if (!p->where_element)
+		return true;
+	v = x12_seg_el(seg, p->where_element);
+	for (size_t i = 0; i < p->nwhere; i++)
+		if (eq_cstr(v, p->where_values[i]))
+			return true;
+	return false;
+}
+
+/* The tag key of p; a path not made by map_path_parse() has none. */
+static inline uint32_t path_key(const struct map_path *p)
+{
+	return p->key ? p->key : x12_tag_key(p->tag);
+}
+
+/* pick() the long way: seg holds separators, or p asks for a later part */
+static struct strview pick_part(const struct x12_set *set,
+				const struct x12_seg *seg, struct strview v,
+				const struct map_path *p)
+{
+	/* repetition 0 is the first, not the whole element */
+	if (set->delims.repetition && seg->has_repetition)
+		v = x12_part(v, set->delims.repetition,
+			     p->repetition ? p->repetition - 1 : 0);
+	else if (p->repetition > 1)
+		v = sv_make(v.ptr + v.len, 0);
+	if (p->component && seg->has_component)
+		v = x12_part(v, set->delims.component, p->component - 1);
+	else if (p->component > 1)
+		v = sv_make(v.ptr + v.len, 0);
+	return v;
+}
+
+/* The value inside p's element of seg: repetition, then component.  When
+ * seg holds no separator, part 1 is the element and any later part is
+ * empty, which is what x12_part() would say, without looking. */
+static inline struct strview pick(const struct x12_set *set,
+				  const struct x12_seg *seg,
+				  const struct map_path *p)
+{
+	struct strview v = x12_seg_el(seg, p->element);
+
+	if (!(seg->has_repetition | seg->has_component) &&
+	    (p->repetition | p->component) <= 1)
+		return v;
+	return pick_part(set, seg, v, p);
+}
+
+/* "PO1 pair VP": the element after the first qualifier VP of seg */
+static bool pair_value(const struct x12_seg *seg, const struct map_path *p,
+		       struct strview *v)
+{
+	for (unsigned k = p->pair_from; k + 1 <= p->pair_to; k += 2)
+		if (eq_cstr(x12_seg_el(seg, k), p->pair_qualifier)) {
+			*v = x12_seg_el(seg, k + 1);
+			return true;
+		}
+	return false;
+}
+
+/* The segment of scope that holds p's value, and the value; NULL when
+ * there is none (*v is left alone then). */
+static inline __attribute__((always_inline)) const struct x12_seg *find(
+	const struct x12_set *set, const struct x12_loop *scope,
+	const struct map_path *p, uint32_t key, struct strview *v)
+{
+	const struct x12_seg *segs = set->segs;
+
+	for (size_t i = scope->first; i < scope->end; i++) {
+		const struct x12_seg *seg = &segs[i];
+
+		if (seg->key != key ||
+		    (p->where_element && !where_matches(seg, p)))
+			continue;
+		if (!p->pair_qualifier) {
+			*v = pick(set, seg, p);
+			return seg;
+		}
+		if (pair_value(seg, p, v))
+			return seg;
+	}
+	return NULL;
+}
+
+struct strview map_exec_path(const struct x12_set *set,
+			     const struct x12_loop *scope,
+			     const struct map_path *p, bool *found,
+			     const struct x12_seg **seg_out)
+{
+	struct strview v = {"", 0};
+	const struct x12_seg *seg = find(set, scope, p, path_key(p), &v);
+
+	if (seg && seg_out)
+		*seg_out = seg;
+	*found = v.len > 0;
+	return v;
+}
+
+static void value_error(struct map_exec_ctx *x, const struct x12_seg *seg,
+			const struct map_path *p, const struct edi_error *e)
+{
+	unsigned el = p->element;
+	struct edi_loc loc;
+
+	/* "PO1 pair VP": the value element after the qualifier */
+	for (unsigned k = p->pair_from; seg && k + 1 <= p->pair_to; k += 2)
+		if (p->pair_qualifier &&
+		    sv_eq_cstr(x12_seg_el(seg, k), p->pair_qualifier)) {
+			el = k + 1;
+			break;
+		}
+	loc = seg ? x12_seg_loc(seg, el, p->component) : edi_loc_none();
+	edi_diag_addf(x->diag, X12_MAP_VALUE, &loc, "%s%02u: %s (map %s:%u)",
+		      p->tag, el, e->msg,
+		      p->mark.file ? p->mark.file : x->map->id, p->mark.line);
+}
+
+/*
+ * Nodes come from the arena NODE_BATCH at a time, so that most cost a
+ * pointer bump; what is left over dies with the arena.
+ */
+#define NODE_BATCH 32
+#define NO_TEXT	   ((struct strview){"", 0})
+
+static struct rec_value *refill(struct map_exec_ctx *x)
+{
+	x->spare = arena_alloc(x->arena, NODE_BATCH * sizeof(*x->spare));
+	x->spare_end = x->spare + NODE_BATCH;
+	return x->spare++;
+}
+
+static inline struct rec_value *new_node(struct map_exec_ctx *x,
+					 enum rec_kind kind,
+					 struct strview text)
+{
+	struct rec_value *v = x->spare < x->spare_end ? x->spare++ : refill(x);
+
+	*v = (struct rec_value){.kind = kind, .text = text};
+	return v;
+}
+
+/* rec_add(parent, key, a new node of kind with text) */
+static inline struct rec_value *append(struct map_exec_ctx *x,
+				       struct rec_value *parent,
+				       const char *key, enum rec_kind kind,
+				       struct strview text)
+{
+	struct rec_value *v = new_node(x, kind, text);
+
+	v->key = key;
+	if (parent->last)
+		parent->last->next = v;
+	else
+		parent->first = v;
+	parent->last = v;
+	parent->nchildren++;
+	return v;
+}
+
+/* A PATH field with transforms (or a constant): the value v that seg
+ * gave (seg NULL: none) through them, appended to parent under key
+ * unless it stays absent. */
+static void eval_value(struct map_exec_ctx *x, const struct x12_seg *seg,
+		       struct strview v, const struct map_field *f,
+		       struct rec_value *parent, const char *key)
+{
+	const struct map_xform *xf = f->xforms;
+	bool found = v.len > 0, number = false;
+	struct edi_error err;
+	enum edi_code rc;
+
+	/* one transform of a value, the common case, without the loop of
+	 * map_exec_xforms(); both give text that is never empty */
+	if (f->nxforms == 1 && found && !f->constant &&
+	    xf->kind == MAP_XF_DECIMAL)
+		rc = map_xform_decimal(x->arena, v, &v, &err);
+	else if (f->nxforms == 1 && found && !f->constant &&
+		 xf->kind == MAP_XF_DATE && !xf->arg)
+		rc = map_xform_date(x->arena, v, &v, &err);
+	else
+		rc = map_exec_xforms(f, &v, &found, &number, x->arena, &err);
+	if (rc != EDI_OK) {
+		value_error(x, seg, &f->path, &err);
+		return;
+	}
+	if (found)
+		append(x, parent, key, number ? REC_NUMBER : REC_STRING, v);
+}
+
+static void eval_fields(struct map_exec_ctx *x, const struct x12_loop *scope,
+			const struct x12_loop *hl, const struct map_field *f,
+			size_t n, struct rec_value *parent, bool keyed);
+
+static struct rec_value *eval_pairs(struct map_exec_ctx *x,
+				    const struct x12_loop *scope,
+				    const struct map_field *f)
+{
+	struct x12_tag_match tag = x12_tag_match_init(f->pairs_tag);
+
+	for (size_t i = scope->first; i < scope->end; i++) {
+		const struct x12_seg *seg = &x->set->segs[i];
+		struct rec_value *arr;
+		unsigned to = f->pairs_to;
+
+		if (!x12_seg_matches(seg, &tag))
+			continue;
+		/* the first such segment of the scope; a pair past its last
+		 * element has no value */
+		arr = new_node(x, REC_ARRAY, NO_TEXT);
+		if (to > seg->nel)
+			to = seg->nel;
+		for (unsigned k = f->pairs_from; k + 1 <= to; k += 2) {
+			struct strview q = seg->el[k], v = seg->el[k + 1];
+			struct rec_value *pair;
+
+			if (!q.len || !v.len)
+				continue;
+			pair = append(x, arr, NULL, REC_OBJECT, NO_TEXT);
+			append(x, pair, "qualifier", REC_STRING, q);
+			append(x, pair, "value", REC_STRING, v);
+		}
+		return arr;
+	}
+	return NULL;
+}
+
+/* One element of an `each` array: the fields of f in scope. */
+static void each_instance(struct map_exec_ctx *x, struct rec_value *arr,
+			  const struct x12_loop *scope,
+			  const struct x12_loop *hl, const struct map_field *f)
+{
+	struct rec_value *obj = new_node(x, REC_OBJECT, NO_TEXT);
+
+	eval_fields(x, scope, hl, f->children, f->nchildren, obj, true);
+	if (obj->nchildren)
+		rec_link(arr, NULL, obj);
+}
+
+static bool hl_level_is(const struct x12_loop *l, const char *level)
+{
+	return eq_cstr(l->hl_level, level);
+}
+
+/* Descendants of hl (or the whole set) at a level, in order. */
+static void each_hl_desc(struct map_exec_ctx *x, struct rec_value *arr,
+			 const struct x12_loop *under,
+			 const struct map_field *f)
+{
+	for (const struct x12_loop *c = under->hl_first_child; c;
+	     c = c->hl_next) {
+		if (hl_level_is(c, f->scope.id))
+			each_instance(x, arr, c, c, f);
+		else if (!f->scope.direct)
+			each_hl_desc(x, arr, c, f);
+	}
+}
+
+static bool loop_where(struct map_exec_ctx *x, const struct x12_loop *l,
+		       const struct map_scope *s)
+{
+	if (!s->where.element)
+		return true;
+	return l->first < x->set->nsegs &&
+	       where_matches(&x->set->segs[l->first], &s->where);
+}
+
+/* The scope an `each ... within` looks in, or NULL; *hl follows it. */
+static const struct x12_loop *within(struct map_exec_ctx *x,
+				     const struct x12_loop *scope,
+				     const struct x12_loop **hl,
+				     const struct map_field *f)
+{
+	const struct x12_loop *in;
+
+	if (f->within.kind == MAP_SCOPE_HL) {
+		for (in = *hl ? (*hl)->hl_first_child : x->set->hl_first;
+		     in && !hl_level_is(in, f->within.id);
+		     in = *hl ? in->hl_next : in->hl_next_in_set)
+			;
+		if (in)
+			*hl = in;
+		return in;
+	}
+	for (in = scope->first_child;
+	     in && !(in->def && !strcmp(in->def->loop_id, f->within.id));
+	     in = in->next)
+		;
+	return in;
+}
+
+static struct rec_value *eval_each(struct map_exec_ctx *x,
+				   const struct x12_loop *scope,
+				   const struct x12_loop *hl,
+				   const struct map_field *f)
+{
+	const struct map_scope *s = &f->scope;
+	struct rec_value *arr;
+	struct x12_tag_match tag;
+	struct x12_loop one;
+
+	if (f->has_within && !(scope = within(x, scope, &hl, f)))
+		return NULL;
+	arr = new_node(x, REC_ARRAY, NO_TEXT);
+	switch (s->kind) {
+	case MAP_SCOPE_LOOP:
+		for (const struct x12_loop *l = scope->first_child; l;
+		     l = l->next)
+			if (l->def && l->def->loop_id[0] == s->id[0] &&
+			    !strcmp(l->def->loop_id, s->id) &&
+			    loop_where(x, l, s))
+				each_instance(x, arr, l, hl, f);
+		break;
+	case MAP_SCOPE_SEGMENT:
+		tag = x12_tag_match_init(s->id);
+		/* zeroed once: the instances only read it (scopes are const) */
+		memset(&one, 0, sizeof(one));
+		for (size_t i = scope->first; i < scope->end; i++) {
+			const struct x12_seg *seg = &x->set->segs[i];
+			if (seg->loop != scope || !x12_seg_matches(seg, &tag))
+				continue;
+			if (s->where.element && !where_matches(seg, &s->where))
+				continue;
+			one.first = i;
+			one.end = i + 1;
+			each_instance(x, arr, &one, hl, f);
+		}
+		break;
+	case MAP_SCOPE_HL:
+		if (!hl) {
+			/* the whole set: every HL at that level, in order */
+			for (const struct x12_loop *l = x->set->hl_first; l;
+			     l = l->hl_next_in_set)
+				if (hl_level_is(l, s->id))
+					each_instance(x, arr, l, l, f);
+		} else {
+			each_hl_desc(x, arr, hl, f);
+		}
+		break;
+	case MAP_SCOPE_ROW:
+		break; /* flat maps only */
+	}
+	return arr;
+}
+
+/* The fields f[0..n) in scope, appended to parent: under their names
+ * when keyed (an object), without (a list). */
+static void eval_fields(struct map_exec_ctx *x, const struct x12_loop *scope,
+			const struct x12_loop *hl, const struct map_field *f,
+			size_t n, struct rec_value *parent, bool keyed)
+{
+	for (const struct map_field *end = f + n; f < end; f++) {
+		const char *key = keyed ? f->name : NULL;
+		struct rec_value *v = NULL;
+		const struct map_path *p;
+		const struct x12_seg *seg;
+		struct strview val = {"", 0};
+
+		switch (f->kind) {
+		case MAP_FIELD_PATH:
+			p = &f->path;
+			seg = find(x->set, scope, p, path_key(p), &val);
+			if (f->nxforms || f->constant)
+				eval_value(x, seg, val, f, parent, key);
+			else if (val.len) /* what map_exec_value() comes to */
+				append(x, parent, key, REC_STRING, val);
+			continue;
+		case MAP_FIELD_CONST:
+			append(x, parent, key, REC_STRING,
+			       sv_cstr(f->constant));
+			continue;
+		case MAP_FIELD_OBJECT:
+			v = new_node(x, REC_OBJECT, NO_TEXT);
+			eval_fields(x, scope, hl, f->children, f->nchildren, v,
+				    true);
+			break;
+		case MAP_FIELD_LIST:
+			v = new_node(x, REC_ARRAY, NO_TEXT);
+			eval_fields(x, scope, hl, f->children, f->nchildren, v,
+				    false);
+			break;
+		case MAP_FIELD_EACH:
+			v = eval_each(x, scope, hl, f);
+			break;
+		case MAP_FIELD_PAIRS:
+			v = eval_pairs(x, scope, f);
+			break;
+		}
+		if (v && v->nchildren)
+			rec_link(parent, key, v);
+	}
+}
+
+void map_exec_fields(struct map_exec_ctx *x, const struct map_field *f,
+		     size_t n, struct rec_value *obj)
+{
+	eval_fields(x, &x->set->root, NULL, f, n, obj, true);
+}
