@@ -131,6 +131,7 @@ enum map_xform_kind {
 };
 
 struct map_table;
+struct map_exec_plan;
 
 struct map_xform {
 	enum map_xform_kind kind;
@@ -247,6 +248,8 @@ struct map {
 	const char *doc_type;	 /* "order", "invoice", ... */
 	struct map_path doc_key; /* the business key */
 	struct map_field record; /* OBJECT: the record's fields */
+	/* map_exec_plan_new() of the record, made by map_fields_record() */
+	const struct map_exec_plan *exec_plan;
 	/* flat files */
 	char csv_delimiter, csv_quote;
 	bool csv_header;

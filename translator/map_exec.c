@@ -194,6 +194,7 @@ struct rec_value *map_exec(const struct map *m, const struct x12_set *set,
 	add_cstr(a, rec, "partner", src->partner);
 	add_cstr(a, rec, "correlation_id", src->correlation_id);
 	rec_add(rec, "source", source_member(&x, src));
-	map_exec_fields(&x, m->record.children, m->record.nchildren, rec);
+	map_exec_fields(
+		&x, m->exec_plan ? m->exec_plan : map_exec_plan_new(m, a), rec);
 	return rec;
 }

@@ -191,47 +191,95 @@ static inline struct rec_value *append(struct map_exec_ctx *x,
 	return v;
 }
 
-/* A PATH field with transforms (or a constant): the value v that seg
- * gave (seg NULL: none) through them, appended to parent under key
- * unless it stays absent. */
-static void eval_value(struct map_exec_ctx *x, const struct x12_seg *seg,
-		       struct strview v, const struct map_field *f,
-		       struct rec_value *parent, const char *key)
+/* Where the fields of one loop instance are evaluated. */
+struct scope {
+	const struct x12_loop *loop; /* the instance */
+	const struct x12_loop *hl;   /* the HL loop around it, or NULL */
+	/* the last tag key looked for, and the first segment with it: the
+	 * fields of a scope mostly come from a few segments in turn */
+	uint32_t key;
+	const struct x12_seg *seg;
+};
+
+#define NO_KEY UINT32_MAX /* no tag packs to it */
+
+static inline struct scope scope_of(const struct x12_loop *loop,
+				    const struct x12_loop *hl)
 {
-	const struct map_xform *xf = f->xforms;
+	struct scope s = {loop, hl, NO_KEY, NULL};
+
+	return s;
+}
+
+/* The first segment of the scope with tag key, or NULL. */
+static inline const struct x12_seg *first_with(const struct x12_set *set,
+					       struct scope *s, uint32_t key)
+{
+	if (key != s->key) {
+		const struct x12_seg *segs = set->segs;
+
+		s->key = key;
+		s->seg = NULL;
+		for (size_t i = s->loop->first; i < s->loop->end; i++)
+			if (segs[i].key == key) {
+				s->seg = &segs[i];
+				break;
+			}
+	}
+	return s->seg;
+}
+
+/* The value of a plain path step in the scope; empty when none. */
+static inline struct strview plain_value(const struct x12_set *set,
+					 struct scope *s,
+					 const struct map_exec_step *st,
+					 const struct x12_seg **seg_out)
+{
+	const struct x12_seg *seg = first_with(set, s, st->key);
+	struct strview v;
+
+	*seg_out = seg;
+	if (!seg)
+		return NO_TEXT;
+	v = x12_seg_el(seg, st->element);
+	if (seg->has_repetition | seg->has_component)
+		v = pick_part(set, seg, v, &st->field->path);
+	return v;
+}
+
+/* Any PATH field: found the general way, through all its transforms
+ * (and its default or constant), appended to parent unless absent. */
+static void eval_path(struct map_exec_ctx *x, struct scope *s,
+		      const struct map_exec_step *st, struct rec_value *parent)
+{
+	const struct map_field *f = st->field;
+	struct strview v = NO_TEXT;
+	const struct x12_seg *seg =
+		find(x->set, s->loop, &f->path, st->key, &v);
 	bool found = v.len > 0, number = false;
 	struct edi_error err;
-	enum edi_code rc;
 
-	/* one transform of a value, the common case, without the loop of
-	 * map_exec_xforms(); both give text that is never empty */
-	if (f->nxforms == 1 && found && !f->constant &&
-	    xf->kind == MAP_XF_DECIMAL)
-		rc = map_xform_decimal(x->arena, v, &v, &err);
-	else if (f->nxforms == 1 && found && !f->constant &&
-		 xf->kind == MAP_XF_DATE && !xf->arg)
-		rc = map_xform_date(x->arena, v, &v, &err);
-	else
-		rc = map_exec_xforms(f, &v, &found, &number, x->arena, &err);
-	if (rc != EDI_OK) {
+	if (map_exec_xforms(f, &v, &found, &number, x->arena, &err) != EDI_OK) {
 		value_error(x, seg, &f->path, &err);
 		return;
 	}
 	if (found)
-		append(x, parent, key, number ? REC_NUMBER : REC_STRING, v);
+		append(x, parent, st->name, number ? REC_NUMBER : REC_STRING,
+		       v);
 }
 
-static void eval_fields(struct map_exec_ctx *x, const struct x12_loop *scope,
-			const struct x12_loop *hl, const struct map_field *f,
-			size_t n, struct rec_value *parent, bool keyed);
+static void eval_steps(struct map_exec_ctx *x, struct scope *s,
+		       const struct map_exec_step *st, size_t n,
+		       struct rec_value *parent);
 
 static struct rec_value *eval_pairs(struct map_exec_ctx *x,
-				    const struct x12_loop *scope,
-				    const struct map_field *f)
+				    const struct scope *s,
+				    const struct map_exec_step *st)
 {
-	struct x12_tag_match tag = x12_tag_match_init(f->pairs_tag);
+	const struct map_field *f = st->field;
+	struct x12_tag_match tag = {st->key, st->taglen, f->pairs_tag};
 
-	for (size_t i = scope->first; i < scope->end; i++) {
+	for (size_t i = s->loop->first; i < s->loop->end; i++) {
 		const struct x12_seg *seg = &x->set->segs[i];
 		struct rec_value *arr;
 		unsigned to = f->pairs_to;
@@ -258,14 +306,16 @@ static struct rec_value *eval_pairs(struct map_exec_ctx *x,
 	return NULL;
 }
 
-/* One element of an `each` array: the fields of f in scope. */
+/* One element of an `each` array: the fields of st in a new scope. */
 static void each_instance(struct map_exec_ctx *x, struct rec_value *arr,
-			  const struct x12_loop *scope,
-			  const struct x12_loop *hl, const struct map_field *f)
+			  const struct x12_loop *loop,
+			  const struct x12_loop *hl,
+			  const struct map_exec_step *st)
 {
 	struct rec_value *obj = new_node(x, REC_OBJECT, NO_TEXT);
+	struct scope s = scope_of(loop, hl);
 
-	eval_fields(x, scope, hl, f->children, f->nchildren, obj, true);
+	eval_steps(x, &s, st->children, st->nchildren, obj);
 	if (obj->nchildren)
 		rec_link(arr, NULL, obj);
 }
@@ -278,14 +328,16 @@ static bool hl_level_is(const struct x12_loop *l, const char *level)
 /* Descendants of hl (or the whole set) at a level, in order. */
 static void each_hl_desc(struct map_exec_ctx *x, struct rec_value *arr,
 			 const struct x12_loop *under,
-			 const struct map_field *f)
+			 const struct map_exec_step *st)
 {
+	const struct map_scope *scope = &st->field->scope;
+
 	for (const struct x12_loop *c = under->hl_first_child; c;
 	     c = c->hl_next) {
-		if (hl_level_is(c, f->scope.id))
-			each_instance(x, arr, c, c, f);
-		else if (!f->scope.direct)
-			each_hl_desc(x, arr, c, f);
+		if (hl_level_is(c, scope->id))
+			each_instance(x, arr, c, c, st);
+		else if (!scope->direct)
+			each_hl_desc(x, arr, c, st);
 	}
 }
 
@@ -323,11 +375,12 @@ static const struct x12_loop *within(struct map_exec_ctx *x,
 }
 
 static struct rec_value *eval_each(struct map_exec_ctx *x,
-				   const struct x12_loop *scope,
-				   const struct x12_loop *hl,
-				   const struct map_field *f)
+				   const struct scope *outer,
+				   const struct map_exec_step *st)
 {
+	const struct map_field *f = st->field;
 	const struct map_scope *s = &f->scope;
+	const struct x12_loop *scope = outer->loop, *hl = outer->hl;
 	struct rec_value *arr;
 	struct x12_tag_match tag;
 	struct x12_loop one;
@@ -342,7 +395,7 @@ static struct rec_value *eval_each(struct map_exec_ctx *x,
 			if (l->def && l->def->loop_id[0] == s->id[0] &&
 			    !strcmp(l->def->loop_id, s->id) &&
 			    loop_where(x, l, s))
-				each_instance(x, arr, l, hl, f);
+				each_instance(x, arr, l, hl, st);
 		break;
 	case MAP_SCOPE_SEGMENT:
 		tag = x12_tag_match_init(s->id);
@@ -356,7 +409,7 @@ static struct rec_value *eval_each(struct map_exec_ctx *x,
 				continue;
 			one.first = i;
 			one.end = i + 1;
-			each_instance(x, arr, &one, hl, f);
+			each_instance(x, arr, &one, hl, st);
 		}
 		break;
 	case MAP_SCOPE_HL:
@@ -365,9 +418,9 @@ static struct rec_value *eval_each(struct map_exec_ctx *x,
 			for (const struct x12_loop *l = x->set->hl_first; l;
 			     l = l->hl_next_in_set)
 				if (hl_level_is(l, s->id))
-					each_instance(x, arr, l, l, f);
+					each_instance(x, arr, l, l, st);
 		} else {
-			each_hl_desc(x, arr, hl, f);
+			each_hl_desc(x, arr, hl, st);
 		}
 		break;
 	case MAP_SCOPE_ROW:
@@ -376,56 +429,74 @@ static struct rec_value *eval_each(struct map_exec_ctx *x,
 	return arr;
 }
 
-/* The fields f[0..n) in scope, appended to parent: under their names
- * when keyed (an object), without (a list). */
-static void eval_fields(struct map_exec_ctx *x, const struct x12_loop *scope,
-			const struct x12_loop *hl, const struct map_field *f,
-			size_t n, struct rec_value *parent, bool keyed)
+/* A plain path through `decimal` or `date`; false after an error. */
+static bool xform_plain(struct map_exec_ctx *x, const struct x12_seg *seg,
+			const struct map_exec_step *st, struct strview *v)
 {
-	for (const struct map_field *end = f + n; f < end; f++) {
-		const char *key = keyed ? f->name : NULL;
-		struct rec_value *v = NULL;
-		const struct map_path *p;
-		const struct x12_seg *seg;
-		struct strview val = {"", 0};
+	struct edi_error err;
+	enum edi_code rc = st->op == EXEC_DECIMAL
+				   ? map_xform_decimal(x->arena, *v, v, &err)
+				   : map_xform_date(x->arena, *v, v, &err);
 
-		switch (f->kind) {
-		case MAP_FIELD_PATH:
-			p = &f->path;
-			seg = find(x->set, scope, p, path_key(p), &val);
-			if (f->nxforms || f->constant)
-				eval_value(x, seg, val, f, parent, key);
-			else if (val.len) /* what map_exec_value() comes to */
-				append(x, parent, key, REC_STRING, val);
+	if (rc == EDI_OK)
+		return true;
+	value_error(x, seg, &st->field->path, &err);
+	return false;
+}
+
+/* The steps st[0..n) in scope s, appended to parent. */
+static void eval_steps(struct map_exec_ctx *x, struct scope *s,
+		       const struct map_exec_step *st, size_t n,
+		       struct rec_value *parent)
+{
+	for (const struct map_exec_step *end = st + n; st < end; st++) {
+		const struct x12_seg *seg;
+		struct rec_value *v = NULL;
+		struct strview val;
+
+		switch (st->op) {
+		case EXEC_VALUE:
+			val = plain_value(x->set, s, st, &seg);
+			if (val.len)
+				append(x, parent, st->name, REC_STRING, val);
 			continue;
-		case MAP_FIELD_CONST:
-			append(x, parent, key, REC_STRING,
-			       sv_cstr(f->constant));
+		case EXEC_DECIMAL:
+		case EXEC_DATE:
+			/* both give text that is never empty */
+			val = plain_value(x->set, s, st, &seg);
+			if (val.len && xform_plain(x, seg, st, &val))
+				append(x, parent, st->name, REC_STRING, val);
 			continue;
-		case MAP_FIELD_OBJECT:
+		case EXEC_PATH:
+			eval_path(x, s, st, parent);
+			continue;
+		case EXEC_CONST:
+			append(x, parent, st->name, REC_STRING, st->text);
+			continue;
+		case EXEC_OBJECT:
 			v = new_node(x, REC_OBJECT, NO_TEXT);
-			eval_fields(x, scope, hl, f->children, f->nchildren, v,
-				    true);
+			eval_steps(x, s, st->children, st->nchildren, v);
 			break;
-		case MAP_FIELD_LIST:
+		case EXEC_LIST:
 			v = new_node(x, REC_ARRAY, NO_TEXT);
-			eval_fields(x, scope, hl, f->children, f->nchildren, v,
-				    false);
+			eval_steps(x, s, st->children, st->nchildren, v);
 			break;
-		case MAP_FIELD_EACH:
-			v = eval_each(x, scope, hl, f);
+		case EXEC_EACH:
+			v = eval_each(x, s, st);
 			break;
-		case MAP_FIELD_PAIRS:
-			v = eval_pairs(x, scope, f);
+		case EXEC_PAIRS:
+			v = eval_pairs(x, s, st);
 			break;
 		}
 		if (v && v->nchildren)
-			rec_link(parent, key, v);
+			rec_link(parent, st->name, v);
 	}
 }
 
-void map_exec_fields(struct map_exec_ctx *x, const struct map_field *f,
-		     size_t n, struct rec_value *obj)
+void map_exec_fields(struct map_exec_ctx *x, const struct map_exec_plan *plan,
+		     struct rec_value *obj)
 {
-	eval_fields(x, &x->set->root, NULL, f, n, obj, true);
+	struct scope s = scope_of(&x->set->root, NULL);
+
+	eval_steps(x, &s, plan->steps, plan->nsteps, obj);
 }

@@ -16,6 +16,7 @@
 #include "arena.h"
 #include "edi_error.h"
 #include "map.h"
+#include "map_exec_plan.h"
 #include "rec_value.h"
 #include "x12_set.h"
 
@@ -28,9 +29,9 @@ struct map_exec_ctx {
 	struct rec_value *spare, *spare_end;
 };
 
-/* The fields f[0..n) over the whole set, appended to obj. */
-void map_exec_fields(struct map_exec_ctx *x, const struct map_field *f,
-		     size_t n, struct rec_value *obj);
+/* The fields of a plan over the whole set, appended to obj. */
+void map_exec_fields(struct map_exec_ctx *x, const struct map_exec_plan *plan,
+		     struct rec_value *obj);
 
 /*
  * map_exec_value() without the node: the transforms of f (and its

@@ -45,12 +45,7 @@ struct rec_value *rec_bool(struct arena *a, bool b);
 /* Append child to an array (key NULL) or an object (key given). */
 void rec_add(struct rec_value *parent, const char *key,
 	     struct rec_value *child);
-/*
- * The same inline, for the record builder's inner loops: rec_link() is
- * rec_add(); rec_append() is rec_add(parent, key, v) of a new node v of
- * kind with text (a STRING or NUMBER; "" for an empty OBJECT or ARRAY),
- * in one step.
- */
+/* rec_add() inline, for the record builder's inner loops. */
 static inline void rec_link(struct rec_value *parent, const char *key,
 			    struct rec_value *child)
 {
@@ -62,23 +57,6 @@ static inline void rec_link(struct rec_value *parent, const char *key,
 		parent->first = child;
 	parent->last = child;
 	parent->nchildren++;
-}
-
-static inline struct rec_value *rec_append(struct arena *a,
-					   struct rec_value *parent,
-					   const char *key, enum rec_kind kind,
-					   struct strview text)
-{
-	struct rec_value *v = arena_alloc(a, sizeof(*v));
-
-	*v = (struct rec_value){.kind = kind, .text = text, .key = key};
-	if (parent->last)
-		parent->last->next = v;
-	else
-		parent->first = v;
-	parent->last = v;
-	parent->nchildren++;
-	return v;
 }
 
 /* Insert child as the first member of an object. */
