@@ -114,49 +114,49 @@ static struct strview decimal(struct arena *a, size_t n)
 	return join(a, &(struct strview){tmp + o, sizeof(tmp) - o}, 1);
 }
 
-static void add_cstr(struct arena *a, struct rec_value *obj, const char *key,
-		     const char *value)
+static void add_cstr(struct map_exec_ctx *x, struct rec_value *obj,
+		     const char *key, const char *value)
 {
 	if (value && *value)
-		rec_add(obj, key, rec_str(a, sv_cstr(value)));
+		map_exec_add(x, obj, key, REC_STRING, sv_cstr(value));
 }
 
-static struct rec_value *source_member(struct map_exec_ctx *x,
-				       const struct map_source *src)
+static void source_member(struct map_exec_ctx *x, struct rec_value *rec,
+			  const struct map_source *src)
 {
 	struct arena *a = x->arena;
-	struct rec_value *s = rec_object(a), *segs = rec_object(a);
 	const struct x12_set *set = x->set;
 	const char *sha = sha256_hex(set->bytes, a, src);
+	struct rec_value *s = map_exec_add(x, rec, "source", REC_OBJECT,
+					   NO_TEXT),
+			 *segs;
 
-	rec_add(s, "format", rec_str(a, SV_LIT("x12")));
-	add_cstr(a, s, "version", src->version);
+	map_exec_add(x, s, "format", REC_STRING, SV_LIT("x12"));
+	add_cstr(x, s, "version", src->version);
 	if (src->sender) {
 		struct strview p[] = {part(src->sender_qual), SV_LIT(":"),
 				      part(src->sender)};
-		rec_add(s, "sender", rec_str(a, join(a, p, 3)));
+		map_exec_add(x, s, "sender", REC_STRING, join(a, p, 3));
 	}
 	if (src->receiver) {
 		struct strview p[] = {part(src->receiver_qual), SV_LIT(":"),
 				      part(src->receiver)};
-		rec_add(s, "receiver", rec_str(a, join(a, p, 3)));
+		map_exec_add(x, s, "receiver", REC_STRING, join(a, p, 3));
 	}
-	add_cstr(a, s, "interchange", src->interchange);
-	add_cstr(a, s, "group", src->group);
+	add_cstr(x, s, "interchange", src->interchange);
+	add_cstr(x, s, "group", src->group);
 	if (set->nsegs)
-		rec_add(s, "set", rec_str(a, x12_seg_el(&set->segs[0], 2)));
-	add_cstr(a, s, "file", src->file);
-	add_cstr(a, s, "sha256", sha);
+		map_exec_add(x, s, "set", REC_STRING,
+			     x12_seg_el(&set->segs[0], 2));
+	add_cstr(x, s, "file", src->file);
+	add_cstr(x, s, "sha256", sha);
 	if (set->nsegs) {
-		rec_add(segs, "first",
-			rec_number(a, decimal(a, set->segs[0].index)));
-		rec_add(segs, "last",
-			rec_number(
-				a,
-				decimal(a, set->segs[set->nsegs - 1].index)));
-		rec_add(s, "segments", segs);
+		segs = map_exec_add(x, s, "segments", REC_OBJECT, NO_TEXT);
+		map_exec_add(x, segs, "first", REC_NUMBER,
+			     decimal(a, set->segs[0].index));
+		map_exec_add(x, segs, "last", REC_NUMBER,
+			     decimal(a, set->segs[set->nsegs - 1].index));
 	}
-	return s;
 }
 
 struct rec_value *map_exec(const struct map *m, const struct x12_set *set,
@@ -165,14 +165,14 @@ struct rec_value *map_exec(const struct map *m, const struct x12_set *set,
 {
 	struct map_exec_ctx x = {
 		.map = m, .set = set, .arena = a, .diag = diag};
-	struct rec_value *rec = rec_object(a);
+	struct rec_value *rec = map_exec_node(&x, REC_OBJECT, NO_TEXT);
 	const char *key = map_exec_partner_key(src, a);
 	struct strview st02 =
 		set->nsegs ? x12_seg_el(&set->segs[0], 2) : SV_LIT("");
 	struct strview business;
 	bool found;
 
-	rec_add(rec, "doc_type", rec_str(a, sv_cstr(m->doc_type)));
+	map_exec_add(&x, rec, "doc_type", REC_STRING, sv_cstr(m->doc_type));
 	struct strview id[] = {
 		part(key),
 		SV_LIT("."),
@@ -183,17 +183,17 @@ struct rec_value *map_exec(const struct map *m, const struct x12_set *set,
 		upto_nul(st02),
 	};
 
-	rec_add(rec, "id", rec_str(a, join(a, id, 7)));
+	map_exec_add(&x, rec, "id", REC_STRING, join(a, id, 7));
 	business = map_exec_path(set, &set->root, &m->doc_key, &found, NULL);
 	if (found) {
 		struct strview dk[] = {part(key), SV_LIT(":"),
 				       part(m->doc_type), SV_LIT(":"),
 				       upto_nul(business)};
-		rec_add(rec, "doc_key", rec_str(a, join(a, dk, 5)));
+		map_exec_add(&x, rec, "doc_key", REC_STRING, join(a, dk, 5));
 	}
-	add_cstr(a, rec, "partner", src->partner);
-	add_cstr(a, rec, "correlation_id", src->correlation_id);
-	rec_add(rec, "source", source_member(&x, src));
+	add_cstr(&x, rec, "partner", src->partner);
+	add_cstr(&x, rec, "correlation_id", src->correlation_id);
+	source_member(&x, rec, src);
 	map_exec_fields(
 		&x, m->exec_plan ? m->exec_plan : map_exec_plan_new(m, a), rec);
 	return rec;

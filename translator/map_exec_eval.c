@@ -18,6 +18,15 @@
 #include "map_exec.h"
 #include "map_xform.h"
 
+#define NODE_BATCH 32
+
+struct rec_value *map_exec_refill(struct map_exec_ctx *x)
+{
+	x->spare = arena_alloc(x->arena, NODE_BATCH * sizeof(*x->spare));
+	x->spare_end = x->spare + NODE_BATCH;
+	return x->spare++;
+}
+
 /* sv_eq_cstr() without the strlen(): short map constants against values */
 static inline bool eq_cstr(struct strview v, const char *c)
 {
@@ -149,48 +158,6 @@ static void value_error(struct map_exec_ctx *x, const struct x12_seg *seg,
 		      p->mark.file ? p->mark.file : x->map->id, p->mark.line);
 }
 
-/*
- * Nodes come from the arena NODE_BATCH at a time, so that most cost a
- * pointer bump; what is left over dies with the arena.
- */
-#define NODE_BATCH 32
-#define NO_TEXT	   ((struct strview){"", 0})
-
-static struct rec_value *refill(struct map_exec_ctx *x)
-{
-	x->spare = arena_alloc(x->arena, NODE_BATCH * sizeof(*x->spare));
-	x->spare_end = x->spare + NODE_BATCH;
-	return x->spare++;
-}
-
-static inline struct rec_value *new_node(struct map_exec_ctx *x,
-					 enum rec_kind kind,
-					 struct strview text)
-{
-	struct rec_value *v = x->spare < x->spare_end ? x->spare++ : refill(x);
-
-	*v = (struct rec_value){.kind = kind, .text = text};
-	return v;
-}
-
-/* rec_add(parent, key, a new node of kind with text) */
-static inline struct rec_value *append(struct map_exec_ctx *x,
-				       struct rec_value *parent,
-				       const char *key, enum rec_kind kind,
-				       struct strview text)
-{
-	struct rec_value *v = new_node(x, kind, text);
-
-	v->key = key;
-	if (parent->last)
-		parent->last->next = v;
-	else
-		parent->first = v;
-	parent->last = v;
-	parent->nchildren++;
-	return v;
-}
-
 /* Where the fields of one loop instance are evaluated. */
 struct scope {
 	const struct x12_loop *loop; /* the instance */
@@ -264,8 +231,8 @@ static void eval_path(struct map_exec_ctx *x, struct scope *s,
 		return;
 	}
 	if (found)
-		append(x, parent, st->name, number ? REC_NUMBER : REC_STRING,
-		       v);
+		map_exec_add(x, parent, st->name,
+			     number ? REC_NUMBER : REC_STRING, v);
 }
 
 static void eval_steps(struct map_exec_ctx *x, struct scope *s,
@@ -288,7 +255,7 @@ static struct rec_value *eval_pairs(struct map_exec_ctx *x,
 			continue;
 		/* the first such segment of the scope; a pair past its last
 		 * element has no value */
-		arr = new_node(x, REC_ARRAY, NO_TEXT);
+		arr = map_exec_node(x, REC_ARRAY, NO_TEXT);
 		if (to > seg->nel)
 			to = seg->nel;
 		for (unsigned k = f->pairs_from; k + 1 <= to; k += 2) {
@@ -297,9 +264,9 @@ static struct rec_value *eval_pairs(struct map_exec_ctx *x,
 
 			if (!q.len || !v.len)
 				continue;
-			pair = append(x, arr, NULL, REC_OBJECT, NO_TEXT);
-			append(x, pair, "qualifier", REC_STRING, q);
-			append(x, pair, "value", REC_STRING, v);
+			pair = map_exec_add(x, arr, NULL, REC_OBJECT, NO_TEXT);
+			map_exec_add(x, pair, "qualifier", REC_STRING, q);
+			map_exec_add(x, pair, "value", REC_STRING, v);
 		}
 		return arr;
 	}
@@ -312,7 +279,7 @@ static void each_instance(struct map_exec_ctx *x, struct rec_value *arr,
 			  const struct x12_loop *hl,
 			  const struct map_exec_step *st)
 {
-	struct rec_value *obj = new_node(x, REC_OBJECT, NO_TEXT);
+	struct rec_value *obj = map_exec_node(x, REC_OBJECT, NO_TEXT);
 	struct scope s = scope_of(loop, hl);
 
 	eval_steps(x, &s, st->children, st->nchildren, obj);
@@ -381,21 +348,30 @@ static struct rec_value *eval_each(struct map_exec_ctx *x,
 	const struct map_field *f = st->field;
 	const struct map_scope *s = &f->scope;
 	const struct x12_loop *scope = outer->loop, *hl = outer->hl;
+	const struct guide_node *same = NULL;
+	const struct x12_loop *child;
 	struct rec_value *arr;
 	struct x12_tag_match tag;
 	struct x12_loop one;
 
 	if (f->has_within && !(scope = within(x, scope, &hl, f)))
 		return NULL;
-	arr = new_node(x, REC_ARRAY, NO_TEXT);
+	child = scope->first_child;
+	arr = map_exec_node(x, REC_ARRAY, NO_TEXT);
 	switch (s->kind) {
 	case MAP_SCOPE_LOOP:
 		for (const struct x12_loop *l = scope->first_child; l;
-		     l = l->next)
-			if (l->def && l->def->loop_id[0] == s->id[0] &&
-			    !strcmp(l->def->loop_id, s->id) &&
-			    loop_where(x, l, s))
+		     l = l->next) {
+			/* instances of one loop follow each other: its guide
+			 * entry answers for the id once */
+			if (!l->def || (l->def != same &&
+					(l->def->loop_id[0] != s->id[0] ||
+					 strcmp(l->def->loop_id, s->id))))
+				continue;
+			same = l->def;
+			if (loop_where(x, l, s))
 				each_instance(x, arr, l, hl, st);
+		}
 		break;
 	case MAP_SCOPE_SEGMENT:
 		tag = x12_tag_match_init(s->id);
@@ -403,6 +379,14 @@ static struct rec_value *eval_each(struct map_exec_ctx *x,
 		memset(&one, 0, sizeof(one));
 		for (size_t i = scope->first; i < scope->end; i++) {
 			const struct x12_seg *seg = &x->set->segs[i];
+
+			/* the segments of child loops, passed over at once */
+			while (child && child->end <= i)
+				child = child->next;
+			if (child && child->first <= i) {
+				i = child->end - 1;
+				continue;
+			}
 			if (seg->loop != scope || !x12_seg_matches(seg, &tag))
 				continue;
 			if (s->where.element && !where_matches(seg, &s->where))
@@ -458,27 +442,33 @@ static void eval_steps(struct map_exec_ctx *x, struct scope *s,
 		case EXEC_VALUE:
 			val = plain_value(x->set, s, st, &seg);
 			if (val.len)
-				append(x, parent, st->name, REC_STRING, val);
+				map_exec_add(x, parent, st->name, REC_STRING,
+					     val);
 			continue;
 		case EXEC_DECIMAL:
 		case EXEC_DATE:
 			/* both give text that is never empty */
 			val = plain_value(x->set, s, st, &seg);
-			if (val.len && xform_plain(x, seg, st, &val))
-				append(x, parent, st->name, REC_STRING, val);
+			if (!val.len)
+				continue;
+			if ((st->op == EXEC_DATE ||
+			     !map_xform_decimal_kept(val)) &&
+			    !xform_plain(x, seg, st, &val))
+				continue;
+			map_exec_add(x, parent, st->name, REC_STRING, val);
 			continue;
 		case EXEC_PATH:
 			eval_path(x, s, st, parent);
 			continue;
 		case EXEC_CONST:
-			append(x, parent, st->name, REC_STRING, st->text);
+			map_exec_add(x, parent, st->name, REC_STRING, st->text);
 			continue;
 		case EXEC_OBJECT:
-			v = new_node(x, REC_OBJECT, NO_TEXT);
+			v = map_exec_node(x, REC_OBJECT, NO_TEXT);
 			eval_steps(x, s, st->children, st->nchildren, v);
 			break;
 		case EXEC_LIST:
-			v = new_node(x, REC_ARRAY, NO_TEXT);
+			v = map_exec_node(x, REC_ARRAY, NO_TEXT);
 			eval_steps(x, s, st->children, st->nchildren, v);
 			break;
 		case EXEC_EACH:

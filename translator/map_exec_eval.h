@@ -29,6 +29,45 @@ struct map_exec_ctx {
 	struct rec_value *spare, *spare_end;
 };
 
+#define NO_TEXT ((struct strview){"", 0})
+
+/*
+ * Record nodes, for the inner loops: they come from the arena a batch at a
+ * time, so that most cost a pointer bump; what is left over dies with the
+ * arena.  map_exec_node() makes a node of kind with text (NO_TEXT for an
+ * object or array); map_exec_add() is rec_add(parent, key, that node).
+ */
+struct rec_value *map_exec_refill(struct map_exec_ctx *x);
+
+static inline struct rec_value *map_exec_node(struct map_exec_ctx *x,
+					      enum rec_kind kind,
+					      struct strview text)
+{
+	struct rec_value *v =
+		x->spare < x->spare_end ? x->spare++ : map_exec_refill(x);
+
+	*v = (struct rec_value){.kind = kind, .text = text};
+	return v;
+}
+
+static inline struct rec_value *map_exec_add(struct map_exec_ctx *x,
+					     struct rec_value *parent,
+					     const char *key,
+					     enum rec_kind kind,
+					     struct strview text)
+{
+	struct rec_value *v = map_exec_node(x, kind, text);
+
+	v->key = key;
+	if (parent->last)
+		parent->last->next = v;
+	else
+		parent->first = v;
+	parent->last = v;
+	parent->nchildren++;
+	return v;
+}
+
 /* The fields of a plan over the whole set, appended to obj. */
 void map_exec_fields(struct map_exec_ctx *x, const struct map_exec_plan *plan,
 		     struct rec_value *obj);

@@ -397,24 +397,12 @@ enum edi_code map_xform_decimal(struct arena *a, struct strview in,
 	struct strview v;
 	struct dec d;
 	char text[DEC_TEXT_MAX];
-	size_t len, i, point = 0;
+	size_t len;
 	enum edi_code rc;
 
-	/* Most amounts are canonical already: digits from 1-9 on, at most
-	 * one point with a fraction not ending in 0; one pass says so. */
-	if (in.len && in.len <= DEC_MAX_DIGITS && in.ptr[0] >= '1' &&
-	    in.ptr[0] <= '9') {
-		for (i = 1; i < in.len; i++)
-			if ((unsigned)(unsigned char)in.ptr[i] - '0' > 9u) {
-				if (in.ptr[i] != '.' || point)
-					break;
-				point = i;
-			}
-		if (i == in.len &&
-		    (!point || (point + 1 < i && in.ptr[i - 1] != '0'))) {
-			*out = in;
-			return EDI_OK;
-		}
+	if (map_xform_decimal_kept(in)) { /* most amounts */
+		*out = in;
+		return EDI_OK;
 	}
 	v = unpad(in);
 	if (decimal_text(a, v, out))
