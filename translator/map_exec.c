@@ -39,6 +39,17 @@ const char *map_exec_partner_key(const struct map_source *src, struct arena *a)
 	return arena_strdup(a, key);
 }
 
+/* byte b in hex at [2 * b]: two digits per store instead of two lookups */
+static const char hex_pairs[] =
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
 static const char *sha256_hex(struct strview bytes, struct arena *a,
 			      const struct map_source *src)
 {
@@ -57,10 +68,8 @@ static const char *sha256_hex(struct strview bytes, struct arena *a,
 		return NULL;
 	}
 	hex = arena_alloc(a, 2 * len + 1);
-	for (unsigned int i = 0; i < len; i++) {
-		hex[2 * i] = "0123456789abcdef"[md[i] >> 4];
-		hex[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
-	}
+	for (unsigned int i = 0; i < len; i++)
+		memcpy(hex + 2 * i, hex_pairs + 2 * md[i], 2);
 	hex[2 * len] = '\0';
 	return hex;
 }
@@ -104,14 +113,17 @@ static struct strview upto_nul(struct strview v)
 /* n in decimal, as "%zu" */
 static struct strview decimal(struct arena *a, size_t n)
 {
-	char tmp[24];
+	char tmp[24], *s;
 	size_t o = sizeof(tmp);
 
 	do {
 		tmp[--o] = (char)('0' + n % 10);
 		n /= 10;
 	} while (n);
-	return join(a, &(struct strview){tmp + o, sizeof(tmp) - o}, 1);
+	s = arena_alloc(a, sizeof(tmp) - o + 1);
+	memcpy(s, tmp + o, sizeof(tmp) - o);
+	s[sizeof(tmp) - o] = '\0';
+	return sv_make(s, sizeof(tmp) - o);
 }
 
 static void add_cstr(struct map_exec_ctx *x, struct rec_value *obj,

@@ -60,7 +60,7 @@ static unsigned century(unsigned yy)
 	return yy < 50 ? 2000 + yy : 1900 + yy;
 }
 
-static bool day_exists(unsigned year, unsigned month, unsigned day)
+static inline bool day_exists(unsigned year, unsigned month, unsigned day)
 {
 	static const unsigned char mdays[12] = {31, 29, 31, 30, 31, 30,
 						31, 31, 30, 31, 30, 31};
@@ -91,30 +91,67 @@ static struct strview iso_date(struct arena *a, unsigned y, unsigned m,
 	return sv_make(p, 10);
 }
 
+/* Two digits at p into *v; false when they are not digits. */
+static inline bool two_digits(const char *p, unsigned *v)
+{
+	unsigned hi = (unsigned)(unsigned char)p[0] - '0',
+		 lo = (unsigned)(unsigned char)p[1] - '0';
+
+	*v = hi * 10 + lo;
+	return hi <= 9 && lo <= 9;
+}
+
+/*
+ * CCYYMMDD or YYMMDD without blanks and with a day that exists, read two
+ * digits at a time: the common case.  False for anything else, which the
+ * long way then words the error for.
+ */
+static inline bool plain_date(struct strview v, unsigned *y, unsigned *m,
+			      unsigned *d)
+{
+	unsigned cc = 0, yy;
+	bool ok;
+
+	if (v.len != 8 && v.len != 6)
+		return false;
+	ok = two_digits(v.ptr, v.len == 8 ? &cc : &yy);
+	if (v.len == 8)
+		ok &= two_digits(v.ptr + 2, &yy);
+	ok &= two_digits(v.ptr + v.len - 4, m);
+	ok &= two_digits(v.ptr + v.len - 2, d);
+	*y = v.len == 8 ? cc * 100 + yy : century(yy);
+	return ok && day_exists(*y, *m, *d);
+}
+
 enum edi_code map_xform_date(struct arena *a, struct strview in,
 			     struct strview *out, struct edi_error *err)
 {
-	struct strview v = unpad(in);
+	struct strview v = in;
 	unsigned y, m, d;
 	char *p;
 
-	if ((v.len != 8 && v.len != 6) || !all_digits(v.ptr, v.len))
-		return edi_fail(err, EDI_EDATA, NULL,
+	if (!plain_date(in, &y, &m, &d)) {
+		v = unpad(in);
+		if ((v.len != 8 && v.len != 6) || !all_digits(v.ptr, v.len))
+			return edi_fail(
+				err, EDI_EDATA, NULL,
 				"'%.*s%s' is not a date CCYYMMDD or YYMMDD",
 				QUOTE(in));
-	if (v.len == 8) {
-		y = num(v.ptr, 4);
-		m = num(v.ptr + 4, 2);
-		d = num(v.ptr + 6, 2);
-	} else {
-		y = century(num(v.ptr, 2));
-		m = num(v.ptr + 2, 2);
-		d = num(v.ptr + 4, 2);
+		if (v.len == 8) {
+			y = num(v.ptr, 4);
+			m = num(v.ptr + 4, 2);
+			d = num(v.ptr + 6, 2);
+		} else {
+			y = century(num(v.ptr, 2));
+			m = num(v.ptr + 2, 2);
+			d = num(v.ptr + 4, 2);
+		}
+		if (!day_exists(y, m, d))
+			return edi_fail(err, EDI_EDATA, NULL,
+					"'%.*s' is not a date %s", (int)v.len,
+					v.ptr,
+					v.len == 8 ? "CCYYMMDD" : "YYMMDD");
 	}
-	if (!day_exists(y, m, d))
-		return edi_fail(err, EDI_EDATA, NULL, "'%.*s' is not a date %s",
-				(int)v.len, v.ptr,
-				v.len == 8 ? "CCYYMMDD" : "YYMMDD");
 	/* iso_date(a, y, m, d), from the digits as they are */
 	p = arena_alloc(a, 10);
 	if (v.len == 8) {
