@@ -19,11 +19,11 @@ static bool plain(const struct map_path *p)
 	       p->repetition <= 1;
 }
 
-static enum map_exec_op path_op(const struct map_field *f)
+static enum map_exec_op path_op(const struct map_field *f, bool fast)
 {
 	const struct map_xform *xf = f->xforms;
 
-	if (!plain(&f->path) || f->constant)
+	if (!fast || !plain(&f->path) || f->constant)
 		return EXEC_PATH;
 	if (!f->nxforms)
 		return EXEC_VALUE;
@@ -35,17 +35,18 @@ static enum map_exec_op path_op(const struct map_field *f)
 }
 
 static const struct map_exec_step *steps(const struct map_field *f, size_t n,
-					 bool named, struct arena *a);
+					 bool named, bool fast,
+					 struct arena *a);
 
-static void step(const struct map_field *f, bool named, struct arena *a,
-		 struct map_exec_step *s)
+static void step(const struct map_field *f, bool named, bool fast,
+		 struct arena *a, struct map_exec_step *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->field = f;
 	s->name = named ? f->name : NULL;
 	switch (f->kind) {
 	case MAP_FIELD_PATH:
-		s->op = path_op(f);
+		s->op = path_op(f, fast);
 		s->key = f->path.key ? f->path.key : x12_tag_key(f->path.tag);
 		s->element = f->path.element;
 		break;
@@ -55,17 +56,17 @@ static void step(const struct map_field *f, bool named, struct arena *a,
 		break;
 	case MAP_FIELD_OBJECT:
 		s->op = EXEC_OBJECT;
-		s->children = steps(f->children, f->nchildren, true, a);
+		s->children = steps(f->children, f->nchildren, true, fast, a);
 		s->nchildren = f->nchildren;
 		break;
 	case MAP_FIELD_LIST:
 		s->op = EXEC_LIST;
-		s->children = steps(f->children, f->nchildren, false, a);
+		s->children = steps(f->children, f->nchildren, false, fast, a);
 		s->nchildren = f->nchildren;
 		break;
 	case MAP_FIELD_EACH:
 		s->op = EXEC_EACH;
-		s->children = steps(f->children, f->nchildren, true, a);
+		s->children = steps(f->children, f->nchildren, true, fast, a);
 		s->nchildren = f->nchildren;
 		break;
 	case MAP_FIELD_PAIRS:
@@ -77,21 +78,34 @@ static void step(const struct map_field *f, bool named, struct arena *a,
 }
 
 static const struct map_exec_step *steps(const struct map_field *f, size_t n,
-					 bool named, struct arena *a)
+					 bool named, bool fast, struct arena *a)
 {
 	struct map_exec_step *s = arena_array(a, n ? n : 1, sizeof(*s));
 
 	for (size_t i = 0; i < n; i++)
-		step(&f[i], named, a, &s[i]);
+		step(&f[i], named, fast, a, &s[i]);
 	return s;
+}
+
+static const struct map_exec_plan *plan(const struct map *m, bool fast,
+					struct arena *a)
+{
+	struct map_exec_plan *p = arena_alloc(a, sizeof(*p));
+
+	p->steps =
+		steps(m->record.children, m->record.nchildren, true, fast, a);
+	p->nsteps = m->record.nchildren;
+	return p;
 }
 
 const struct map_exec_plan *map_exec_plan_new(const struct map *m,
 					      struct arena *a)
 {
-	struct map_exec_plan *plan = arena_alloc(a, sizeof(*plan));
+	return plan(m, true, a);
+}
 
-	plan->steps = steps(m->record.children, m->record.nchildren, true, a);
-	plan->nsteps = m->record.nchildren;
-	return plan;
+const struct map_exec_plan *map_exec_plan_general(const struct map *m,
+						  struct arena *a)
+{
+	return plan(m, false, a);
 }

@@ -53,5 +53,11 @@ struct map_exec_plan {
 /* The plan of m's record section, in a. */
 const struct map_exec_plan *map_exec_plan_new(const struct map *m,
 					      struct arena *a);
+/*
+ * The same with every path as EXEC_PATH (found and transformed the
+ * general way): what the fast steps must agree with, for tests.
+ */
+const struct map_exec_plan *map_exec_plan_general(const struct map *m,
+						  struct arena *a);
 
 #endif
