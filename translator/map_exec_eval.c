@@ -208,7 +208,8 @@ static inline struct strview plain_value(const struct x12_set *set,
 	*seg_out = seg;
 	if (!seg)
 		return NO_TEXT;
-	v = x12_seg_el(seg, st->element);
+	/* x12_seg_el(): a plain path's element is 1 or more */
+	v = st->element <= seg->nel ? seg->el[st->element] : NO_TEXT;
 	if (seg->has_repetition | seg->has_component)
 		v = pick_part(set, seg, v, &st->field->path);
 	return v;
@@ -239,9 +240,9 @@ static void eval_steps(struct map_exec_ctx *x, struct scope *s,
 		       const struct map_exec_step *st, size_t n,
 		       struct rec_value *parent);
 
-static struct rec_value *eval_pairs(struct map_exec_ctx *x,
-				    const struct scope *s,
-				    const struct map_exec_step *st)
+static __attribute__((noinline)) struct rec_value *eval_pairs(
+	struct map_exec_ctx *x, const struct scope *s,
+	const struct map_exec_step *st)
 {
 	const struct map_field *f = st->field;
 	struct x12_tag_match tag = {st->key, st->taglen, f->pairs_tag};
@@ -341,9 +342,9 @@ static const struct x12_loop *within(struct map_exec_ctx *x,
 	return in;
 }
 
-static struct rec_value *eval_each(struct map_exec_ctx *x,
-				   const struct scope *outer,
-				   const struct map_exec_step *st)
+static __attribute__((noinline)) struct rec_value *eval_each(
+	struct map_exec_ctx *x, const struct scope *outer,
+	const struct map_exec_step *st)
 {
 	const struct map_field *f = st->field;
 	const struct map_scope *s = &f->scope;

@@ -3,9 +3,10 @@
  *
  * A path is plain when the first segment with its tag holds the value
  * outright: no where clause and no pair (which pass over segments and
- * elements), and at most the first repetition and component.  A plain
- * path keeps its map_field too: map_exec still picks a part from an
- * element that holds separators, and words errors from it.
+ * elements), an element named (not 0), and at most the first repetition
+ * and component.  A plain path keeps its map_field too: map_exec still
+ * picks a part from an element that holds separators, and words errors
+ * from it.
  */
 #include "map_exec_plan.h"
 
@@ -15,8 +16,8 @@
 
 static bool plain(const struct map_path *p)
 {
-	return !p->where_element && !p->pair_qualifier && p->component <= 1 &&
-	       p->repetition <= 1;
+	return !p->where_element && !p->pair_qualifier && p->element &&
+	       p->component <= 1 && p->repetition <= 1;
 }
 
 static enum map_exec_op path_op(const struct map_field *f, bool fast)
