@@ -551,24 +551,30 @@ int gs1_check_digit(struct strview body)
 }
 
 /* v (2 to 18 bytes) is all digits and its last is the GS1 check digit
- * of the others: gs1_check_digit() and a digit test in one pass. */
+ * of the others: gs1_check_digit() and a digit test in one pass, two
+ * digits (weights 3 and 1 from the right) a turn.  A byte that is not a
+ * digit is flagged, not stopped at: the answer is false all the same. */
 static bool digits_with_check_digit(struct strview v)
 {
-	unsigned sum = 0,
-		 last = (unsigned)(unsigned char)v.ptr[v.len - 1] - '0';
+	const unsigned char *p = (const unsigned char *)v.ptr;
+	size_t i = v.len - 1; /* digits before the check digit */
+	unsigned last = (unsigned)p[i] - '0', sum = 0;
+	bool bad = last > 9;
 
-	if (last > 9)
-		return false;
-	/* weights 3, 1, 3, ... from the digit before the check digit */
-	for (size_t i = 0; i + 1 < v.len; i++) {
-		unsigned d =
-			(unsigned)(unsigned char)v.ptr[v.len - 2 - i] - '0';
+	for (; i >= 2; i -= 2) {
+		unsigned odd = (unsigned)p[i - 1] - '0',
+			 even = (unsigned)p[i - 2] - '0';
 
-		if (d > 9)
-			return false;
-		sum += i % 2 == 0 ? 3 * d : d;
+		bad |= (odd > 9) | (even > 9);
+		sum += 3 * odd + even;
 	}
-	return last == (10 - sum % 10) % 10;
+	if (i) {
+		unsigned odd = (unsigned)p[0] - '0';
+
+		bad |= odd > 9;
+		sum += 3 * odd;
+	}
+	return !bad && last == (10 - sum % 10) % 10;
 }
 
 bool gtin_valid(struct strview v)
