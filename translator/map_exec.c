@@ -177,13 +177,15 @@ struct rec_value *map_exec(const struct map *m, const struct x12_set *set,
 {
 	struct map_exec_ctx x = {
 		.map = m, .set = set, .arena = a, .diag = diag};
-	struct rec_value *rec = map_exec_node(&x, REC_OBJECT, NO_TEXT);
+	struct rec_value *rec;
 	const char *key = map_exec_partner_key(src, a);
 	struct strview st02 =
 		set->nsegs ? x12_seg_el(&set->segs[0], 2) : SV_LIT("");
 	struct strview business;
 	bool found;
 
+	map_exec_refill(&x);
+	rec = map_exec_node(&x, REC_OBJECT, NO_TEXT);
 	map_exec_add(&x, rec, "doc_type", REC_STRING, sv_cstr(m->doc_type));
 	struct strview id[] = {
 		part(key),

@@ -18,13 +18,10 @@
 #include "map_exec.h"
 #include "map_xform.h"
 
-#define NODE_BATCH 32
-
-struct rec_value *map_exec_refill(struct map_exec_ctx *x)
+void map_exec_refill(struct map_exec_ctx *x)
 {
-	x->spare = arena_alloc(x->arena, NODE_BATCH * sizeof(*x->spare));
-	x->spare_end = x->spare + NODE_BATCH;
-	return x->spare++;
+	x->spare = arena_alloc(x->arena, MAP_EXEC_BATCH * sizeof(*x->spare));
+	x->spare_end = x->spare + MAP_EXEC_BATCH;
 }
 
 /* sv_eq_cstr() without the strlen(): short map constants against values */
@@ -265,9 +262,20 @@ static __attribute__((noinline)) struct rec_value *eval_pairs(
 
 			if (!q.len || !v.len)
 				continue;
-			pair = map_exec_add(x, arr, NULL, REC_OBJECT, NO_TEXT);
-			map_exec_add(x, pair, "qualifier", REC_STRING, q);
-			map_exec_add(x, pair, "value", REC_STRING, v);
+			/* the object and its two members in one step */
+			pair = map_exec_nodes(x, 3);
+			pair[1] = (struct rec_value){.kind = REC_STRING,
+						     .text = q,
+						     .key = "qualifier",
+						     .next = &pair[2]};
+			pair[2] = (struct rec_value){
+				.kind = REC_STRING, .text = v, .key = "value"};
+			pair[0] = (struct rec_value){.kind = REC_OBJECT,
+						     .text = NO_TEXT,
+						     .first = &pair[1],
+						     .last = &pair[2],
+						     .nchildren = 2};
+			rec_link(arr, NULL, pair);
 		}
 		return arr;
 	}

@@ -25,7 +25,7 @@ struct map_exec_ctx {
 	const struct x12_set *set;
 	struct arena *arena;
 	struct edi_diag *diag;
-	/* nodes taken from the arena ahead; zero at first */
+	/* nodes taken from the arena ahead: map_exec_refill() first */
 	struct rec_value *spare, *spare_end;
 };
 
@@ -37,14 +37,27 @@ struct map_exec_ctx {
  * arena.  map_exec_node() makes a node of kind with text (NO_TEXT for an
  * object or array); map_exec_add() is rec_add(parent, key, that node).
  */
-struct rec_value *map_exec_refill(struct map_exec_ctx *x);
+#define MAP_EXEC_BATCH 32 /* nodes */
+
+void map_exec_refill(struct map_exec_ctx *x);
+
+/* n nodes in a row (n <= MAP_EXEC_BATCH), not initialised */
+static inline struct rec_value *map_exec_nodes(struct map_exec_ctx *x, size_t n)
+{
+	struct rec_value *v;
+
+	if ((size_t)(x->spare_end - x->spare) < n)
+		map_exec_refill(x);
+	v = x->spare;
+	x->spare += n;
+	return v;
+}
 
 static inline struct rec_value *map_exec_node(struct map_exec_ctx *x,
 					      enum rec_kind kind,
 					      struct strview text)
 {
-	struct rec_value *v =
-		x->spare < x->spare_end ? x->spare++ : map_exec_refill(x);
+	struct rec_value *v = map_exec_nodes(x, 1);
 
 	*v = (struct rec_value){.kind = kind, .text = text};
 	return v;
