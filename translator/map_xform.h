@@ -72,19 +72,22 @@ enum edi_code map_xform_decimal(struct arena *a, struct strview in,
  */
 static inline bool map_xform_decimal_kept(struct strview in)
 {
-	size_t i, point = 0;
+	const char *p = in.ptr, *end = in.ptr + in.len;
 
-	if (!in.len || in.len > DEC_MAX_DIGITS || in.ptr[0] < '1' ||
-	    in.ptr[0] > '9')
+	if (!in.len || in.len > DEC_MAX_DIGITS ||
+	    (unsigned)(unsigned char)*p - '1' > 8u)
 		return false;
-	for (i = 1; i < in.len; i++)
-		if ((unsigned)(unsigned char)in.ptr[i] - '0' > 9u) {
-			if (in.ptr[i] != '.' || point)
-				return false;
-			point = i;
-		}
-	return !point || (point + 1 < in.len && in.ptr[in.len - 1] != '0');
+	while (++p < end && (unsigned)(unsigned char)*p - '0' <= 9u)
+		;
+	if (p == end)
+		return true;
+	if (*p != '.' || ++p == end)
+		return false;
+	while (p < end && (unsigned)(unsigned char)*p - '0' <= 9u)
+		p++;
+	return p == end && end[-1] != '0';
 }
+
 /* An X12 N value with places implied decimals: "12600", 2 -> "126". */
 enum edi_code map_xform_implied(struct arena *a, struct strview in,
 				unsigned places, struct strview *out,
