@@ -83,6 +83,7 @@ TRANSLATOR_SRC := \
 	translator/map_rules.c \
 	translator/map_tree.c \
 	translator/map_xform.c \
+	translator/map_xform_num.c \
 	translator/map_yaml.c \
 	translator/rec_csv.c \
 	translator/rec_json.c \
