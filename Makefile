@@ -70,6 +70,9 @@ TRANSLATOR_SRC := \
 	translator/map_compile.c \
 	translator/map_defs.c \
 	translator/map_exec.c \
+	translator/map_exec_eval.c \
+	translator/map_exec_plan.c \
+	translator/map_exec_value.c \
 	translator/map_fields.c \
 	translator/map_guide.c \
 	translator/map_load.c \
@@ -80,6 +83,7 @@ TRANSLATOR_SRC := \
 	translator/map_rules.c \
 	translator/map_tree.c \
 	translator/map_xform.c \
+	translator/map_xform_num.c \
 	translator/map_yaml.c \
 	translator/rec_csv.c \
 	translator/rec_csv_cols.c \
@@ -195,6 +199,7 @@ TEST_SRC := \
 	tests/translator/test_x12_scan.c \
 	tests/translator/test_x12_translate.c \
 	tests/translator/test_fastpath.c \
+	tests/translator/test_exec_fast.c \
 	tests/translator/test_x12_types.c \
 	tests/translator/test_x12_write.c \
 	tests/spool/test_journal.c \

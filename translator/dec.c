@@ -21,6 +21,13 @@ static unsigned __int128 pow10u(unsigned k)
 {
 	unsigned __int128 p = 1;
 
+	if (k < 20) { /* the common case, in 64 bits */
+		uint64_t q = 1;
+
+		while (k--)
+			q *= 10;
+		return q;
+	}
 	while (k--)
 		p *= 10;
 	return p;
@@ -127,9 +134,71 @@ too_small:
 			quote_len(t), t.ptr, quote_more(t), DEC_MAX_SCALE);
 }
 
+/*
+ * parse() for text of at most 18 bytes, where the digits fit a uint64_t
+ * and no limit but the scale can be reached: the same value from 64-bit
+ * arithmetic, or false to leave anything else (errors too) to parse().
+ */
+static bool parse_short(struct strview t, bool point_ok, unsigned implied,
+			struct dec *out)
+{
+	uint64_t m = 0;
+	size_t i = 0, ndig = 0, scale = 0, zeros = 0, keep;
+	bool neg = false, point = false, any = false;
+
+	if (t.len > 18)
+		return false;
+	if (t.len && (t.ptr[0] == '+' || t.ptr[0] == '-')) {
+		neg = t.ptr[0] == '-';
+		i++;
+	}
+	for (; i < t.len; i++) {
+		unsigned d = (unsigned)(unsigned char)t.ptr[i] - '0';
+
+		if (d > 9) {
+			if (t.ptr[i] != '.' || !point_ok || point)
+				return false;
+			point = true;
+			continue;
+		}
+		any = true;
+		if (!point) {
+			if (m || d) {
+				m = m * 10 + d;
+				ndig++;
+			}
+			continue;
+		}
+		if (!d) {
+			zeros++;
+			continue;
+		}
+		scale += zeros + 1;
+		ndig = m ? ndig + zeros + 1 : 1;
+		if (scale + implied > DEC_MAX_SCALE)
+			return false;
+		for (size_t z = 0; z < zeros; z++)
+			m *= 10;
+		m = m * 10 + d;
+		zeros = 0;
+	}
+	if (!any)
+		return false;
+	keep = zeros;
+	if (keep > DEC_MAX_SCALE - implied - scale)
+		keep = DEC_MAX_SCALE - implied - scale;
+	if (m && keep > DEC_MAX_DIGITS - ndig)
+		keep = DEC_MAX_DIGITS - ndig;
+	*out = make(neg, (unsigned __int128)m * pow10u((unsigned)keep),
+		    (unsigned)(scale + keep + implied));
+	return true;
+}
+
 enum edi_code dec_parse(struct strview text, struct dec *out,
 			struct edi_error *err)
 {
+	if (parse_short(text, true, 0, out))
+		return EDI_OK;
 	return parse(text, true, 0, out, err);
 }
 
@@ -140,6 +209,8 @@ enum edi_code dec_parse_implied(struct strview text, unsigned places,
 		return edi_fail(err, EDI_ELIMIT, NULL,
 				"%u implied decimals: more than %d", places,
 				DEC_MAX_SCALE);
+	if (parse_short(text, false, places, out))
+		return EDI_OK;
 	return parse(text, false, places, out, err);
 }
 
@@ -183,6 +254,12 @@ static bool scale_up(unsigned __int128 *m, unsigned k, unsigned __int128 bound)
 {
 	unsigned __int128 p = pow10u(k);
 
+	/* below 10^18 times at most 10^18: under any bound (>= DEC_LIMIT)
+	 * without the 128-bit division */
+	if (*m < P18 && k <= 18) {
+		*m *= p;
+		return true;
+	}
 	if (*m > (bound - 1) / p)
 		return false;
 	*m *= p;
@@ -246,6 +323,8 @@ enum edi_code dec_sub(struct dec a, struct dec b, struct dec *out,
 
 static bool mul_fits(unsigned __int128 a, unsigned __int128 b)
 {
+	if (a < P18 && b < P18)
+		return true; /* the product is below 10^36 */
 	return a == 0 || b <= (DEC_LIMIT - 1) / a;
 }
 

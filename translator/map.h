@@ -103,6 +103,7 @@ struct guide_node {
  * "REF02 where REF01 = DP", "PO1 pair VP", a flat column. */
 struct map_path {
 	char tag[4];
+	uint32_t key; /* map_path_parse(): tag packed by x12_tag_key() */
 	unsigned element;
 	unsigned component;	/* 0: the whole element */
 	unsigned repetition;	/* 0: the first */
@@ -130,6 +131,7 @@ enum map_xform_kind {
 };
 
 struct map_table;
+struct map_exec_plan;
 
 struct map_xform {
 	enum map_xform_kind kind;
@@ -246,6 +248,8 @@ struct map {
 	const char *doc_type;	 /* "order", "invoice", ... */
 	struct map_path doc_key; /* the business key */
 	struct map_field record; /* OBJECT: the record's fields */
+	/* map_exec_plan_new() of the record, made by map_fields_record() */
+	const struct map_exec_plan *exec_plan;
 	/* flat files */
 	char csv_delimiter, csv_quote;
 	bool csv_header;

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "map_exec_plan.h"
 #include "map_path.h"
 #include "map_pipe.h"
 
@@ -337,4 +338,5 @@ void map_fields_record(struct map_ctx *ctx, struct map *m,
 		return;
 	object_field(ctx, m, fields, &m->record);
 	m->record.mark = map_mark_of(fields);
+	m->exec_plan = map_exec_plan_new(m, ctx->arena);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "map_tree.h"
+#include "x12_scan.h"
 
 #define MAX_COLUMN 9999
 
@@ -246,6 +247,7 @@ bool map_path_parse(struct map_ctx *ctx, const struct map *m,
 				      text, out->tag);
 			return false;
 		}
+		out->key = x12_tag_key(out->tag);
 		return check_ref(ctx, m, at, text, out->tag, 0, 0, 0);
 	}
 	if (!n || !parse_ref(w[0], out->tag, &out->element, &out->component,
@@ -263,6 +265,7 @@ bool map_path_parse(struct map_ctx *ctx, const struct map *m,
 				      text);
 		return false;
 	}
+	out->key = x12_tag_key(out->tag);
 	if (n > 1) {
 		if (!sv_eq_cstr(w[1], "where")) {
 			map_ctx_error(ctx, at,
@@ -329,6 +332,7 @@ static bool loop_scope(struct map_ctx *ctx, const struct map *m,
 	if (!parse_where(ctx, at, at->value, w + 3, n - 3, wtag, &out->where))
 		return false;
 	sv_to_cbuf(sv_cstr(wtag), out->where.tag, sizeof(out->where.tag));
+	out->where.key = x12_tag_key(out->where.tag);
 	out->where.element = out->where.where_element;
 	if (loop && strcmp(wtag, loop->tag)) {
 		map_ctx_error(ctx, at,

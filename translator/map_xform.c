@@ -1,11 +1,10 @@
 /*
- * map_xform - value transforms and check digits; see map_xform.h.
+ * map_xform - value transforms and check digits; see map_xform.h.  The
+ * numeric transforms (decimal, implied, integer) are map_xform_num.c.
  */
 #include "map_xform.h"
 
 #include <string.h>
-
-#include "dec.h"
 
 /* longest input echoed in a message */
 #define QUOTE_MAX 40
@@ -25,7 +24,7 @@ static bool is_digit(char c)
 }
 
 /* Blanks only: what fixed-width files pad with. */
-static struct strview unpad(struct strview v)
+static inline struct strview unpad(struct strview v)
 {
 	while (v.len && (v.ptr[0] == ' ' || v.ptr[0] == '\t')) {
 		v.ptr++;
@@ -60,7 +59,7 @@ static unsigned century(unsigned yy)
 	return yy < 50 ? 2000 + yy : 1900 + yy;
 }
 
-static bool day_exists(unsigned year, unsigned month, unsigned day)
+static inline bool day_exists(unsigned year, unsigned month, unsigned day)
 {
 	static const unsigned char mdays[12] = {31, 29, 31, 30, 31, 30,
 						31, 31, 30, 31, 30, 31};
@@ -91,30 +90,82 @@ static struct strview iso_date(struct arena *a, unsigned y, unsigned m,
 	return sv_make(p, 10);
 }
 
+/* Two digits at p into *v; false when they are not digits. */
+static inline bool two_digits(const char *p, unsigned *v)
+{
+	unsigned hi = (unsigned)(unsigned char)p[0] - '0',
+		 lo = (unsigned)(unsigned char)p[1] - '0';
+
+	*v = hi * 10 + lo;
+	return hi <= 9 && lo <= 9;
+}
+
+/*
+ * CCYYMMDD or YYMMDD without blanks and with a day that exists, read two
+ * digits at a time: the common case.  False for anything else, which the
+ * long way then words the error for.
+ */
+static inline bool plain_date(struct strview v, unsigned *y, unsigned *m,
+			      unsigned *d)
+{
+	unsigned cc = 0, yy;
+	bool ok;
+
+	if (v.len != 8 && v.len != 6)
+		return false;
+	ok = two_digits(v.ptr, v.len == 8 ? &cc : &yy);
+	if (v.len == 8)
+		ok &= two_digits(v.ptr + 2, &yy);
+	ok &= two_digits(v.ptr + v.len - 4, m);
+	ok &= two_digits(v.ptr + v.len - 2, d);
+	*y = v.len == 8 ? cc * 100 + yy : century(yy);
+	return ok && day_exists(*y, *m, *d);
+}
+
 enum edi_code map_xform_date(struct arena *a, struct strview in,
 			     struct strview *out, struct edi_error *err)
 {
-	struct strview v = unpad(in);
+	struct strview v = in;
 	unsigned y, m, d;
+	char *p;
 
-	if ((v.len != 8 && v.len != 6) || !all_digits(v.ptr, v.len))
-		return edi_fail(err, EDI_EDATA, NULL,
+	if (!plain_date(in, &y, &m, &d)) {
+		v = unpad(in);
+		if ((v.len != 8 && v.len != 6) || !all_digits(v.ptr, v.len))
+			return edi_fail(
+				err, EDI_EDATA, NULL,
 				"'%.*s%s' is not a date CCYYMMDD or YYMMDD",
 				QUOTE(in));
-	if (v.len == 8) {
-		y = num(v.ptr, 4);
-		m = num(v.ptr + 4, 2);
-		d = num(v.ptr + 6, 2);
-	} else {
-		y = century(num(v.ptr, 2));
-		m = num(v.ptr + 2, 2);
-		d = num(v.ptr + 4, 2);
+		if (v.len == 8) {
+			y = num(v.ptr, 4);
+			m = num(v.ptr + 4, 2);
+			d = num(v.ptr + 6, 2);
+		} else {
+			y = century(num(v.ptr, 2));
+			m = num(v.ptr + 2, 2);
+			d = num(v.ptr + 4, 2);
+		}
+		if (!day_exists(y, m, d))
+			return edi_fail(err, EDI_EDATA, NULL,
+					"'%.*s' is not a date %s", (int)v.len,
+					v.ptr,
+					v.len == 8 ? "CCYYMMDD" : "YYMMDD");
 	}
-	if (!day_exists(y, m, d))
-		return edi_fail(err, EDI_EDATA, NULL, "'%.*s' is not a date %s",
-				(int)v.len, v.ptr,
-				v.len == 8 ? "CCYYMMDD" : "YYMMDD");
-	*out = iso_date(a, y, m, d);
+	/* iso_date(a, y, m, d), from the digits as they are */
+	p = arena_alloc(a, 10);
+	if (v.len == 8) {
+		memcpy(p, v.ptr, 4);
+		v.ptr += 4;
+	} else {
+		memcpy(p, y < 2000 ? "19" : "20", 2);
+		memcpy(p + 2, v.ptr, 2);
+		v.ptr += 2;
+	}
+	p[4] = '-';
+	memcpy(p + 5, v.ptr, 2);
+	p[7] = '-';
+	memcpy(p + 8, v.ptr + 2, 2);
+	*out = sv_make(p, 10);
 	return EDI_OK;
 }
 
@@ -296,128 +347,6 @@ bad:
 			QUOTE(in));
 }
 
-/* Text into the arena, or the input itself when it is already that. */
-static struct strview keep_or_copy(struct arena *a, struct strview in,
-				   const char *text, size_t len)
-{
-	char *p;
-
-	if (in.len == len && !memcmp(in.ptr, text, len))
-		return in;
-	p = arena_alloc(a, len ? len : 1);
-	memcpy(p, text, len);
-	return sv_make(p, len);
-}
-
-/*
- * True when v is already what dec_format() writes for it: -?(0|[1-9]\d*)
- * with an optional fraction that ends in a non-zero digit, not "-0", and
- * short enough that no limit applies.  Most EDI amounts are; they are
- * kept as they are without a parse and a render.
- */
-static bool decimal_canonical(struct strview v)
-{
-	size_t i = 0, int_start;
-
-	if (!v.len || v.len > 30)
-		return false;
-	if (v.ptr[0] == '-')
-		i++;
-	int_start = i;
-	if (i < v.len && v.ptr[i] == '0')
-		i++;
-	else
-		while (i < v.len && is_digit(v.ptr[i]))
-			i++;
-	if (i == int_start)
-		return false;
-	if (i == v.len) /* an integer: "-0" is "0" */
-		return !(v.ptr[0] == '-' && v.ptr[int_start] == '0');
-	if (v.ptr[i] != '.' || ++i == v.len)
-		return false;
-	while (i < v.len && is_digit(v.ptr[i]))
-		i++;
-	return i == v.len && v.ptr[v.len - 1] != '0';
-}
-
-enum edi_code map_xform_decimal(struct arena *a, struct strview in,
-				struct strview *out, struct edi_error *err)
-{
-	struct strview v = unpad(in);
-	struct dec d;
-	char text[DEC_TEXT_MAX];
-	size_t len;
-	enum edi_code rc;
-
-	if (decimal_canonical(v)) {
-		*out = v;
-		return EDI_OK;
-	}
-	rc = dec_parse(v, &d, err);
-
-	if (rc)
-		return rc;
-	len = dec_format(d, text);
-	*out = keep_or_copy(a, v, text, len);
-	return EDI_OK;
-}
-
-enum edi_code map_xform_implied(struct arena *a, struct strview in,
-				unsigned places, struct strview *out,
-				struct edi_error *err)
-{
-	struct strview v = unpad(in);
-	struct dec d;
-	char text[DEC_TEXT_MAX];
-	size_t len;
-	enum edi_code rc = dec_parse_implied(v, places, &d, err);
-
-	if (rc)
-		return rc;
-	len = dec_format(d, text);
-	*out = keep_or_copy(a, v, text, len);
-	return EDI_OK;
-}
-
-enum edi_code map_xform_integer(struct arena *a, struct strview in,
-				struct strview *out, struct edi_error *err)
-{
-	struct strview v = unpad(in), digits;
-	bool neg = false;
-	char *p;
-
-	if (v.len && (v.ptr[0] == '+' || v.ptr[0] == '-')) {
-		neg = v.ptr[0] == '-';
-		digits = sv_make(v.ptr + 1, v.len - 1);
-	} else {
-		digits = v;
-	}
-	if (!sv_is_digits(digits))
-		return edi_fail(err, EDI_EDATA, NULL,
-				"'%.*s%s' is not an integer", QUOTE(in));
-	while (digits.len > 1 && digits.ptr[0] == '0') {
-		digits.ptr++;
-		digits.len--;
-	}
-	if (digits.len > XFORM_INTEGER_MAX_DIGITS)
-		return edi_fail(err, EDI_ELIMIT, NULL,
-				"'%.*s%s' has more than %d digits", QUOTE(in),
-				XFORM_INTEGER_MAX_DIGITS);
-	if (!neg || (digits.len == 1 && digits.ptr[0] == '0')) {
-		*out = digits; /* a view into the input */
-		return EDI_OK;
-	}
-	if (digits.ptr == v.ptr + 1) {
-		*out = v; /* "-12" as it was */
-		return EDI_OK;
-	}
-	p = arena_alloc(a, digits.len + 1);
-	p[0] = '-';
-	memcpy(p + 1, digits.ptr, digits.len);
-	*out = sv_make(p, digits.len + 1);
-	return EDI_OK;
-}
-
 struct strview map_xform_trim(struct strview in)
 {
 	while (in.len && is_space(in.ptr[0])) {
@@ -461,24 +390,30 @@ int gs1_check_digit(struct strview body)
 }
 
 /* v (2 to 18 bytes) is all digits and its last is the GS1 check digit
- * of the others: gs1_check_digit() and a digit test in one pass. */
+ * of the others: gs1_check_digit() and a digit test in one pass, two
+ * digits (weights 3 and 1 from the right) a turn.  A byte that is not a
+ * digit is flagged, not stopped at: the answer is false all the same. */
 static bool digits_with_check_digit(struct strview v)
 {
-	unsigned sum = 0,
-		 last = (unsigned)(unsigned char)v.ptr[v.len - 1] - '0';
+	const unsigned char *p = (const unsigned char *)v.ptr;
+	size_t i = v.len - 1; /* digits before the check digit */
+	unsigned last = (unsigned)p[i] - '0', sum = 0;
+	bool bad = last > 9;
 
-	if (last > 9)
-		return false;
-	/* weights 3, 1, 3, ... from the digit before the check digit */
-	for (size_t i = 0; i + 1 < v.len; i++) {
-		unsigned d =
-			(unsigned)(unsigned char)v.ptr[v.len - 2 - i] - '0';
+	for (; i >= 2; i -= 2) {
+		unsigned odd = (unsigned)p[i - 1] - '0',
+			 even = (unsigned)p[i - 2] - '0';
 
-		if (d > 9)
-			return false;
-		sum += i % 2 == 0 ? 3 * d : d;
+		bad |= (odd > 9) | (even > 9);
+		sum += 3 * odd + even;
 	}
-	return last == (10 - sum % 10) % 10;
+	if (i) {
+		unsigned odd = (unsigned)p[0] - '0';
+
+		bad |= odd > 9;
+		sum += 3 * odd;
+	}
+	return !bad && last == (10 - sum % 10) % 10;
 }
 
 bool gtin_valid(struct strview v)

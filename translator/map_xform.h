@@ -25,6 +25,7 @@
 #include <stdbool.h>
 
 #include "arena.h"
+#include "dec.h"
 #include "edi_error.h"
 #include "strview.h"
 
@@ -64,6 +65,29 @@ enum edi_code map_xform_time(struct arena *a, struct strview in,
 /* An X12 R value to canonical text (dec_format): "0012.50" -> "12.5". */
 enum edi_code map_xform_decimal(struct arena *a, struct strview in,
 				struct strview *out, struct edi_error *err);
+/*
+ * True when map_xform_decimal() gives in itself, as it does for most
+ * amounts: digits from a 1-9 on, at most one point, and a fraction that
+ * does not end in 0.  One pass, inline, for the record builder.
+ */
+static inline bool map_xform_decimal_kept(struct strview in)
+{
+	const char *p = in.ptr, *end = in.ptr + in.len;
+
+	if (!in.len || in.len > DEC_MAX_DIGITS ||
+	    (unsigned)(unsigned char)*p - '1' > 8u)
+		return false;
+	while (++p < end && (unsigned)(unsigned char)*p - '0' <= 9u)
+		;
+	if (p == end)
+		return true;
+	if (*p != '.' || ++p == end)
+		return false;
+	while (p < end && (unsigned)(unsigned char)*p - '0' <= 9u)
+		p++;
+	return p == end && end[-1] != '0';
+}
+
 /* An X12 N value with places implied decimals: "12600", 2 -> "126". */
 enum edi_code map_xform_implied(struct arena *a, struct strview in,
 				unsigned places, struct strview *out,

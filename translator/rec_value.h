@@ -45,6 +45,20 @@ struct rec_value *rec_bool(struct arena *a, bool b);
 /* Append child to an array (key NULL) or an object (key given). */
 void rec_add(struct rec_value *parent, const char *key,
 	     struct rec_value *child);
+/* rec_add() inline, for the record builder's inner loops. */
+static inline void rec_link(struct rec_value *parent, const char *key,
+			    struct rec_value *child)
+{
+	child->key = key;
+	child->next = NULL;
+	if (parent->last)
+		parent->last->next = child;
+	else
+		parent->first = child;
+	parent->last = child;
+	parent->nchildren++;
+}
+
 /* Insert child as the first member of an object. */
 void rec_add_first(struct rec_value *parent, const char *key,
 		   struct rec_value *child);

@@ -11,7 +11,7 @@
 
 #include "x12_set.h"
 
-static size_t hash(struct strview id)
+static inline size_t hash(struct strview id)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 
@@ -20,6 +20,20 @@ static size_t hash(struct strview id)
 		h *= 0x100000001b3ULL;
 	}
 	return (size_t)(h ^ h >> 29);
+}
+
+/* sv_eq() with the short ids most files have compared byte by byte,
+ * not through memcmp() */
+static inline bool same_id(struct strview a, struct strview b)
+{
+	if (a.len != b.len)
+		return false;
+	if (a.len > 8)
+		return !memcmp(a.ptr, b.ptr, a.len);
+	for (size_t i = 0; i < a.len; i++)
+		if (a.ptr[i] != b.ptr[i])
+			return false;
+	return true;
 }
 
 void x12_hl_index_init(struct x12_hl_index *ix, struct arena *a, size_t n)
@@ -33,11 +47,11 @@ void x12_hl_index_init(struct x12_hl_index *ix, struct arena *a, size_t n)
 }
 
 /* The slot of id: its loop, or the empty slot where it would go. */
-static size_t probe(const struct x12_hl_index *ix, struct strview id)
+static inline size_t probe(const struct x12_hl_index *ix, struct strview id)
 {
 	size_t i = hash(id) & ix->mask;
 
-	while (ix->slot[i] && !sv_eq(ix->slot[i]->hl_id, id))
+	while (ix->slot[i] && !same_id(ix->slot[i]->hl_id, id))
 		i = (i + 1) & ix->mask;
 	return i;
 }

@@ -1,0 +1,439 @@
+/*
+ * test_exec_fast - the record builder's fast ways give exactly what the
+ * general code they skip would have given.
+ *
+ * The compiled plan (plain paths by tag key and element, decimals and
+ * dates in their own lane, the last segment found kept per scope) is run
+ * against the general plan, where every path is found and transformed
+ * the long way, over the shipped maps and sets whose elements are
+ * replaced with awkward values; both records must print the same JSON
+ * and give the same diagnostics.  The text fast paths (a decimal kept as
+ * it is, short numbers parsed in 64 bits, dates read two digits at a time)
+ * are checked against the general code on every short string over an
+ * alphabet of the interesting characters.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "dec.h"
+#include "fileio.h"
+#include "map_exec.h"
+#include "map_exec_plan.h"
+#include "map_guide.h"
+#include "map_load.h"
+#include "map_xform.h"
+#include "rec_json.h"
+#include "suites.h"
+#include "x12_set.h"
+
+/* Every string of length len over alpha, in turn, into s; false at the
+ * end.  idx holds the digits of a counter in base strlen(alpha). */
+static bool next_string(const char *alpha, size_t len, size_t *idx, char *s)
+{
+	size_t n = strlen(alpha), i;
+
+	for (i = 0; i < len; i++) {
+		if (++idx[i] < n)
+			break;
+		idx[i] = 0;
+	}
+	for (size_t k = 0; k < len; k++)
+		s[k] = alpha[idx[k]];
+	s[len] = '\0';
+	return i < len;
+}
+
+/* Call check(s) for every string up to max_len over alpha. */
+static void each_string(const char *alpha, size_t max_len,
+			void (*check)(const char *s))
+{
+	size_t idx[12];
+	char s[13];
+
+	for (size_t len = 0; len <= max_len; len++) {
+		memset(idx, 0, sizeof(idx));
+		for (size_t k = 0; k < len; k++)
+			s[k] = alpha[0];
+		s[len] = '\0';
+		do
+			check(s);
+		while (next_string(alpha, len, idx, s));
+	}
+}
+
+/* --- decimals kept as they are --- */
+
+static void check_kept(const char *s)
+{
+	struct arena a;
+	struct strview in = sv_cstr(s), out;
+	struct edi_error err;
+	struct dec d;
+	char want[DEC_TEXT_MAX];
+
+	if (!map_xform_decimal_kept(in))
+		return;
+	ck_assert_int_eq(dec_parse(in, &d, &err), EDI_OK);
+	dec_format(d, want);
+	ck_assert_str_eq(s, want);
+	arena_init(&a, 0);
+	ck_assert_int_eq(map_xform_decimal(&a, in, &out, &err), EDI_OK);
+	ck_assert_ptr_eq(out.ptr, in.ptr);
+	arena_release(&a);
+}
+
+START_TEST(test_decimal_kept_is_canonical)
+{
+	each_string("-0159.+ ", 6, check_kept);
+	ck_assert(map_xform_decimal_kept(SV_LIT("12.5")));
+	ck_assert(!map_xform_decimal_kept(SV_LIT("12.50")));
+	ck_assert(!map_xform_decimal_kept(SV_LIT("012")));
+}
+END_TEST
+
+/* --- short numbers: 64 bits against the 128-bit parse --- */
+
+/* s with 20 zeros after its sign: the same number, too long for the
+ * short way */
+static void padded(const char *s, char *out)
+{
+	size_t o = 0;
+
+	if (*s == '+' || *s == '-')
+		out[o++] = *s++;
+	memset(out + o, '0', 20);
+	memcpy(out + o + 20, s, strlen(s) + 1);
+}
+
+static void check_parse(const char *s)
+{
+	char longer[64];
+	struct dec a, b;
+	struct edi_error err;
+	enum edi_code ra, rb;
+
+	if (!strpbrk(s, "0123456789"))
+		return; /* zeros would make a number of it */
+	padded(s, longer);
+	ra = dec_parse(sv_cstr(s), &a, &err);
+	rb = dec_parse(sv_cstr(longer), &b, &err);
+	ck_assert_msg(ra == rb, "'%s': %d, '%s': %d", s, (int)ra, longer,
+		      (int)rb);
+	if (ra == EDI_OK)
+		ck_assert_msg(a.mant == b.mant && a.scale == b.scale,
+			      "'%s' and '%s' differ", s, longer);
+	for (unsigned places = 0; places <= 36; places += 12) {
+		ra = dec_parse_implied(sv_cstr(s), places, &a, &err);
+		rb = dec_parse_implied(sv_cstr(longer), places, &b, &err);
+		ck_assert_int_eq(ra, rb);
+		if (ra == EDI_OK)
+			ck_assert(a.mant == b.mant && a.scale == b.scale);
+	}
+}
+
+START_TEST(test_parse_short_as_long)
+{
+	static const char *const more[] = {
+		"999999999999999999",  "-99999999999999999.",
+		"0.00000000000000001", "100000000000000000",
+		"12345678.901234567",  "+000000000000000005",
+	};
+
+	each_string("-0159.+", 6, check_parse);
+	for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++)
+		check_parse(more[i]);
+}
+END_TEST
+
+/* --- dates --- */
+
+static void check_date(const char *s)
+{
+	struct arena a;
+	struct strview got, want, t = sv_cstr(s);
+	struct edi_error err;
+	size_t len;
+	enum edi_code rg, rw;
+
+	/* the length without the blanks date() drops */
+	while (t.len && (t.ptr[0] == ' ' || t.ptr[0] == '\t')) {
+		t.ptr++;
+		t.len--;
+	}
+	while (t.len && (t.ptr[t.len - 1] == ' ' || t.ptr[t.len - 1] == '\t'))
+		t.len--;
+	len = t.len;
+
+	arena_init(&a, 0);
+	rg = map_xform_date(&a, sv_cstr(s), &got, &err);
+	rw = map_xform_date_pattern(
+		&a, sv_cstr(s), len == 6 ? "YYMMDD" : "YYYYMMDD", &want, &err);
+	if (len == 6 || len == 8) {
+		ck_assert_msg(rg == rw, "'%s': %d against %d", s, (int)rg,
+			      (int)rw);
+		if (rg == EDI_OK)
+			ck_assert_msg(sv_eq(got, want), "'%s': '%.*s'", s,
+				      (int)got.len, got.ptr);
+	} else {
+		ck_assert_int_ne(rg, EDI_OK);
+	}
+	arena_release(&a);
+}
+
+START_TEST(test_date_as_pattern)
+{
+	char s[16];
+
+	for (unsigned y = 1896; y <= 2104; y += 4)
+		for (unsigned m = 0; m <= 13; m++)
+			for (unsigned d = 0; d <= 32; d++) {
+				snprintf(s, sizeof(s), "%04u%02u%02u", y, m, d);
+				check_date(s);
+				snprintf(s, sizeof(s), "%02u%02u%02u", y % 100,
+					 m, d);
+				check_date(s);
+				snprintf(s, sizeof(s), "%04u%02u%02u", y + 1, m,
+					 d);
+				check_date(s);
+			}
+	each_string("09/ ", 6, check_date);
+	check_date("2024010x");
+	check_date(" 20240102");
+	check_date("20240102 ");
+}
+END_TEST
+
+/* --- the compiled plan against the general one --- */
+
+static const struct x12_delims delims = {
+	.element = '*', .component = '>', .repetition = '^', .terminator = '~'};
+
+static const char *const sets[] = {
+	"ST*850*0001~BEG*00*SA*4500000000**20240102~CUR*BY*USD~REF*DP*467~"
+	"REF*IA*115838~DTM*002*20240104~N1*BY*MEGAMART STORES INC*92*6131~"
+	"N3*9100 WAREHOUSE BLVD~N4*PHOENIX*AZ*85015*US~N1*ST*DC 093*92*4628~"
+	"N3*8622 COMMERCE DR*SUITE 4~N4*ATLANTA*GA*30306*US~"
+	"PO1*1*48*EA*50.49**UP*088213022323*VN*LF-10754~PID*F****BOTTLE~"
+	"PO1*2*4*EA*105.49**UP*088213045681*VN*JD-11586~PID*F****PUZZLE~"
+	"CTT*2*52~SE*18*0001~",
+	"ST*855*0001~BAK*00*AD*4500000020*20231231~REF*VN*700021~"
+	"DTM*067*20240113~N1*ST*DC 023*92*0870~N3*8662 RIVERSIDE BLVD~"
+	"N4*DALLAS*TX*75218*US~PO1*1*144*EA*45.99**UP*088213051637*VN*SE-1~"
+	"ACK*IA*144*EA*068*20240113~PO1*2*240*EA*93.99**UP*088213081030~"
+	"ACK*IA*240*EA*068*20240113~ACK*IB*2*EA~CTT*2~SE*14*0001~",
+	"ST*856*0001~BSN*00*80000040*20240102*0008*0001~DTM*011*20240102~"
+	"HL*1**S~TD1*CTN25*7****G*301*LB~TD5*B*2*FDEG*M~REF*BM*1000001271~"
+	"N1*ST*DC 038*92*0088~N3*8150 OAK BLVD~N4*MEMPHIS*TN*38105*US~"
+	"N1*SF*INITECH TOYS AND GAMES~HL*2*1*O~PRF*4500000020***20231219~"
+	"HL*3*2*P~MAN*GM*000882130000000000~HL*4*3*I~"
+	"LIN**UP*088213016414*VN*FZ-10546~SN1**96*EA~HL*5*3*I~"
+	"LIN**UP*088213143080*VN*AW-15018~SN1**48*EA~HL*6*2*I~"
+	"LIN**UP*088213077958~SN1**60*EA~HL*7*1*O~PRF*4500000021~"
+	"HL*8*7*I~LIN**UP*088213045681~SN1**24*EA~CTT*8~SE*30*0001~",
+	"ST*810*0001~BIG*20240102*INV300060*20231210*4500000060~REF*DP*498~"
+	"N1*RE*INITECH TOYS AND GAMES*92*1092~N3*7707 RIVERSIDE BLVD~"
+	"N4*RENO*NV*89504*US~IT1*1*19*EA*50.49**UP*088213022323~"
+	"PID*F****BOTTLE~IT1*2*24*EA*99.49**UP*088213083720~PID*F****SHEET~"
+	"TDS*28212440~SAC*C*D240***7186~SAC*A*C310***-150~CTT*2~SE*15*0001~",
+};
+
+/* what an element may become: numbers in every form, dates good and
+ * bad, separators, blanks, codes in and out of the tables */
+static const char *const pool[] = {
+	"",
+	"0",
+	"48",
+	"50.49",
+	"61.00",
+	"0012.50",
+	".5",
+	"5.",
+	"-0",
+	"-012.30",
+	"+3",
+	"1.2.3",
+	"ABC",
+	"20240102",
+	"240229",
+	"20230229",
+	"20241301",
+	"2024010",
+	" 240102",
+	"1230",
+	"123045",
+	"BY",
+	"ST",
+	"ZZ",
+	"1>2",
+	"A>B>C",
+	"1^2",
+	"X^Y>Z",
+	"99999999999999999999999999999999999999",
+	"EA",
+	"UP",
+	"VN",
+	"G",
+	"2",
+	"S",
+	"O",
+	"P",
+	"I",
+	"GM",
+	"12345678901234567890",
+};
+
+static void load_maps(struct map_set *maps)
+{
+	static const char *const files[] = {"850", "855", "856", "810"};
+	struct edi_diag errs;
+	struct edi_error err;
+
+	map_set_init(maps);
+	edi_diag_init(&errs, 50);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[FILEIO_PATH_MAX];
+		struct buf text;
+
+		snprintf(path, sizeof(path), "maps/x12/%s.yaml", files[i]);
+		ck_assert_msg(fileio_read_all(path, 1 << 22, &text, &err) ==
+				      EDI_OK,
+			      "run from the source tree: %s", err.msg);
+		ck_assert_int_eq(
+			map_load_text(maps, path, buf_view(&text), &errs),
+			EDI_OK);
+		buf_release(&text);
+	}
+	ck_assert_msg(map_set_resolve(maps, &errs) == EDI_OK, "%s",
+		      errs.n ? errs.items[0].msg : "");
+	edi_diag_release(&errs);
+}
+
+/* The record of text under m as JSON, then its diagnostics, into out. */
+static void record_of(const struct map *m, const char *text, struct buf *out)
+{
+	struct map_source src = {.partner = "acme",
+				 .version = "004010",
+				 .sender_qual = "ZZ",
+				 .sender = "ACME",
+				 .receiver_qual = "ZZ",
+				 .receiver = "SHOP",
+				 .interchange = "000000001",
+				 .group = "1"};
+	struct x12_limits limits;
+	struct arena a;
+	struct x12_set set;
+	struct edi_diag guide, diag;
+	struct edi_error err;
+	struct rec_value *rec;
+
+	x12_limits_default(&limits);
+	arena_init(&a, 0);
+	edi_diag_init(&guide, 1000);
+	edi_diag_init(&diag, 1000);
+	ck_assert_int_eq(x12_set_split(&set, &a, sv_cstr(text), &delims, 100, 3,
+				       &limits, &guide, &err),
+			 EDI_OK);
+	map_guide_apply(m, &set, &guide);
+	rec = map_exec(m, &set, &src, &a, &diag);
+	buf_reset(out);
+	ck_assert_int_eq(rec_json_write(out, rec), EDI_OK);
+	for (size_t i = 0; i < diag.n; i++)
+		buf_addf(out, "\n%d %zu %u %u %s", (int)diag.items[i].code,
+			 diag.items[i].loc.segment, diag.items[i].loc.element,
+			 diag.items[i].loc.component, diag.items[i].msg);
+	edi_diag_release(&guide);
+	edi_diag_release(&diag);
+	arena_release(&a);
+}
+
+/* text with some elements (not ST's, SE's or HL's) replaced from pool */
+static void mutate(const char *text, unsigned *seed, char *out, size_t size)
+{
+	size_t o = 0;
+	bool fixed = true; /* inside ST, SE or HL: left alone */
+
+	for (const char *p = text; *p && o + 64 < size;) {
+		if (p == text || p[-1] == '~')
+			fixed = !strncmp(p, "ST*", 3) ||
+				!strncmp(p, "SE*", 3) || !strncmp(p, "HL*", 3);
+		if (*p == '*' && !fixed) {
+			*seed = *seed * 1103515245u + 12345u;
+			if ((*seed >> 16) % 4 == 0) {
+				const char *v;
+
+				*seed = *seed * 1103515245u + 12345u;
+				v = pool[(*seed >> 16) %
+					 (sizeof(pool) / sizeof(pool[0]))];
+				o += (size_t)snprintf(out + o, size - o, "*%s",
+						      v);
+				for (p++; *p && *p != '*' && *p != '~'; p++)
+					;
+				continue;
+			}
+		}
+		out[o++] = *p++;
+	}
+	out[o] = '\0';
+}
+
+START_TEST(test_plan_as_general)
+{
+	struct map_set maps;
+	struct buf fast, slow;
+	unsigned seed = 7, differed = 0, diagnosed = 0;
+	static char text[8192];
+
+	load_maps(&maps);
+	buf_init(&fast, 1 << 20);
+	buf_init(&slow, 1 << 20);
+	for (size_t m = 0; m < maps.n; m++) {
+		const struct map *map = maps.maps[m];
+		struct arena scratch; /* the general plan's */
+		struct map general = *map;
+		const char *base = NULL;
+
+		for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+			if (!strncmp(sets[i] + 3, map->document, 3))
+				base = sets[i];
+		ck_assert_ptr_nonnull(base);
+		ck_assert_ptr_nonnull(map->exec_plan);
+		arena_init(&scratch, 0);
+		general.exec_plan = map_exec_plan_general(map, &scratch);
+		for (int k = 0; k < 400; k++) {
+			if (k)
+				mutate(base, &seed, text, sizeof(text));
+			else
+				snprintf(text, sizeof(text), "%s", base);
+			record_of(map, text, &fast);
+			record_of(&general, text, &slow);
+			ck_assert_msg(!strcmp(buf_cstr(&fast), buf_cstr(&slow)),
+				      "%s\n%s\nwant\n%s", text, buf_cstr(&fast),
+				      buf_cstr(&slow));
+			differed += k && strcmp(text, base);
+			diagnosed += strchr(buf_cstr(&fast), '\n') != NULL;
+		}
+		arena_release(&scratch);
+	}
+	ck_assert_uint_gt(differed, 1000);
+	ck_assert_uint_gt(diagnosed, 100); /* bad values were met */
+	buf_release(&fast);
+	buf_release(&slow);
+	map_set_release(&maps);
+}
+END_TEST
+
+Suite *exec_fast_suite(void)
+{
+	Suite *s = suite_create("exec_fast");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_decimal_kept_is_canonical);
+	tcase_add_test(tc, test_parse_short_as_long);
+	tcase_add_test(tc, test_date_as_pattern);
+	tcase_add_test(tc, test_plan_as_general);
+	suite_add_tcase(s, tc);
+	return s;
+}
