@@ -67,6 +67,8 @@ TRANSLATOR_SRC := \
 	translator/ack.c \
 	translator/dec.c \
 	translator/flat_map.c \
+	translator/map_check.c \
+	translator/map_check_slow.c \
 	translator/map_compile.c \
 	translator/map_defs.c \
 	translator/map_exec.c \

@@ -1,0 +1,504 @@
+/*
+ * map_check - element checks from a table; see map_check.h.
+ *
+ * A prepared definition carries one struct ck_elem per position: what the
+ * element is (a kind that folds type, code list and composite together)
+ * and its length bounds.  Checking a present simple element is then one
+ * switch and one pass over the value, eight bytes at a time where that is
+ * exact.  Each fast test answers "the long way has nothing to say" or "ask
+ * the long way"; it never words a message itself, so the messages and
+ * their order are those of map_check_slow.c.
+ *
+ * Syntax notes P and C are implications between positions ("if p then
+ * q"); map_check_prepare() groups the implications of all notes by the
+ * distance from p to q, so that a segment with ten paired notes is
+ * checked with one shift and mask per distance.  R, E and L notes are
+ * asked one by one.  When anything complains, every note goes through
+ * check_syntax() in order, as before.
+ */
+#include "map_check.h"
+
+#include <string.h>
+
+#include "map_check_int.h"
+
+enum ck_kind {
+	CK_AN,	      /* text: no control characters */
+	CK_ID,	      /* text without a code list */
+	CK_CODES,     /* text in a code list of packed codes, by hash */
+	CK_CODES_CMP, /* text in a code list with codes over 7 bytes */
+	CK_N,	      /* whole number */
+	CK_R,	      /* decimal number */
+	CK_DT,
+	CK_TM,
+	CK_COMPOSITE /* always check_element() */
+};
+
+struct ck_elem {
+	enum ck_kind kind;
+	unsigned shift;		   /* CK_CODES: 64 - log2(slots) */
+	uint32_t min_len, max_len; /* max_len UINT32_MAX: no maximum */
+	const uint64_t *codes;	   /* CK_CODES: packed codes, 0 empty */
+	size_t mask;		   /* CK_CODES: slots - 1 */
+	const struct map_elem *e;
+};
+
+/* "Position p set implies position p + shift set", for each p in from. */
+struct ck_imp {
+	int shift;
+	uint64_t from;
+};
+
+struct map_check_def {
+	struct ck_elem *elems; /* [nelems] */
+	struct ck_imp *imps;
+	size_t nimps;
+	const struct map_syntax **notes; /* R, E and L notes */
+	size_t nnotes;
+};
+
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+/* non-zero when a byte of x is below n (n <= 128), exactly (bithacks) */
+#define HAS_LESS(x, n) (((x)-ONES * (n)) & ~(x)&HIGH)
+#define GOLDEN	       0x9E3779B97F4A7C15ULL
+
+static inline uint32_t le32(const char *p)
+{
+	uint32_t w;
+
+	memcpy(&w, p, 4);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap32(w);
+#endif
+	return w;
+}
+
+static inline uint64_t le64(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w;
+}
+
+/*
+ * The bytes of p (1 to 8 of them) in one word, with fill in the bytes
+ * beyond.  Bytes 4-7 of a 5-7 byte value repeat some earlier ones, and
+ * 1-3 bytes are placed as 0, n/2 and n-1: fine for a test every byte
+ * must pass, never read past p + n.
+ */
+static inline uint64_t word_of(const char *p, size_t n, uint64_t fill)
+{
+	if (n >= 8)
+		return le64(p);
+	if (n >= 4)
+		return le32(p) | (uint64_t)le32(p + n - 4) << 32;
+	return (unsigned char)p[0] | (uint64_t)(unsigned char)p[n / 2] << 8 |
+	       (uint64_t)(unsigned char)p[n - 1] << 16 |
+	       (fill & ~(uint64_t)0xffffff);
+}
+
+/* No byte of the (non-empty) value is a control character. */
+static inline bool text_ok(const char *p, size_t n)
+{
+	uint64_t w, bad = 0;
+	size_t i;
+
+	if (n <= 8) {
+		w = word_of(p, n, ONES * 'A');
+		return !(HAS_LESS(w, 0x20) | HAS_LESS(w ^ (ONES * 0x7f), 1));
+	}
+	for (i = 0; i + 8 <= n; i += 8) {
+		w = le64(p + i);
+		bad |= HAS_LESS(w, 0x20) | HAS_LESS(w ^ (ONES * 0x7f), 1);
+	}
+	w = le64(p + n - 8);
+	bad |= HAS_LESS(w, 0x20) | HAS_LESS(w ^ (ONES * 0x7f), 1);
+	return !bad;
+}
+
+/* Every byte of w is '0'..'9' (a byte of 0xfa or more carries into the
+ * next one, but fails itself). */
+static inline bool digits_word(uint64_t w)
+{
+	const uint64_t hi = 0xF0F0F0F0F0F0F0F0ULL;
+
+	return ((w & hi) | ((w + ONES * 6) & hi) >> 4) == ONES * 0x33;
+}
+
+/* A code of 1 to 7 bytes as one word with its length on top (the bytes
+ * alone would make "A" and "A\0" the same). */
+static inline uint64_t pack_code(const char *p, size_t n)
+{
+	uint64_t w;
+
+	if (n >= 4)
+		w = le32(p) | (uint64_t)le32(p + n - 4) << (8 * (n - 4));
+	else
+		w = (unsigned char)p[0] |
+		    (uint64_t)(unsigned char)p[n / 2] << (8 * (n / 2)) |
+		    (uint64_t)(unsigned char)p[n - 1] << (8 * (n - 1));
+	return w | (uint64_t)n << 56;
+}
+
+static bool code_listed(const struct ck_elem *c, struct strview v)
+{
+	uint64_t key;
+	size_t h;
+
+	if (v.len > 7)
+		return false; /* no code is that long */
+	key = pack_code(v.ptr, v.len);
+	for (h = (size_t)(key * GOLDEN >> c->shift);; h = (h + 1) & c->mask) {
+		if (c->codes[h] == key)
+			return true;
+		if (!c->codes[h])
+			return false;
+	}
+}
+
+static inline bool len_ok(const struct ck_elem *c, size_t n)
+{
+	return n >= c->min_len && n <= c->max_len;
+}
+
+/* The long way's numeric_ok() and x12_length(): an optional minus,
+ * digits, for R at most one point; the length counts the digits. */
+static bool number_ok(const struct ck_elem *c, struct strview v)
+{
+	const char *p = v.ptr;
+	size_t n = v.len, digits = 0;
+	bool point = false;
+
+	if (*p == '-') {
+		p++;
+		n--;
+	}
+	if (n && n <= 8 && digits_word(word_of(p, n, ONES * '0')))
+		return len_ok(c, n);
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] >= '0' && p[i] <= '9')
+			digits++;
+		else if (p[i] == '.' && c->kind == CK_R && !point)
+			point = true;
+		else
+			return false;
+	}
+	return digits && len_ok(c, digits);
+}
+
+static inline unsigned num2(const char *p)
+{
+	return (unsigned)(p[0] - '0') * 10 + (unsigned)(p[1] - '0');
+}
+
+/* x12_date_valid() and the long way's test of an 8/8 date. */
+static bool date_ok(const struct ck_elem *c, struct strview v)
+{
+	static const unsigned char mdays[12] = {31, 29, 31, 30, 31, 30,
+						31, 31, 30, 31, 30, 31};
+	unsigned year, month, day;
+	const char *p = v.ptr;
+
+	if (v.len == 8) {
+		if (!digits_word(le64(p)))
+			return false;
+		year = num2(p) * 100 + num2(p + 2);
+		p += 4;
+	} else if (v.len == 6) {
+		if (!digits_word(word_of(p, 6, 0)))
+			return false;
+		year = 2000 + num2(p);
+		p += 2;
+	} else {
+		return false;
+	}
+	if (c->min_len == 8 && c->max_len == 8 && v.len != 8)
+		return false;
+	month = num2(p);
+	day = num2(p + 2);
+	if (month < 1 || month > 12 || day < 1 || day > mdays[month - 1])
+		return false;
+	if (month == 2 && day == 29 &&
+	    !((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
+		return false;
+	return len_ok(c, v.len);
+}
+
+/* x12_time_valid(): HHMM, HHMMSS, HHMMSSd, HHMMSSdd. */
+static bool time_ok(const struct ck_elem *c, struct strview v)
+{
+	if (v.len != 4 && v.len != 6 && v.len != 7 && v.len != 8)
+		return false;
+	if (!digits_word(word_of(v.ptr, v.len, ONES * '0')))
+		return false;
+	if (num2(v.ptr) > 23 || num2(v.ptr + 2) > 59)
+		return false;
+	if (v.len > 4 && num2(v.ptr + 4) > 59)
+		return false;
+	return len_ok(c, v.len);
+}
+
+/* True when check_value() would say nothing about the simple value v. */
+static inline bool value_ok(const struct ck_elem *c, struct strview v)
+{
+	switch (c->kind) {
+	case CK_AN:
+	case CK_ID:
+		return text_ok(v.ptr, v.len) && len_ok(c, v.len);
+	case CK_CODES:
+		return code_listed(c, v) && text_ok(v.ptr, v.len) &&
+		       len_ok(c, v.len);
+	case CK_CODES_CMP:
+		return check_code_allowed(c->e, v) && text_ok(v.ptr, v.len) &&
+		       len_ok(c, v.len);
+	case CK_N:
+	case CK_R:
+		return number_ok(c, v);
+	case CK_DT:
+		return date_ok(c, v);
+	case CK_TM:
+		return time_ok(c, v);
+	case CK_COMPOSITE:
+		return false;
+	}
+	return false;
+}
+
+/* --- preparing --- */
+
+static void prepare_codes(struct ck_elem *c, struct arena *a)
+{
+	const struct map_elem *e = c->e;
+	size_t slots = 4, bits = 2;
+	uint64_t *t;
+
+	for (size_t i = 0; i < e->ncodes; i++)
+		if (strlen(e->codes[i]) > 7) {
+			c->kind = CK_CODES_CMP;
+			return;
+		}
+	while (slots < 2 * e->ncodes) {
+		slots *= 2;
+		bits++;
+	}
+	t = arena_array(a, slots, sizeof(*t));
+	c->kind = CK_CODES;
+	c->codes = t;
+	c->mask = slots - 1;
+	c->shift = 64 - (unsigned)bits;
+	for (size_t i = 0; i < e->ncodes; i++) {
+		size_t n = strlen(e->codes[i]), h;
+		uint64_t key;
+
+		if (!n)
+			continue; /* an empty value is never checked */
+		key = pack_code(e->codes[i], n);
+		for (h = (size_t)(key * GOLDEN >> c->shift);
+		     t[h] && t[h] != key; h = (h + 1) & c->mask)
+			;
+		t[h] = key;
+	}
+}
+
+static void prepare_elem(struct ck_elem *c, const struct map_elem *e,
+			 struct arena *a)
+{
+	static const enum ck_kind kinds[] = {
+		[MAP_T_AN] = CK_AN, [MAP_T_ID] = CK_ID, [MAP_T_N] = CK_N,
+		[MAP_T_R] = CK_R,   [MAP_T_DT] = CK_DT, [MAP_T_TM] = CK_TM,
+	};
+
+	c->e = e;
+	c->kind = e->ncomponents ? CK_COMPOSITE : kinds[e->type];
+	c->min_len = e->min_len;
+	c->max_len = e->max_len ? e->max_len : UINT32_MAX;
+	if (c->kind == CK_ID && e->codes)
+		prepare_codes(c, a);
+}
+
+/* Add "p implies q" to the groups. */
+static void add_imp(struct map_check_def *ck, unsigned p, unsigned q)
+{
+	int shift = (int)q - (int)p;
+	size_t i;
+
+	for (i = 0; i < ck->nimps && ck->imps[i].shift != shift; i++)
+		;
+	if (i == ck->nimps)
+		ck->imps[ck->nimps++] = (struct ck_imp){shift, 0};
+	ck->imps[i].from |= (uint64_t)1 << p;
+}
+
+static void prepare_syntax(struct map_check_def *ck,
+			   const struct map_segdef *def, struct arena *a)
+{
+	size_t nimps = 0;
+
+	for (size_t k = 0; k < def->nsyntax; k++)
+		nimps += 2 * def->syntax[k].npos;
+	ck->imps = arena_array(a, nimps ? nimps : 1, sizeof(*ck->imps));
+	ck->notes = arena_array(a, def->nsyntax ? def->nsyntax : 1,
+				sizeof(*ck->notes));
+	for (size_t k = 0; k < def->nsyntax; k++) {
+		const struct map_syntax *s = &def->syntax[k];
+
+		switch (s->kind) {
+		case MAP_SYN_P: /* all or none: each other with the first */
+			for (unsigned j = 1; j < s->npos; j++) {
+				add_imp(ck, s->pos[0], s->pos[j]);
+				add_imp(ck, s->pos[j], s->pos[0]);
+			}
+			break;
+		case MAP_SYN_C: /* the first implies each other */
+			for (unsigned j = 1; j < s->npos; j++)
+				add_imp(ck, s->pos[0], s->pos[j]);
+			break;
+		case MAP_SYN_R:
+		case MAP_SYN_E:
+		case MAP_SYN_L:
+			ck->notes[ck->nnotes++] = s;
+			break;
+		}
+	}
+}
+
+void map_check_prepare(struct map_segdef *def, struct arena *a)
+{
+	struct map_check_def *ck;
+
+	def->check = NULL;
+	def->mandatory_bits = 0;
+	def->has_bits = def->nelems < 64;
+	for (size_t k = 0; def->has_bits && k < def->nelems; k++)
+		if (def->elems[k].req == MAP_REQ_M)
+			def->mandatory_bits |= (uint64_t)1 << (k + 1);
+	for (size_t k = 0; k < def->nsyntax; k++) {
+		struct map_syntax *s = &def->syntax[k];
+
+		s->bits = 0;
+		for (unsigned j = 0; j < s->npos; j++) {
+			if (s->pos[j] >= 64 || !s->pos[j] ||
+			    (s->bits >> s->pos[j] & 1))
+				def->has_bits = false;
+			else
+				s->bits |= (uint64_t)1 << s->pos[j];
+		}
+	}
+	if (!def->has_bits)
+		return;
+	ck = arena_zalloc(a, sizeof(*ck));
+	ck->elems = arena_array(a, def->nelems ? def->nelems : 1,
+				sizeof(*ck->elems));
+	for (size_t k = 0; k < def->nelems; k++)
+		prepare_elem(&ck->elems[k], &def->elems[k], a);
+	prepare_syntax(ck, def, a);
+	def->check = ck;
+}
+
+/* --- checking --- */
+
+static void report_missing(const struct x12_seg *seg, unsigned i,
+			   struct edi_diag *diag)
+{
+	struct edi_loc loc = x12_seg_loc(seg, i, 0);
+
+	edi_diag_addf(diag, X12_EL_MISSING, &loc, "%.*s%02u is mandatory",
+		      (int)seg->tag.len, seg->tag.ptr, i);
+}
+
+/* The positions past def's elements that hold a value; reports them. */
+static uint64_t check_extra(const struct map_segdef *def,
+			    const struct x12_seg *seg, struct edi_diag *diag)
+{
+	uint64_t extra = 0;
+	struct edi_loc loc;
+	unsigned nel = 0;
+
+	for (unsigned i = (unsigned)def->nelems + 1; i <= seg->nel; i++)
+		if (seg->el[i].len) {
+			extra |= (uint64_t)1 << i;
+			nel = i;
+		}
+	if (nel) {
+		loc = x12_seg_loc(seg, (unsigned)def->nelems + 1, 0);
+		edi_diag_addf(diag, X12_EL_TOO_MANY, &loc,
+			      "%.*s has %u elements, at most %zu are defined",
+			      (int)seg->tag.len, seg->tag.ptr, nel,
+			      def->nelems);
+	}
+	return extra;
+}
+
+static bool syntax_ok(const struct map_check_def *ck, uint64_t x)
+{
+	uint64_t bad = 0;
+
+	for (size_t i = 0; i < ck->nimps; i++) {
+		int s = ck->imps[i].shift;
+		uint64_t to = s > 0 ? x >> s : x << -s;
+
+		bad |= x & ~to & ck->imps[i].from;
+	}
+	if (bad)
+		return false;
+	for (size_t i = 0; i < ck->nnotes; i++)
+		if (check_syntax_complains(ck->notes[i], x))
+			return false;
+	return true;
+}
+
+/* A prepared definition, a segment of fewer than 64 elements. */
+static void check_segment_table(const struct map_segdef *def,
+				const struct map_check_def *ck,
+				const struct x12_seg *seg,
+				const struct x12_delims *d,
+				struct edi_diag *diag)
+{
+	unsigned n = seg->nel < def->nelems ? seg->nel : (unsigned)def->nelems;
+	uint64_t present = 0, missing;
+	bool split = seg->has_repetition || seg->has_component;
+
+	if (seg->nel > def->nelems)
+		present = check_extra(def, seg, diag);
+	for (unsigned i = 1; i <= n; i++) {
+		struct strview v = seg->el[i];
+		const struct ck_elem *c = &ck->elems[i - 1];
+
+		if (!v.len) {
+			if (def->mandatory_bits >> i & 1)
+				report_missing(seg, i, diag);
+			continue;
+		}
+		present |= (uint64_t)1 << i;
+		if (split || c->kind == CK_COMPOSITE)
+			check_element(c->e, v, seg, i, d, diag);
+		else if (!value_ok(c, v))
+			check_value(c->e, v, seg, i, 0, diag);
+	}
+	/* mandatory positions past the segment's last element */
+	missing = def->mandatory_bits & (~(uint64_t)1 << n);
+	while (missing) {
+		unsigned i = (unsigned)__builtin_ctzll(missing);
+
+		missing &= missing - 1;
+		report_missing(seg, i, diag);
+	}
+	if (def->nsyntax && !syntax_ok(ck, present))
+		for (size_t i = 0; i < def->nsyntax; i++)
+			if (check_syntax_complains(&def->syntax[i], present))
+				check_syntax(&def->syntax[i], seg, diag);
+}
+
+void map_check_segment(const struct map_segdef *def, const struct x12_seg *seg,
+		       const struct x12_delims *d, struct edi_diag *diag)
+{
+	if (def->has_bits && def->check && seg->nel < 64)
+		check_segment_table(def, def->check, seg, d, diag);
+	else
+		check_segment_long(def, seg, d, diag);
+}
