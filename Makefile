@@ -179,6 +179,7 @@ TEST_SRC := \
 	tests/translator/test_dec.c \
 	tests/translator/test_map_exec.c \
 	tests/translator/test_x12_emit.c \
+	tests/translator/test_map_check.c \
 	tests/translator/test_map_guide.c \
 	tests/translator/test_map_load.c \
 	tests/translator/test_map_rules.c \
