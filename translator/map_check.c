@@ -34,13 +34,12 @@ enum ck_kind {
 	CK_COMPOSITE /* always check_element() */
 };
 
+/* 16 bytes: a segment's entries share a cache line or two */
 struct ck_elem {
-	enum ck_kind kind;
-	unsigned shift;		   /* CK_CODES: 64 - log2(slots) */
 	uint32_t min_len, max_len; /* max_len UINT32_MAX: no maximum */
-	const uint64_t *codes;	   /* CK_CODES: packed codes, 0 empty */
-	size_t mask;		   /* CK_CODES: slots - 1 */
-	const struct map_elem *e;
+	uint8_t kind;		   /* enum ck_kind */
+	uint8_t shift;		   /* CK_CODES: 64 - log2(slots) */
+	uint32_t mask;		   /* CK_CODES: slots - 1 */
 };
 
 /* "Position p set implies position p + shift set", for each p in from. */
@@ -50,7 +49,8 @@ struct ck_imp {
 };
 
 struct map_check_def {
-	struct ck_elem *elems; /* [nelems] */
+	struct ck_elem *elems;	/* [nelems] */
+	const uint64_t **codes; /* [nelems]: CK_CODES's packed codes, 0 empty */
 	struct ck_imp *imps;
 	size_t nimps;
 	const struct map_syntax **notes; /* R, E and L notes */
@@ -121,6 +121,32 @@ static inline bool text_ok(const char *p, size_t n)
 	return !bad;
 }
 
+/*
+ * Bytes of a segment that may be control characters: bytes below 0x20
+ * and 0x7f, and also 0x80-0x9f and 0xff (their low seven bits are one of
+ * those): fewer steps than text_ok()'s exact test, and a false alarm only
+ * sends the segment's elements to text_ok() one by one.
+ */
+static inline uint64_t maybe_ctrl(uint64_t w)
+{
+	const uint64_t low7 = ONES * 0x7f;
+	uint64_t y = ((w & low7) + ONES) & low7; /* 0x7f -> 0, c -> c + 1 */
+
+	return HAS_LESS(y, 0x21);
+}
+
+/* No byte of the n (at least 8) bytes at p is a control character, as
+ * far as maybe_ctrl() can tell. */
+static inline bool span_clean(const char *p, size_t n)
+{
+	uint64_t bad = 0;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8)
+		bad |= maybe_ctrl(le64(p + i));
+	return !(bad | maybe_ctrl(le64(p + n - 8)));
+}
+
 /* Every byte of w is '0'..'9' (a byte of 0xfa or more carries into the
  * next one, but fails itself). */
 static inline bool digits_word(uint64_t w)
@@ -145,7 +171,8 @@ static inline uint64_t pack_code(const char *p, size_t n)
 	return w | (uint64_t)n << 56;
 }
 
-static bool code_listed(const struct ck_elem *c, struct strview v)
+static bool code_listed(const struct ck_elem *c, const uint64_t *codes,
+			struct strview v)
 {
 	uint64_t key;
 	size_t h;
@@ -154,9 +181,9 @@ static bool code_listed(const struct ck_elem *c, struct strview v)
 		return false; /* no code is that long */
 	key = pack_code(v.ptr, v.len);
 	for (h = (size_t)(key * GOLDEN >> c->shift);; h = (h + 1) & c->mask) {
-		if (c->codes[h] == key)
+		if (codes[h] == key)
 			return true;
-		if (!c->codes[h])
+		if (!codes[h])
 			return false;
 	}
 }
@@ -243,18 +270,20 @@ static bool time_ok(const struct ck_elem *c, struct strview v)
 	return len_ok(c, v.len);
 }
 
-/* True when check_value() would say nothing about the simple value v. */
-static inline bool value_ok(const struct ck_elem *c, struct strview v)
+/* True when check_value() would say nothing about the simple value v of
+ * element e (not text: map_check_segment() tests that first). */
+static bool value_ok(const struct ck_elem *c, const struct map_elem *e,
+		     const uint64_t *codes, struct strview v, bool clean)
 {
-	switch (c->kind) {
+	switch ((enum ck_kind)c->kind) {
 	case CK_AN:
 	case CK_ID:
 		return text_ok(v.ptr, v.len) && len_ok(c, v.len);
 	case CK_CODES:
-		return code_listed(c, v) && text_ok(v.ptr, v.len) &&
-		       len_ok(c, v.len);
+		return len_ok(c, v.len) && code_listed(c, codes, v) &&
+		       (clean || text_ok(v.ptr, v.len));
 	case CK_CODES_CMP:
-		return check_code_allowed(c->e, v) && text_ok(v.ptr, v.len) &&
+		return check_code_allowed(e, v) && text_ok(v.ptr, v.len) &&
 		       len_ok(c, v.len);
 	case CK_N:
 	case CK_R:
@@ -271,9 +300,9 @@ static inline bool value_ok(const struct ck_elem *c, struct strview v)
 
 /* --- preparing --- */
 
-static void prepare_codes(struct ck_elem *c, struct arena *a)
+static void prepare_codes(struct ck_elem *c, const uint64_t **codes,
+			  const struct map_elem *e, struct arena *a)
 {
-	const struct map_elem *e = c->e;
 	size_t slots = 4, bits = 2;
 	uint64_t *t;
 
@@ -288,9 +317,9 @@ static void prepare_codes(struct ck_elem *c, struct arena *a)
 	}
 	t = arena_array(a, slots, sizeof(*t));
 	c->kind = CK_CODES;
-	c->codes = t;
-	c->mask = slots - 1;
-	c->shift = 64 - (unsigned)bits;
+	*codes = t;
+	c->mask = (uint32_t)(slots - 1);
+	c->shift = (uint8_t)(64 - bits);
 	for (size_t i = 0; i < e->ncodes; i++) {
 		size_t n = strlen(e->codes[i]), h;
 		uint64_t key;
@@ -305,20 +334,19 @@ static void prepare_codes(struct ck_elem *c, struct arena *a)
 	}
 }
 
-static void prepare_elem(struct ck_elem *c, const struct map_elem *e,
-			 struct arena *a)
+static void prepare_elem(struct ck_elem *c, const uint64_t **codes,
+			 const struct map_elem *e, struct arena *a)
 {
 	static const enum ck_kind kinds[] = {
 		[MAP_T_AN] = CK_AN, [MAP_T_ID] = CK_ID, [MAP_T_N] = CK_N,
 		[MAP_T_R] = CK_R,   [MAP_T_DT] = CK_DT, [MAP_T_TM] = CK_TM,
 	};
 
-	c->e = e;
-	c->kind = e->ncomponents ? CK_COMPOSITE : kinds[e->type];
+	c->kind = (uint8_t)(e->ncomponents ? CK_COMPOSITE : kinds[e->type]);
 	c->min_len = e->min_len;
 	c->max_len = e->max_len ? e->max_len : UINT32_MAX;
 	if (c->kind == CK_ID && e->codes)
-		prepare_codes(c, a);
+		prepare_codes(c, codes, e, a);
 }
 
 /* Add "p implies q" to the groups. */
@@ -394,16 +422,18 @@ void map_check_prepare(struct map_segdef *def, struct arena *a)
 	ck = arena_zalloc(a, sizeof(*ck));
 	ck->elems = arena_array(a, def->nelems ? def->nelems : 1,
 				sizeof(*ck->elems));
+	ck->codes = arena_zalloc(a, (def->nelems ? def->nelems : 1) *
+					    sizeof(*ck->codes));
 	for (size_t k = 0; k < def->nelems; k++)
-		prepare_elem(&ck->elems[k], &def->elems[k], a);
+		prepare_elem(&ck->elems[k], &ck->codes[k], &def->elems[k], a);
 	prepare_syntax(ck, def, a);
 	def->check = ck;
 }
 
 /* --- checking --- */
 
-static void report_missing(const struct x12_seg *seg, unsigned i,
-			   struct edi_diag *diag)
+__attribute__((noinline, cold)) static void report_missing(
+	const struct x12_seg *seg, unsigned i, struct edi_diag *diag)
 {
 	struct edi_loc loc = x12_seg_loc(seg, i, 0);
 
@@ -412,8 +442,9 @@ static void report_missing(const struct x12_seg *seg, unsigned i,
 }
 
 /* The positions past def's elements that hold a value; reports them. */
-static uint64_t check_extra(const struct map_segdef *def,
-			    const struct x12_seg *seg, struct edi_diag *diag)
+__attribute__((noinline, cold)) static uint64_t check_extra(
+	const struct map_segdef *def, const struct x12_seg *seg,
+	struct edi_diag *diag)
 {
 	uint64_t extra = 0;
 	struct edi_loc loc;
@@ -452,6 +483,21 @@ static bool syntax_ok(const struct map_check_def *ck, uint64_t x)
 	return true;
 }
 
+/* Element i of seg the long way (split: the segment has separators). */
+__attribute__((noinline)) static void check_slow(const struct map_segdef *def,
+						 const struct x12_seg *seg,
+						 const struct x12_delims *d,
+						 unsigned i, bool split,
+						 struct edi_diag *diag)
+{
+	const struct map_elem *e = &def->elems[i - 1];
+
+	if (split || e->ncomponents)
+		check_element(e, seg->el[i], seg, i, d, diag);
+	else
+		check_value(e, seg->el[i], seg, i, 0, diag);
+}
+
 /* A prepared definition, a segment of fewer than 64 elements. */
 static void check_segment_table(const struct map_segdef *def,
 				const struct map_check_def *ck,
@@ -462,12 +508,24 @@ static void check_segment_table(const struct map_segdef *def,
 	unsigned n = seg->nel < def->nelems ? seg->nel : (unsigned)def->nelems;
 	uint64_t present = 0, missing;
 	bool split = seg->has_repetition || seg->has_component;
+	bool clean = false;
+	const struct strview *el = seg->el;
+	const struct ck_elem *ce = ck->elems;
+
+	/* the segment's bytes in one go: the elements lie in order between
+	 * the tag and the end of the last one (not so when cleaned) */
+	if (!seg->cleaned && n) {
+		const char *from = seg->el[0].ptr;
+		const char *to = seg->el[n].ptr + seg->el[n].len;
+
+		clean = to - from >= 8 && span_clean(from, (size_t)(to - from));
+	}
 
 	if (seg->nel > def->nelems)
 		present = check_extra(def, seg, diag);
 	for (unsigned i = 1; i <= n; i++) {
-		struct strview v = seg->el[i];
-		const struct ck_elem *c = &ck->elems[i - 1];
+		struct strview v = el[i];
+		const struct ck_elem *c = &ce[i - 1];
 
 		if (!v.len) {
 			if (def->mandatory_bits >> i & 1)
@@ -475,10 +533,14 @@ static void check_segment_table(const struct map_segdef *def,
 			continue;
 		}
 		present |= (uint64_t)1 << i;
-		if (split || c->kind == CK_COMPOSITE)
-			check_element(c->e, v, seg, i, d, diag);
-		else if (!value_ok(c, v))
-			check_value(c->e, v, seg, i, 0, diag);
+		/* text, the usual element, without a call */
+		if (c->kind <= CK_ID && !split && len_ok(c, v.len) &&
+		    (clean || text_ok(v.ptr, v.len)))
+			continue;
+		if (!split &&
+		    value_ok(c, &def->elems[i - 1], ck->codes[i - 1], v, clean))
+			continue;
+		check_slow(def, seg, d, i, split, diag);
 	}
 	/* mandatory positions past the segment's last element */
 	missing = def->mandatory_bits & (~(uint64_t)1 << n);
