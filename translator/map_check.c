@@ -19,6 +19,9 @@
 #include "map_check.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "map_check_int.h"
 
@@ -136,12 +139,38 @@ static inline uint64_t maybe_ctrl(uint64_t w)
 }
 
 /* No byte of the n (at least 8) bytes at p is a control character, as
- * far as maybe_ctrl() can tell. */
+ * far as maybe_ctrl() can tell; with SSE2 sixteen at a time, exactly. */
 static inline bool span_clean(const char *p, size_t n)
 {
 	uint64_t bad = 0;
 	size_t i;
 
+#ifdef __SSE2__
+	if (n >= 16) {
+		const __m128i max_ctrl = _mm_set1_epi8(0x1f);
+		const __m128i del = _mm_set1_epi8(0x7f);
+		__m128i x, hit = _mm_setzero_si128();
+
+		/* x <= 0x1f (unsigned) or x == 0x7f */
+		for (i = 0; i + 16 <= n; i += 16) {
+			x = _mm_loadu_si128(
+				(const __m128i *)(const void *)(p + i));
+			hit = _mm_or_si128(
+				hit,
+				_mm_or_si128(
+					_mm_cmpeq_epi8(
+						_mm_min_epu8(x, max_ctrl), x),
+					_mm_cmpeq_epi8(x, del)));
+		}
+		x = _mm_loadu_si128(
+			(const __m128i *)(const void *)(p + n - 16));
+		hit = _mm_or_si128(
+			hit, _mm_or_si128(_mm_cmpeq_epi8(
+						  _mm_min_epu8(x, max_ctrl), x),
+					  _mm_cmpeq_epi8(x, del)));
+		return !_mm_movemask_epi8(hit);
+	}
+#endif
 	for (i = 0; i + 8 <= n; i += 8)
 		bad |= maybe_ctrl(le64(p + i));
 	return !(bad | maybe_ctrl(le64(p + n - 8)));
