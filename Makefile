@@ -73,7 +73,6 @@ TRANSLATOR_SRC := \
 	translator/map_defs.c \
 	translator/map_exec.c \
 	translator/map_fields.c \
-	translator/map_gs1.c \
 	translator/map_guide.c \
 	translator/map_load.c \
 	translator/map_merge.c \

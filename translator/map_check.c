@@ -45,14 +45,26 @@ struct ck_elem {
 	uint32_t mask;		   /* CK_CODES: slots - 1 */
 };
 
-/* "Position p set implies position p + shift set", for each p in from. */
+/* "Position p set implies position p + shift set", for each p in from;
+ * the positions implied are (x >> right) << left, no branch. */
 struct ck_imp {
 	int shift;
+	unsigned right, left;
 	uint64_t from;
+};
+
+/*
+ * The usual case in one test: a text element (AN, ID without codes) is
+ * fine in a clean segment when length - min <= range, unsigned.  Others
+ * have min UINT32_MAX, range 0: the test fails for any length.
+ */
+struct ck_text {
+	uint32_t min, range;
 };
 
 struct map_check_def {
 	struct ck_elem *elems;	/* [nelems] */
+	struct ck_text *text;	/* [nelems] */
 	const uint64_t **codes; /* [nelems]: CK_CODES's packed codes, 0 empty */
 	struct ck_imp *imps;
 	size_t nimps;
@@ -307,7 +319,7 @@ static bool value_ok(const struct ck_elem *c, const struct map_elem *e,
 	switch ((enum ck_kind)c->kind) {
 	case CK_AN:
 	case CK_ID:
-		return text_ok(v.ptr, v.len) && len_ok(c, v.len);
+		return len_ok(c, v.len) && (clean || text_ok(v.ptr, v.len));
 	case CK_CODES:
 		return len_ok(c, v.len) && code_listed(c, codes, v) &&
 		       (clean || text_ok(v.ptr, v.len));
@@ -387,7 +399,9 @@ static void add_imp(struct map_check_def *ck, unsigned p, unsigned q)
 	for (i = 0; i < ck->nimps && ck->imps[i].shift != shift; i++)
 		;
 	if (i == ck->nimps)
-		ck->imps[ck->nimps++] = (struct ck_imp){shift, 0};
+		ck->imps[ck->nimps++] =
+			(struct ck_imp){shift, shift > 0 ? (unsigned)shift : 0,
+					shift < 0 ? (unsigned)-shift : 0, 0};
 	ck->imps[i].from |= (uint64_t)1 << p;
 }
 
@@ -453,8 +467,17 @@ void map_check_prepare(struct map_segdef *def, struct arena *a)
 				sizeof(*ck->elems));
 	ck->codes = arena_zalloc(a, (def->nelems ? def->nelems : 1) *
 					    sizeof(*ck->codes));
-	for (size_t k = 0; k < def->nelems; k++)
+	ck->text = arena_array(a, def->nelems ? def->nelems : 1,
+			       sizeof(*ck->text));
+	for (size_t k = 0; k < def->nelems; k++) {
+		const struct ck_elem *c = &ck->elems[k];
+
 		prepare_elem(&ck->elems[k], &ck->codes[k], &def->elems[k], a);
+		ck->text[k] = (struct ck_text){UINT32_MAX, 0};
+		if (c->kind <= CK_ID && c->max_len >= c->min_len)
+			ck->text[k] = (struct ck_text){c->min_len,
+						       c->max_len - c->min_len};
+	}
 	prepare_syntax(ck, def, a);
 	def->check = ck;
 }
@@ -499,10 +522,9 @@ static bool syntax_ok(const struct map_check_def *ck, uint64_t x)
 	uint64_t bad = 0;
 
 	for (size_t i = 0; i < ck->nimps; i++) {
-		int s = ck->imps[i].shift;
-		uint64_t to = s > 0 ? x >> s : x << -s;
+		const struct ck_imp *m = &ck->imps[i];
 
-		bad |= x & ~to & ck->imps[i].from;
+		bad |= x & ~(x >> m->right << m->left) & m->from;
 	}
 	if (bad)
 		return false;
@@ -540,6 +562,7 @@ static void check_segment_table(const struct map_segdef *def,
 	bool clean = false;
 	const struct strview *el = seg->el;
 	const struct ck_elem *ce = ck->elems;
+	const struct ck_text *text = ck->text;
 
 	/* the segment's bytes in one go: the elements lie in order between
 	 * the tag and the end of the last one (not so when cleaned) */
@@ -549,25 +572,24 @@ static void check_segment_table(const struct map_segdef *def,
 
 		clean = to - from >= 8 && span_clean(from, (size_t)(to - from));
 	}
+	clean = clean && !split; /* separators: the long way for all */
 
 	if (seg->nel > def->nelems)
 		present = check_extra(def, seg, diag);
 	for (unsigned i = 1; i <= n; i++) {
-		struct strview v = el[i];
-		const struct ck_elem *c = &ce[i - 1];
+		size_t len = el[i].len;
 
-		if (!v.len) {
+		if (!len) {
 			if (def->mandatory_bits >> i & 1)
 				report_missing(seg, i, diag);
 			continue;
 		}
 		present |= (uint64_t)1 << i;
-		/* text, the usual element, without a call */
-		if (c->kind <= CK_ID && !split && len_ok(c, v.len) &&
-		    (clean || text_ok(v.ptr, v.len)))
+		/* text, the usual element, in one test */
+		if (clean && len - text[i - 1].min <= text[i - 1].range)
 			continue;
-		if (!split &&
-		    value_ok(c, &def->elems[i - 1], ck->codes[i - 1], v, clean))
+		if (!split && value_ok(&ce[i - 1], &def->elems[i - 1],
+				       ck->codes[i - 1], el[i], clean))
 			continue;
 		check_slow(def, seg, d, i, split, diag);
 	}

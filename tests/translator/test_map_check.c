@@ -84,7 +84,8 @@ static void diag_text(const struct edi_diag *d, char *out, size_t size)
  * characters the checks care about, separators. */
 static size_t random_value(unsigned *seed, const struct map_elem *e, char *out)
 {
-	static const char alpha[] = "0123456789.-+ AZaz\001\177\200\237\240\377>^#";
+	static const char alpha[] =
+		"0123456789.-+ AZaz\001\177\200\237\240\377>^#";
 	size_t n = 0, len;
 
 	switch (rnd(seed, 8)) {
