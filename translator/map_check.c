@@ -56,10 +56,10 @@ struct ck_imp {
 /*
  * The usual case in one test: a text element (AN, ID without codes) is
  * fine in a clean segment when length - min <= range, unsigned.  Others
- * have min UINT32_MAX, range 0: the test fails for any length.
+ * have min SIZE_MAX, range 0: the test fails for any length.
  */
 struct ck_text {
-	uint32_t min, range;
+	size_t min, range;
 };
 
 struct map_check_def {
@@ -473,7 +473,7 @@ void map_check_prepare(struct map_segdef *def, struct arena *a)
 		const struct ck_elem *c = &ck->elems[k];
 
 		prepare_elem(&ck->elems[k], &ck->codes[k], &def->elems[k], a);
-		ck->text[k] = (struct ck_text){UINT32_MAX, 0};
+		ck->text[k] = (struct ck_text){SIZE_MAX, 0};
 		if (c->kind <= CK_ID && c->max_len >= c->min_len)
 			ck->text[k] = (struct ck_text){c->min_len,
 						       c->max_len - c->min_len};
