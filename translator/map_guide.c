@@ -22,14 +22,22 @@
 
 #define GUIDE_GOLDEN 0x9E3779B1u
 
-/* A loop's entries by tag key: open addressing over keys, and for each
- * entry the next one with the same tag (a tag can come back in a loop). */
+/*
+ * A loop's entries by tag key: a hash table without collisions (the
+ * multiplier is chosen so, when the map set is prepared), so a lookup is
+ * one slot; and for each entry the next one with the same tag (a tag can
+ * come back in a loop).
+ */
+struct guide_slot {
+	uint32_t key;	/* 0: empty */
+	uint32_t first; /* the first entry with the key; nchildren: none */
+};
+
 struct guide_index {
-	uint32_t *keys;	 /* 0: an empty slot */
-	uint32_t *first; /* the first entry with the slot's key */
-	uint32_t *next;	 /* [entry]: the next with its key; nchildren: none */
-	size_t mask;	 /* slots - 1 */
-	unsigned shift;	 /* 32 - log2(slots) */
+	struct guide_slot *slots;
+	uint32_t *next; /* [entry]: the next with its key; nchildren: none */
+	uint32_t mult;	/* key * mult >> shift is the key's slot */
+	unsigned shift; /* 32 - log2(slots) */
 };
 
 struct level {
@@ -195,14 +203,13 @@ static inline bool find_in_level(const struct level *lv, bool is_root,
 	if (!is_root && from == 0)
 		from = 1; /* the trigger starts a new repetition above */
 	if (ix) {
-		size_t h = (size_t)((key * GUIDE_GOLDEN) >> ix->shift);
+		const struct guide_slot *sl =
+			&ix->slots[(uint32_t)(key * ix->mult) >> ix->shift];
 
-		while (ix->keys[h] != key) {
-			if (!ix->keys[h])
-				return false;
-			h = (h + 1) & ix->mask;
-		}
-		for (i = ix->first[h]; i < from; i = ix->next[i])
+		/* an empty slot (key 0 too) has first nchildren: not found */
+		if (sl->key != key)
+			return false;
+		for (i = sl->first; i < from; i = ix->next[i])
 			;
 		*index = i;
 		return i < lv->node->nchildren;
@@ -392,9 +399,26 @@ void map_guide_apply(const struct map *m, struct x12_set *set,
 
 /* --- preparing --- */
 
-static size_t tag_slot(const struct guide_index *ix, uint32_t key)
+/* Place the distinct keys of n in slots (of 2^bits) by mult, or false
+ * when two collide. */
+static bool index_fill(struct guide_index *ix, const struct guide_node *n,
+		       size_t nslots)
 {
-	return (size_t)((key * GUIDE_GOLDEN) >> ix->shift);
+	for (size_t h = 0; h < nslots; h++)
+		ix->slots[h] = (struct guide_slot){0, (uint32_t)n->nchildren};
+	/* backwards, so that each key's chain runs forwards */
+	for (size_t i = n->nchildren; i-- > 0;) {
+		uint32_t key = n->children[i].key;
+		struct guide_slot *sl =
+			&ix->slots[(uint32_t)(key * ix->mult) >> ix->shift];
+
+		if (sl->key && sl->key != key)
+			return false;
+		ix->next[i] = sl->key ? sl->first : (uint32_t)n->nchildren;
+		sl->key = key;
+		sl->first = (uint32_t)i;
+	}
+	return true;
 }
 
 /* The entries of loop n by tag key, or NULL when a key does not pack. */
@@ -402,34 +426,36 @@ static const struct guide_index *index_loop(const struct guide_node *n,
 					    struct arena *a)
 {
 	struct guide_index *ix;
-	size_t slots = 4;
+	size_t nslots = 4;
 	unsigned bits = 2;
+	uint32_t mult = GUIDE_GOLDEN;
 
+	if (n->nchildren >= UINT32_MAX / 8)
+		return NULL;
 	for (size_t i = 0; i < n->nchildren; i++)
 		if (!n->children[i].key)
 			return NULL;
-	while (slots < 2 * n->nchildren) {
-		slots *= 2;
+	while (nslots < 4 * n->nchildren) {
+		nslots *= 2;
 		bits++;
 	}
 	ix = arena_alloc(a, sizeof(*ix));
-	ix->keys = arena_array(a, slots, sizeof(*ix->keys));
-	ix->first = arena_array(a, slots, sizeof(*ix->first));
 	ix->next = arena_array(a, n->nchildren + 1, sizeof(*ix->next));
-	ix->mask = slots - 1;
-	ix->shift = 32 - bits;
-	/* backwards, so that each key's chain runs forwards */
-	for (size_t i = n->nchildren; i-- > 0;) {
-		uint32_t key = n->children[i].key;
-		size_t h = tag_slot(ix, key);
-
-		while (ix->keys[h] && ix->keys[h] != key)
-			h = (h + 1) & ix->mask;
-		ix->next[i] = ix->keys[h] ? ix->first[h] : n->nchildren;
-		ix->keys[h] = key;
-		ix->first[h] = i;
+	/* try multipliers, then twice the slots, until no key collides */
+	for (;;) {
+		ix->slots = arena_array(a, nslots, sizeof(*ix->slots));
+		ix->shift = 32 - bits;
+		for (int t = 0; t < 64; t++) {
+			ix->mult = mult | 1;
+			if (index_fill(ix, n, nslots))
+				return ix;
+			mult = mult * 1103515245u + 12345u;
+		}
+		if (bits >= 20)
+			return NULL; /* the scan will do */
+		nslots *= 2;
+		bits++;
 	}
-	return ix;
 }
 
 static void prepare_loop(struct guide_node *n, struct arena *a)
