@@ -302,32 +302,21 @@ static bool qualifier_listed(const struct qualifiers *qs, struct strview q)
 	return false;
 }
 
-/* The elements of an item segment that hold qualifier/value pairs
- * (PO4 has none); false for other segments. */
-static bool item_pairs(uint32_t key, unsigned *from, unsigned *to)
-{
-	switch (key) {
-	case KEY3('P', 'O', '1'):
-	case KEY3('I', 'T', '1'):
-		*from = 6;
-		*to = 25;
-		return true;
-	case KEY3('L', 'I', 'N'):
-		*from = 2;
-		*to = 31;
-		return true;
-	case KEY3('S', 'L', 'N'):
-		*from = 9;
-		*to = 28;
-		return true;
-	case KEY3('A', 'C', 'K'):
-		*from = 7;
-		*to = 28;
-		return true;
-	default:
-		return false;
-	}
-}
+/*
+ * The segments that carry item id qualifier/value pairs, and where (PO4
+ * has none), by the first byte of the tag, which tells them apart: one
+ * load and a compare per segment instead of a chain of them.
+ */
+static const struct item_pairs {
+	uint32_t key;
+	unsigned char from, to;
+} item_pairs[256] = {
+	['P'] = {KEY3('P', 'O', '1'), 6, 25},
+	['I'] = {KEY3('I', 'T', '1'), 6, 25},
+	['L'] = {KEY3('L', 'I', 'N'), 2, 31},
+	['S'] = {KEY3('S', 'L', 'N'), 9, 28},
+	['A'] = {KEY3('A', 'C', 'K'), 7, 28},
+};
 
 static void rule_gtin(const struct map_rule *r, const struct x12_set *set,
 		      struct edi_diag *diag)
@@ -337,9 +326,10 @@ static void rule_gtin(const struct map_rule *r, const struct x12_set *set,
 	qualifiers_init(&qs, r);
 	for (size_t i = 0; i < set->nsegs; i++) {
 		const struct x12_seg *seg = &set->segs[i];
-		unsigned from, to;
+		const struct item_pairs *ip = &item_pairs[seg->key & 0xff];
+		unsigned from = ip->from, to = ip->to;
 
-		if (!item_pairs(seg->key, &from, &to))
+		if (seg->key != ip->key || !from)
 			continue;
 		/* past the last element every value is empty */
 		for (unsigned k = from; k + 1 <= to && k + 1 <= seg->nel;
