@@ -62,13 +62,19 @@ struct ck_text {
 	size_t min, range;
 };
 
+/* An R, E or L note as check_syntax_complains() reads it. */
+struct ck_note {
+	enum map_syntax_kind kind;
+	uint64_t bits, first; /* its positions; the first of them */
+};
+
 struct map_check_def {
 	struct ck_elem *elems;	/* [nelems] */
 	struct ck_text *text;	/* [nelems] */
 	const uint64_t **codes; /* [nelems]: CK_CODES's packed codes, 0 empty */
 	struct ck_imp *imps;
 	size_t nimps;
-	const struct map_syntax **notes; /* R, E and L notes */
+	struct ck_note *notes; /* R, E and L notes */
 	size_t nnotes;
 };
 
@@ -188,6 +194,33 @@ static inline bool span_clean(const char *p, size_t n)
 	return !(bad | maybe_ctrl(le64(p + n - 8)));
 }
 
+/* The n (1 to 8) bytes at p in lanes 0 to n-1, fill in the others. */
+static inline uint64_t exact_word(const char *p, size_t n, uint64_t fill)
+{
+	uint64_t w;
+
+	if (n >= 4)
+		w = le32(p) | ((uint64_t)le32(p + n - 4) >> 8 * (8 - n)) << 32;
+	else
+		w = (unsigned char)p[0] |
+		    (n > 1 ? (uint64_t)(unsigned char)p[1] << 8 : 0) |
+		    (n > 2 ? (uint64_t)(unsigned char)p[2] << 16 : 0);
+	return n == 8 ? w : w | (fill & ~(uint64_t)0 << 8 * n);
+}
+
+/*
+ * Bit 4 of each lane of w that is not '0'..'9' (and maybe of the lane
+ * after a byte of 0xfa or more, which is flagged itself).
+ */
+static inline uint64_t nondigit_lanes(uint64_t w)
+{
+	const uint64_t hi = 0xF0F0F0F0F0F0F0F0ULL;
+	uint64_t t = ((w & hi) ^ ONES * 0x30) |
+		     (((w + ONES * 6) & hi) ^ ONES * 0x30);
+
+	return ((t >> 4) + ONES * 0x0F) & ONES * 0x10;
+}
+
 /* Every byte of w is '0'..'9' (a byte of 0xfa or more carries into the
  * next one, but fails itself). */
 static inline bool digits_word(uint64_t w)
@@ -246,8 +279,17 @@ static bool number_ok(const struct ck_elem *c, struct strview v)
 		p++;
 		n--;
 	}
-	if (n && n <= 8 && digits_word(word_of(p, n, ONES * '0')))
-		return len_ok(c, n);
+	if (n && n <= 8) {
+		uint64_t w = exact_word(p, n, ONES * '0');
+		uint64_t flags = nondigit_lanes(w);
+
+		if (!flags)
+			return len_ok(c, n);
+		/* one lane that is not a digit, and it is the point */
+		if (c->kind == CK_R && !(flags & (flags - 1)) &&
+		    (w >> (__builtin_ctzll(flags) & ~7) & 0xff) == '.')
+			return n > 1 && len_ok(c, n - 1);
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (p[i] >= '0' && p[i] <= '9')
 			digits++;
@@ -432,7 +474,9 @@ static void prepare_syntax(struct map_check_def *ck,
 		case MAP_SYN_R:
 		case MAP_SYN_E:
 		case MAP_SYN_L:
-			ck->notes[ck->nnotes++] = s;
+			ck->notes[ck->nnotes++] = (struct ck_note){
+				s->kind, s->bits,
+				s->npos ? (uint64_t)1 << s->pos[0] : 0};
 			break;
 		}
 	}
@@ -517,6 +561,25 @@ __attribute__((noinline, cold)) static uint64_t check_extra(
 	return extra;
 }
 
+/* check_syntax_complains() for an R, E or L note, inline. */
+static inline bool note_complains(const struct ck_note *n, uint64_t x)
+{
+	uint64_t hit = x & n->bits;
+
+	switch (n->kind) {
+	case MAP_SYN_R: /* none */
+		return !hit;
+	case MAP_SYN_E: /* more than one */
+		return (hit & (hit - 1)) != 0;
+	case MAP_SYN_L: /* the first, and no other */
+		return (hit & n->first) && hit == (hit & n->first);
+	case MAP_SYN_P:
+	case MAP_SYN_C:
+		break;
+	}
+	return true;
+}
+
 static bool syntax_ok(const struct map_check_def *ck, uint64_t x)
 {
 	uint64_t bad = 0;
@@ -529,7 +592,7 @@ static bool syntax_ok(const struct map_check_def *ck, uint64_t x)
 	if (bad)
 		return false;
 	for (size_t i = 0; i < ck->nnotes; i++)
-		if (check_syntax_complains(ck->notes[i], x))
+		if (note_complains(&ck->notes[i], x))
 			return false;
 	return true;
 }
