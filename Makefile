@@ -68,6 +68,7 @@ TRANSLATOR_SRC := \
 	translator/dec.c \
 	translator/flat_map.c \
 	translator/map_check.c \
+	translator/map_check_prep.c \
 	translator/map_check_slow.c \
 	translator/map_compile.c \
 	translator/map_defs.c \

@@ -1,20 +1,22 @@
 /*
  * map_check - element checks from a table; see map_check.h.
  *
- * A prepared definition carries one struct ck_elem per position: what the
- * element is (a kind that folds type, code list and composite together)
- * and its length bounds.  Checking a present simple element is then one
+ * A prepared definition (map_check_prep.c) carries one struct ck_elem per
+ * position: what the element is (a kind that folds type, code list and
+ * composite together) and its length bounds, and for text one unsigned
+ * length test.  The segment's bytes are tested for control characters
+ * once (sixteen at a time); in a clean segment a text element of a
+ * fitting length needs nothing more, and any other present element one
  * switch and one pass over the value, eight bytes at a time where that is
  * exact.  Each fast test answers "the long way has nothing to say" or "ask
  * the long way"; it never words a message itself, so the messages and
  * their order are those of map_check_slow.c.
  *
  * Syntax notes P and C are implications between positions ("if p then
- * q"); map_check_prepare() groups the implications of all notes by the
- * distance from p to q, so that a segment with ten paired notes is
- * checked with one shift and mask per distance.  R, E and L notes are
- * asked one by one.  When anything complains, every note goes through
- * check_syntax() in order, as before.
+ * q"), grouped by the distance from p to q, so that a segment with ten
+ * paired notes is checked with one shift and mask per distance; R, E and
+ * L notes are asked one by one.  When anything complains, every note goes
+ * through check_syntax() in order, as before.
  */
 #include "map_check.h"
 
@@ -25,75 +27,10 @@
 
 #include "map_check_int.h"
 
-enum ck_kind {
-	CK_AN,	      /* text: no control characters */
-	CK_ID,	      /* text without a code list */
-	CK_CODES,     /* text in a code list of packed codes, by hash */
-	CK_CODES_CMP, /* text in a code list with codes over 7 bytes */
-	CK_N,	      /* whole number */
-	CK_R,	      /* decimal number */
-	CK_DT,
-	CK_TM,
-	CK_COMPOSITE /* always check_element() */
-};
-
-/* 16 bytes: a segment's entries share a cache line or two */
-struct ck_elem {
-	uint32_t min_len, max_len; /* max_len UINT32_MAX: no maximum */
-	uint8_t kind;		   /* enum ck_kind */
-	uint8_t shift;		   /* CK_CODES: 64 - log2(slots) */
-	uint32_t mask;		   /* CK_CODES: slots - 1 */
-};
-
-/* "Position p set implies position p + shift set", for each p in from;
- * the positions implied are (x >> right) << left, no branch. */
-struct ck_imp {
-	int shift;
-	unsigned right, left;
-	uint64_t from;
-};
-
-/*
- * The usual case in one test: a text element (AN, ID without codes) is
- * fine in a clean segment when length - min <= range, unsigned.  Others
- * have min SIZE_MAX, range 0: the test fails for any length.
- */
-struct ck_text {
-	size_t min, range;
-};
-
-/* An R, E or L note as check_syntax_complains() reads it. */
-struct ck_note {
-	enum map_syntax_kind kind;
-	uint64_t bits, first; /* its positions; the first of them */
-};
-
-struct map_check_def {
-	struct ck_elem *elems;	/* [nelems] */
-	struct ck_text *text;	/* [nelems] */
-	const uint64_t **codes; /* [nelems]: CK_CODES's packed codes, 0 empty */
-	struct ck_imp *imps;
-	size_t nimps;
-	struct ck_note *notes; /* R, E and L notes */
-	size_t nnotes;
-};
-
 #define ONES 0x0101010101010101ULL
 #define HIGH 0x8080808080808080ULL
 /* non-zero when a byte of x is below n (n <= 128), exactly (bithacks) */
 #define HAS_LESS(x, n) (((x)-ONES * (n)) & ~(x)&HIGH)
-#define GOLDEN	       0x9E3779B97F4A7C15ULL
-
-static inline uint32_t le32(const char *p)
-{
-	uint32_t w;
-
-	memcpy(&w, p, 4);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	w = __builtin_bswap32(w);
-#endif
-	return w;
-}
 
 static inline uint64_t le64(const char *p)
 {
@@ -117,7 +54,7 @@ static inline uint64_t word_of(const char *p, size_t n, uint64_t fill)
 	if (n >= 8)
 		return le64(p);
 	if (n >= 4)
-		return le32(p) | (uint64_t)le32(p + n - 4) << 32;
+		return ck_le32(p) | (uint64_t)ck_le32(p + n - 4) << 32;
 	return (unsigned char)p[0] | (uint64_t)(unsigned char)p[n / 2] << 8 |
 	       (uint64_t)(unsigned char)p[n - 1] << 16 |
 	       (fill & ~(uint64_t)0xffffff);
@@ -200,7 +137,8 @@ static inline uint64_t exact_word(const char *p, size_t n, uint64_t fill)
 	uint64_t w;
 
 	if (n >= 4)
-		w = le32(p) | ((uint64_t)le32(p + n - 4) >> 8 * (8 - n)) << 32;
+		w = ck_le32(p) | ((uint64_t)ck_le32(p + n - 4) >> 8 * (8 - n))
+					 << 32;
 	else
 		w = (unsigned char)p[0] |
 		    (n > 1 ? (uint64_t)(unsigned char)p[1] << 8 : 0) |
@@ -230,21 +168,6 @@ static inline bool digits_word(uint64_t w)
 	return ((w & hi) | ((w + ONES * 6) & hi) >> 4) == ONES * 0x33;
 }
 
-/* A code of 1 to 7 bytes as one word with its length on top (the bytes
- * alone would make "A" and "A\0" the same). */
-static inline uint64_t pack_code(const char *p, size_t n)
-{
-	uint64_t w;
-
-	if (n >= 4)
-		w = le32(p) | (uint64_t)le32(p + n - 4) << (8 * (n - 4));
-	else
-		w = (unsigned char)p[0] |
-		    (uint64_t)(unsigned char)p[n / 2] << (8 * (n / 2)) |
-		    (uint64_t)(unsigned char)p[n - 1] << (8 * (n - 1));
-	return w | (uint64_t)n << 56;
-}
-
 static bool code_listed(const struct ck_elem *c, const uint64_t *codes,
 			struct strview v)
 {
@@ -254,7 +177,8 @@ static bool code_listed(const struct ck_elem *c, const uint64_t *codes,
 	if (v.len > 7)
 		return false; /* no code is that long */
 	key = pack_code(v.ptr, v.len);
-	for (h = (size_t)(key * GOLDEN >> c->shift);; h = (h + 1) & c->mask) {
+	for (h = (size_t)(key * CK_GOLDEN >> c->shift);;
+	     h = (h + 1) & c->mask) {
 		if (codes[h] == key)
 			return true;
 		if (!codes[h])
@@ -379,151 +303,6 @@ static bool value_ok(const struct ck_elem *c, const struct map_elem *e,
 		return false;
 	}
 	return false;
-}
-
-/* --- preparing --- */
-
-static void prepare_codes(struct ck_elem *c, const uint64_t **codes,
-			  const struct map_elem *e, struct arena *a)
-{
-	size_t slots = 4, bits = 2;
-	uint64_t *t;
-
-	for (size_t i = 0; i < e->ncodes; i++)
-		if (strlen(e->codes[i]) > 7) {
-			c->kind = CK_CODES_CMP;
-			return;
-		}
-	while (slots < 2 * e->ncodes) {
-		slots *= 2;
-		bits++;
-	}
-	t = arena_array(a, slots, sizeof(*t));
-	c->kind = CK_CODES;
-	*codes = t;
-	c->mask = (uint32_t)(slots - 1);
-	c->shift = (uint8_t)(64 - bits);
-	for (size_t i = 0; i < e->ncodes; i++) {
-		size_t n = strlen(e->codes[i]), h;
-		uint64_t key;
-
-		if (!n)
-			continue; /* an empty value is never checked */
-		key = pack_code(e->codes[i], n);
-		for (h = (size_t)(key * GOLDEN >> c->shift);
-		     t[h] && t[h] != key; h = (h + 1) & c->mask)
-			;
-		t[h] = key;
-	}
-}
-
-static void prepare_elem(struct ck_elem *c, const uint64_t **codes,
-			 const struct map_elem *e, struct arena *a)
-{
-	static const enum ck_kind kinds[] = {
-		[MAP_T_AN] = CK_AN, [MAP_T_ID] = CK_ID, [MAP_T_N] = CK_N,
-		[MAP_T_R] = CK_R,   [MAP_T_DT] = CK_DT, [MAP_T_TM] = CK_TM,
-	};
-
-	c->kind = (uint8_t)(e->ncomponents ? CK_COMPOSITE : kinds[e->type]);
-	c->min_len = e->min_len;
-	c->max_len = e->max_len ? e->max_len : UINT32_MAX;
-	if (c->kind == CK_ID && e->codes)
-		prepare_codes(c, codes, e, a);
-}
-
-/* Add "p implies q" to the groups. */
-static void add_imp(struct map_check_def *ck, unsigned p, unsigned q)
-{
-	int shift = (int)q - (int)p;
-	size_t i;
-
-	for (i = 0; i < ck->nimps && ck->imps[i].shift != shift; i++)
-		;
-	if (i == ck->nimps)
-		ck->imps[ck->nimps++] =
-			(struct ck_imp){shift, shift > 0 ? (unsigned)shift : 0,
-					shift < 0 ? (unsigned)-shift : 0, 0};
-	ck->imps[i].from |= (uint64_t)1 << p;
-}
-
-static void prepare_syntax(struct map_check_def *ck,
-			   const struct map_segdef *def, struct arena *a)
-{
-	size_t nimps = 0;
-
-	for (size_t k = 0; k < def->nsyntax; k++)
-		nimps += 2 * def->syntax[k].npos;
-	ck->imps = arena_array(a, nimps ? nimps : 1, sizeof(*ck->imps));
-	ck->notes = arena_array(a, def->nsyntax ? def->nsyntax : 1,
-				sizeof(*ck->notes));
-	for (size_t k = 0; k < def->nsyntax; k++) {
-		const struct map_syntax *s = &def->syntax[k];
-
-		switch (s->kind) {
-		case MAP_SYN_P: /* all or none: each other with the first */
-			for (unsigned j = 1; j < s->npos; j++) {
-				add_imp(ck, s->pos[0], s->pos[j]);
-				add_imp(ck, s->pos[j], s->pos[0]);
-			}
-			break;
-		case MAP_SYN_C: /* the first implies each other */
-			for (unsigned j = 1; j < s->npos; j++)
-				add_imp(ck, s->pos[0], s->pos[j]);
-			break;
-		case MAP_SYN_R:
-		case MAP_SYN_E:
-		case MAP_SYN_L:
-			ck->notes[ck->nnotes++] = (struct ck_note){
-				s->kind, s->bits,
-				s->npos ? (uint64_t)1 << s->pos[0] : 0};
-			break;
-		}
-	}
-}
-
-void map_check_prepare(struct map_segdef *def, struct arena *a)
-{
-	struct map_check_def *ck;
-
-	def->check = NULL;
-	def->mandatory_bits = 0;
-	def->has_bits = def->nelems < 64;
-	for (size_t k = 0; def->has_bits && k < def->nelems; k++)
-		if (def->elems[k].req == MAP_REQ_M)
-			def->mandatory_bits |= (uint64_t)1 << (k + 1);
-	for (size_t k = 0; k < def->nsyntax; k++) {
-		struct map_syntax *s = &def->syntax[k];
-
-		s->bits = 0;
-		for (unsigned j = 0; j < s->npos; j++) {
-			if (s->pos[j] >= 64 || !s->pos[j] ||
-			    (s->bits >> s->pos[j] & 1))
-				def->has_bits = false;
-			else
-				s->bits |= (uint64_t)1 << s->pos[j];
-		}
-	}
-	if (!def->has_bits)
-		return;
-	ck = arena_zalloc(a, sizeof(*ck));
-	ck->elems = arena_array(a, def->nelems ? def->nelems : 1,
-				sizeof(*ck->elems));
-	ck->codes = arena_zalloc(a, (def->nelems ? def->nelems : 1) *
-					    sizeof(*ck->codes));
-	ck->text = arena_array(a, def->nelems ? def->nelems : 1,
-			       sizeof(*ck->text));
-	for (size_t k = 0; k < def->nelems; k++) {
-		const struct ck_elem *c = &ck->elems[k];
-
-		prepare_elem(&ck->elems[k], &ck->codes[k], &def->elems[k], a);
-		ck->text[k] = (struct ck_text){SIZE_MAX, 0};
-		if (c->kind <= CK_ID && c->max_len >= c->min_len)
-			ck->text[k] = (struct ck_text){c->min_len,
-						       c->max_len - c->min_len};
-	}
-	prepare_syntax(ck, def, a);
-	def->check = ck;
 }
 
 /* --- checking --- */
