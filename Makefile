@@ -67,6 +67,9 @@ TRANSLATOR_SRC := \
 	translator/ack.c \
 	translator/dec.c \
 	translator/flat_map.c \
+	translator/map_check.c \
+	translator/map_check_prep.c \
+	translator/map_check_slow.c \
 	translator/map_compile.c \
 	translator/map_defs.c \
 	translator/map_exec.c \
@@ -187,6 +190,7 @@ TEST_SRC := \
 	tests/translator/test_dec.c \
 	tests/translator/test_map_exec.c \
 	tests/translator/test_x12_emit.c \
+	tests/translator/test_map_check.c \
 	tests/translator/test_map_guide.c \
 	tests/translator/test_map_load.c \
 	tests/translator/test_map_rules.c \

@@ -22,6 +22,7 @@ Suite *rec_csv_suite(void);
 Suite *yaml_doc_suite(void);
 Suite *map_load_suite(void);
 Suite *map_guide_suite(void);
+Suite *map_check_suite(void);
 Suite *map_rules_suite(void);
 Suite *map_exec_suite(void);
 Suite *x12_emit_suite(void);

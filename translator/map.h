@@ -67,6 +67,9 @@ struct map_syntax {
 	uint64_t bits; /* map_guide_prepare(): bit p for each position p */
 };
 
+struct map_check_def;
+struct guide_index;
+
 struct map_segdef {
 	char tag[4];
 	struct map_elem *elems; /* position i + 1 */
@@ -78,6 +81,9 @@ struct map_segdef {
 	 * has_bits (every position below 64) */
 	uint64_t mandatory_bits;
 	bool has_bits;
+	/* map_check_prepare() (map_check.c): the element checks as a table;
+	 * NULL: checked the long way */
+	const struct map_check_def *check;
 };
 
 enum guide_kind { GUIDE_SEGMENT, GUIDE_LOOP };
@@ -97,6 +103,11 @@ struct guide_node {
 	/* loops, from map_guide_prepare(): [i] is the first mandatory entry
 	 * at or after entry i (nchildren: none), for i in 0..nchildren */
 	const size_t *next_mandatory;
+	/* loops, from map_guide_prepare() (map_guide.c): the entries by
+	 * tag (NULL: scan them), and the use counts a walk needs for this
+	 * loop and the deepest chain of loops inside it */
+	const struct guide_index *index;
+	size_t ncounts;
 };
 
 /* A path to a value: "BEG03", "PO106-2", "REF04#2",

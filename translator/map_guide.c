@@ -16,8 +16,29 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "map_check.h"
 #include "x12_hl_index.h"
 #include "x12_types.h"
+
+#define GUIDE_GOLDEN 0x9E3779B1u
+
+/*
+ * A loop's entries by tag key: a hash table without collisions (the
+ * multiplier is chosen so, when the map set is prepared), so a lookup is
+ * one slot; and for each entry the next one with the same tag (a tag can
+ * come back in a loop).
+ */
+struct guide_slot {
+	uint32_t key;	/* 0: empty */
+	uint32_t first; /* the first entry with the key; nchildren: none */
+};
+
+struct guide_index {
+	struct guide_slot *slots;
+	uint32_t *next; /* [entry]: the next with its key; nchildren: none */
+	uint32_t mult;	/* key * mult >> shift is the key's slot */
+	unsigned shift; /* 32 - log2(slots) */
+};
 
 struct level {
 	const struct guide_node *node;
@@ -31,7 +52,8 @@ struct walk {
 	struct x12_set *set;
 	struct edi_diag *diag;
 	struct level stack[MAP_GUIDE_MAX_DEPTH];
-	size_t depth; /* levels in use (root = 1) */
+	size_t depth;	  /* levels in use (root = 1) */
+	unsigned *counts; /* the levels' counts, one after the other */
 };
 
 static bool tag_eq(struct strview tag, const char *t)
@@ -39,14 +61,44 @@ static bool tag_eq(struct strview tag, const char *t)
 	return sv_eq_cstr(tag, t);
 }
 
+/*
+ * One store per field: an initializer of the whole struct (or a memset)
+ * becomes "rep stos", which takes tens of cycles to start (callgrind
+ * counts it as one instruction; perf showed a quarter of placement
+ * there).  A field added to struct x12_loop must be set here too.
+ */
+static void loop_init(struct x12_loop *l, const struct guide_node *def,
+		      size_t first, struct x12_loop *parent)
+{
+	struct strview none = {NULL, 0};
+
+	_Static_assert(sizeof(struct x12_loop) ==
+			       7 * sizeof(void *) + 3 * sizeof(struct strview) +
+				       5 * sizeof(void *),
+		       "set every field of struct x12_loop in loop_init()");
+	l->def = def;
+	l->first = first;
+	l->end = first;
+	l->parent = parent;
+	l->first_child = NULL;
+	l->last_child = NULL;
+	l->next = NULL;
+	l->hl_id = none;
+	l->hl_parent_id = none;
+	l->hl_level = none;
+	l->hl_parent = NULL;
+	l->hl_first_child = NULL;
+	l->hl_last_child = NULL;
+	l->hl_next = NULL;
+	l->hl_next_in_set = NULL;
+}
+
 static struct x12_loop *new_loop(struct walk *w, struct x12_loop *parent,
 				 const struct guide_node *def, size_t first)
 {
 	struct x12_loop *l = arena_alloc(w->set->arena, sizeof(*l));
 
-	/* stores instead of a memset call: one loop per loop instance */
-	*l = (struct x12_loop){
-		.def = def, .first = first, .end = first, .parent = parent};
+	loop_init(l, def, first, parent);
 	if (parent->last_child)
 		parent->last_child->next = l;
 	else
@@ -63,6 +115,17 @@ static void push(struct walk *w, const struct guide_node *node,
 	lv->node = node;
 	lv->inst = inst;
 	lv->pos = 0;
+	if (w->counts) {
+		/* right after the level above's: the stack of levels is a
+		 * path in the guide, which fits (map_guide_prepare()) */
+		size_t n = node->nchildren ? node->nchildren : 1;
+
+		lv->count = lv == w->stack
+				    ? w->counts
+				    : lv[-1].count + lv[-1].node->nchildren;
+		memset(lv->count, 0, n * sizeof(*lv->count));
+		return;
+	}
 	lv->count = arena_array(w->set->arena,
 				node->nchildren ? node->nchildren : 1,
 				sizeof(unsigned));
@@ -80,14 +143,13 @@ static inline size_t next_mandatory(const struct level *lv, size_t i)
 	return i;
 }
 
-/* Mandatory entries in [from, to) of a level that were never used. */
-static void report_missing(struct walk *w, struct level *lv, size_t from,
-			   size_t to, const struct x12_seg *at)
+/* report_missing() from the first mandatory entry i on. */
+static void report_missing_from(struct walk *w, struct level *lv, size_t i,
+				size_t to, const struct x12_seg *at)
 {
 	size_t n = lv->node->nchildren;
 
-	for (size_t i = next_mandatory(lv, from < n ? from : n);
-	     i < to && i < n; i = next_mandatory(lv, i + 1)) {
+	for (; i < to && i < n; i = next_mandatory(lv, i + 1)) {
 		const struct guide_node *e = &lv->node->children[i];
 		struct edi_loc loc;
 
@@ -110,6 +172,17 @@ static void report_missing(struct walk *w, struct level *lv, size_t from,
 	}
 }
 
+/* Mandatory entries in [from, to) of a level that were never used. */
+static inline void report_missing(struct walk *w, struct level *lv, size_t from,
+				  size_t to, const struct x12_seg *at)
+{
+	size_t n = lv->node->nchildren;
+	size_t i = next_mandatory(lv, from < n ? from : n);
+
+	if (i < to && i < n) /* usually there is no mandatory entry */
+		report_missing_from(w, lv, i, to, at);
+}
+
 /* Close the innermost level: its instance ends before segment `end`. */
 static void pop(struct walk *w, size_t end, const struct x12_seg *at)
 {
@@ -121,14 +194,27 @@ static void pop(struct walk *w, size_t end, const struct x12_seg *at)
 }
 
 /* The first entry from the level's position on that the tag starts. */
-static bool find_in_level(const struct level *lv, bool is_root, uint32_t key,
-			  size_t *index)
+static inline bool find_in_level(const struct level *lv, bool is_root,
+				 uint32_t key, size_t *index)
 {
-	size_t from = lv->pos;
+	const struct guide_index *ix = lv->node->index;
+	size_t from = lv->pos, i;
 
 	if (!is_root && from == 0)
 		from = 1; /* the trigger starts a new repetition above */
-	for (size_t i = from; i < lv->node->nchildren; i++)
+	if (ix) {
+		const struct guide_slot *sl =
+			&ix->slots[(uint32_t)(key * ix->mult) >> ix->shift];
+
+		/* an empty slot (key 0 too) has first nchildren: not found */
+		if (sl->key != key)
+			return false;
+		for (i = sl->first; i < from; i = ix->next[i])
+			;
+		*index = i;
+		return i < lv->node->nchildren;
+	}
+	for (i = from; i < lv->node->nchildren; i++)
 		if (key == lv->node->children[i].key) {
 			*index = i;
 			return true;
@@ -280,20 +366,27 @@ static void build_hl_tree(struct walk *w)
 void map_guide_apply(const struct map *m, struct x12_set *set,
 		     struct edi_diag *diag)
 {
-	struct walk w = {.map = m, .set = set, .diag = diag};
+	struct walk w; /* not an initializer: its stack needs no zeroing */
 
 	if (!set->nsegs)
 		return;
-	memset(&set->root, 0, sizeof(set->root));
+	w.map = m;
+	w.set = set;
+	w.diag = diag;
+	w.depth = 0;
+	w.counts = NULL;
+	loop_init(&set->root, NULL, 0, NULL);
 	set->root.end = set->nsegs;
+	if (m->guide.ncounts)
+		w.counts = arena_alloc(set->arena,
+				       m->guide.ncounts * sizeof(*w.counts));
 	push(&w, &m->guide, &set->root);
 	w.stack[0].pos = 0;
 	for (size_t si = 0; si < set->nsegs; si++) {
 		place(&w, si);
 		if (set->segs[si].node && set->segs[si].node->def)
-			map_guide_check_segment(set->segs[si].node->def,
-						&set->segs[si], &set->delims,
-						diag);
+			map_check_segment(set->segs[si].node->def,
+					  &set->segs[si], &set->delims, diag);
 	}
 	while (w.depth > 1)
 		pop(&w, set->nsegs, &set->segs[set->nsegs - 1]);
@@ -304,568 +397,91 @@ void map_guide_apply(const struct map *m, struct x12_set *set,
 	build_hl_tree(&w);
 }
 
-/* --- elements --- */
+/* --- preparing --- */
 
-/* strcmp order of v against the NUL-terminated code c, without strlen. */
-static int code_cmp(struct strview v, const char *c)
+/* Place the distinct keys of n in slots (of 2^bits) by mult, or false
+ * when two collide. */
+static bool index_fill(struct guide_index *ix, const struct guide_node *n,
+		       size_t nslots)
 {
-	for (size_t i = 0; i < v.len; i++) {
-		if (!c[i])
-			return 1;
-		if (v.ptr[i] != c[i])
-			return (unsigned char)v.ptr[i] < (unsigned char)c[i]
-				       ? -1
-				       : 1;
-	}
-	return c[v.len] ? -1 : 0;
-}
+	for (size_t h = 0; h < nslots; h++)
+		ix->slots[h] = (struct guide_slot){0, (uint32_t)n->nchildren};
+	/* backwards, so that each key's chain runs forwards */
+	for (size_t i = n->nchildren; i-- > 0;) {
+		uint32_t key = n->children[i].key;
+		struct guide_slot *sl =
+			&ix->slots[(uint32_t)(key * ix->mult) >> ix->shift];
 
-static bool code_allowed(const struct map_elem *e, struct strview v)
-{
-	size_t lo = 0, hi = e->ncodes;
-
-	if (!e->codes)
-		return true;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int cmp = code_cmp(v, e->codes[mid]);
-		if (!cmp)
-			return true;
-		if (cmp < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return false;
-}
-
-/* Length as X12 counts it: sign and decimal point do not count for
- * numbers. */
-static size_t x12_length(const struct map_elem *e, struct strview v)
-{
-	size_t n = v.len;
-
-	if (e->type != MAP_T_N && e->type != MAP_T_R)
-		return n;
-	for (size_t i = 0; i < v.len; i++)
-		if (v.ptr[i] == '-' || v.ptr[i] == '.' || v.ptr[i] == '+')
-			n--;
-	return n;
-}
-
-static bool numeric_ok(struct strview v, bool decimal_point)
-{
-	size_t i = 0, digits = 0;
-	bool point = false;
-
-	if (v.len && v.ptr[0] == '-')
-		i++;
-	for (; i < v.len; i++) {
-		if (v.ptr[i] >= '0' && v.ptr[i] <= '9')
-			digits++;
-		else if (v.ptr[i] == '.' && decimal_point && !point)
-			point = true;
-		else
+		if (sl->key && sl->key != key)
 			return false;
-	}
-	return digits > 0;
-}
-
-static bool chars_ok(struct strview v)
-{
-	for (size_t i = 0; i < v.len; i++) {
-		unsigned char c = (unsigned char)v.ptr[i];
-		if (c < 0x20 || c == 0x7f)
-			return false;
+		ix->next[i] = sl->key ? sl->first : (uint32_t)n->nchildren;
+		sl->key = key;
+		sl->first = (uint32_t)i;
 	}
 	return true;
 }
 
-/* An element error: the location and the element's name ("PO104-2") are
- * only worked out here, off the hot path. */
-static void value_error(const struct x12_seg *seg, unsigned el, unsigned comp,
-			enum edi_code code, struct edi_diag *diag,
-			const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
-
-static void value_error(const struct x12_seg *seg, unsigned el, unsigned comp,
-			enum edi_code code, struct edi_diag *diag,
-			const char *fmt, ...)
+/* The entries of loop n by tag key, or NULL when a key does not pack. */
+static const struct guide_index *index_loop(const struct guide_node *n,
+					    struct arena *a)
 {
-	struct edi_loc loc = x12_seg_loc(seg, el, comp);
-	char name[24], msg[EDI_MSG_MAX];
-	va_list ap;
+	struct guide_index *ix;
+	size_t nslots = 4;
+	unsigned bits = 2;
+	uint32_t mult = GUIDE_GOLDEN;
 
-	if (comp)
-		snprintf(name, sizeof(name), "%.*s%02u-%u", (int)seg->tag.len,
-			 seg->tag.ptr, el, comp);
-	else
-		snprintf(name, sizeof(name), "%.*s%02u", (int)seg->tag.len,
-			 seg->tag.ptr, el);
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	edi_diag_addf(diag, code, &loc, "%s%s", name, msg);
-}
-
-static void check_value(const struct map_elem *e, struct strview v,
-			const struct x12_seg *seg, unsigned el, unsigned comp,
-			struct edi_diag *diag)
-{
-	size_t len;
-
-	switch (e->type) {
-	case MAP_T_N:
-		if (!numeric_ok(v, false)) {
-			value_error(seg, el, comp, X12_EL_CHAR, diag,
-				    " '%.*s' is not a whole number", (int)v.len,
-				    v.ptr);
-			return;
-		}
-		break;
-	case MAP_T_R:
-		if (!numeric_ok(v, true)) {
-			value_error(seg, el, comp, X12_EL_CHAR, diag,
-				    " '%.*s' is not a decimal number",
-				    (int)v.len, v.ptr);
-			return;
-		}
-		break;
-	case MAP_T_DT:
-		if (!x12_date_valid(v) ||
-		    (e->min_len == 8 && v.len != 8 && e->max_len == 8)) {
-			value_error(seg, el, comp, X12_EL_DATE, diag,
-				    " '%.*s' is not a date %s", (int)v.len,
-				    v.ptr,
-				    e->max_len == 6 ? "YYMMDD" : "CCYYMMDD");
-			return;
-		}
-		break;
-	case MAP_T_TM:
-		if (!x12_time_valid(v)) {
-			value_error(seg, el, comp, X12_EL_TIME, diag,
-				    " '%.*s' is not a time HHMM[SS]",
-				    (int)v.len, v.ptr);
-			return;
-		}
-		break;
-	case MAP_T_ID:
-		if (!code_allowed(e, v)) {
-			value_error(seg, el, comp, X12_EL_CODE, diag,
-				    " '%.*s' is not one of the codes allowed",
-				    (int)v.len, v.ptr);
-			return;
-		}
-		/* an ID is also text */
-		/* FALLTHROUGH */
-	case MAP_T_AN:
-		if (!chars_ok(v)) {
-			value_error(seg, el, comp, X12_EL_CHAR, diag,
-				    " has a control character");
-			return;
-		}
-		break;
+	if (n->nchildren >= UINT32_MAX / 8)
+		return NULL;
+	for (size_t i = 0; i < n->nchildren; i++)
+		if (!n->children[i].key)
+			return NULL;
+	while (nslots < 4 * n->nchildren) {
+		nslots *= 2;
+		bits++;
 	}
-	len = x12_length(e, v);
-	if (len < e->min_len)
-		value_error(seg, el, comp, X12_EL_TOO_SHORT, diag,
-			    " '%.*s' is %zu characters, at least %u are "
-			    "required",
-			    (int)v.len, v.ptr, len, e->min_len);
-	else if (e->max_len && len > e->max_len)
-		value_error(seg, el, comp, X12_EL_TOO_LONG, diag,
-			    " is %zu characters, at most %u are allowed", len,
-			    e->max_len);
-}
-
-#define ONES 0x0101010101010101ULL
-#define HIGH 0x8080808080808080ULL
-/* non-zero when a byte of x is below n (n <= 128), exactly (bithacks) */
-#define HAS_LESS(x, n) (((x)-ONES * (n)) & ~(x)&HIGH)
-
-/* chars_ok() eight bytes at a time (words that overlap at the end, so
- * nothing outside v is read); shorter values byte by byte. */
-static inline bool chars_ok_fast(struct strview v)
-{
-	uint64_t w, bad = 0;
-	size_t i;
-
-	if (v.len < 8)
-		return chars_ok(v);
-	for (i = 0; i + 8 <= v.len; i += 8) {
-		memcpy(&w, v.ptr + i, 8);
-		bad |= HAS_LESS(w, 0x20) | HAS_LESS(w ^ (ONES * 0x7f), 1);
-	}
-	if (i < v.len) {
-		memcpy(&w, v.ptr + v.len - 8, 8);
-		bad |= HAS_LESS(w, 0x20) | HAS_LESS(w ^ (ONES * 0x7f), 1);
-	}
-	return !bad;
-}
-
-/*
- * True when check_value() would find nothing wrong with v, for the
- * types where that is quick to see (false: let check_value() look).
- */
-static inline bool value_ok(const struct map_elem *e, struct strview v)
-{
-	size_t len = v.len, i = 0, digits = 0;
-	bool point = false;
-
-	switch (e->type) {
-	case MAP_T_ID:
-		if (!code_allowed(e, v))
-			return false;
-		/* FALLTHROUGH */
-	case MAP_T_AN:
-		if (!chars_ok_fast(v))
-			return false;
-		break;
-	case MAP_T_N:
-	case MAP_T_R:
-		/* numeric_ok(); its digits are the x12_length() */
-		if (v.len && v.ptr[0] == '-')
-			i++;
-		for (; i < v.len; i++) {
-			char c = v.ptr[i];
-			if (c >= '0' && c <= '9')
-				digits++;
-			else if (c == '.' && e->type == MAP_T_R && !point)
-				point = true;
-			else
-				return false;
+	ix = arena_alloc(a, sizeof(*ix));
+	ix->next = arena_array(a, n->nchildren + 1, sizeof(*ix->next));
+	/* try multipliers, then twice the slots, until no key collides */
+	for (;;) {
+		ix->slots = arena_array(a, nslots, sizeof(*ix->slots));
+		ix->shift = 32 - bits;
+		for (int t = 0; t < 64; t++) {
+			ix->mult = mult | 1;
+			if (index_fill(ix, n, nslots))
+				return ix;
+			mult = mult * 1103515245u + 12345u;
 		}
-		if (!digits)
-			return false;
-		len = digits;
-		break;
-	case MAP_T_DT:
-	case MAP_T_TM:
-		return false;
-	}
-	return len >= e->min_len && (!e->max_len || len <= e->max_len);
-}
-
-static void check_element(const struct map_elem *e, struct strview v,
-			  const struct x12_seg *seg, unsigned el,
-			  const struct x12_delims *d, struct edi_diag *diag)
-{
-	struct strview reps[2], parts[2];
-	size_t nrep = 1, ncomp;
-	struct edi_loc loc;
-
-	if (seg->has_repetition && memchr(v.ptr, d->repetition, v.len)) {
-		nrep = x12_split(v, d->repetition, reps, 2);
-		if (nrep > e->max_repeat) {
-			loc = x12_seg_loc(seg, el, 0);
-			edi_diag_addf(diag, X12_EL_REPEAT, &loc,
-				      "%.*s%02u repeats %zu times, at most %u "
-				      "are allowed",
-				      (int)seg->tag.len, seg->tag.ptr, el, nrep,
-				      e->max_repeat);
-			return;
-		}
-	}
-	for (size_t r = 0; r < nrep; r++) {
-		struct strview one =
-			nrep == 1 ? v : x12_part(v, d->repetition, r);
-		if (!e->ncomponents) {
-			ncomp = seg->has_component &&
-						memchr(one.ptr, d->component,
-						       one.len)
-					? x12_split(one, d->component, parts, 2)
-					: 1;
-			if (ncomp > 1) {
-				loc = x12_seg_loc(seg, el, 0);
-				edi_diag_addf(
-					diag, X12_EL_COMPONENTS, &loc,
-					"%.*s%02u is a simple element but "
-					"has components",
-					(int)seg->tag.len, seg->tag.ptr, el);
-				continue;
-			}
-			check_value(e, one, seg, el, 0, diag);
-			continue;
-		}
-		ncomp = x12_split(one, d->component, parts, 0);
-		if (ncomp > e->ncomponents) {
-			loc = x12_seg_loc(seg, el,
-					  (unsigned)e->ncomponents + 1);
-			edi_diag_addf(
-				diag, X12_EL_COMPONENTS, &loc,
-				"%.*s%02u has %zu components, at most %zu "
-				"are allowed",
-				(int)seg->tag.len, seg->tag.ptr, el, ncomp,
-				e->ncomponents);
-		}
-		for (size_t c = 0; c < e->ncomponents; c++) {
-			struct strview cv = x12_part(one, d->component, c);
-			const struct map_elem *ce = &e->components[c];
-			if (!cv.len) {
-				if (ce->req == MAP_REQ_M) {
-					loc = x12_seg_loc(seg, el,
-							  (unsigned)c + 1);
-					edi_diag_addf(diag, X12_EL_MISSING,
-						      &loc,
-						      "%.*s%02u-%zu is "
-						      "mandatory",
-						      (int)seg->tag.len,
-						      seg->tag.ptr, el, c + 1);
-				}
-				continue;
-			}
-			check_value(ce, cv, seg, el, (unsigned)c + 1, diag);
-		}
-	}
-}
-
-static bool present(const struct x12_seg *seg, unsigned pos)
-{
-	return x12_seg_el(seg, pos).len > 0;
-}
-
-static void check_syntax(const struct map_syntax *s, const struct x12_seg *seg,
-			 struct edi_diag *diag)
-{
-	unsigned n = 0, first_missing = 0, second_present = 0;
-	struct edi_loc loc;
-	char note[2 + 2 * MAP_SYNTAX_MAX];
-	size_t o = 0;
-
-	for (unsigned i = 0; i < s->npos; i++) {
-		if (present(seg, s->pos[i])) {
-			n++;
-			if (n == 2)
-				second_present = s->pos[i];
-		} else if (!first_missing) {
-			first_missing = s->pos[i];
-		}
-	}
-	if (!((s->kind == MAP_SYN_P && n && n < s->npos) ||
-	      (s->kind == MAP_SYN_R && !n) || (s->kind == MAP_SYN_E && n > 1) ||
-	      (s->kind == MAP_SYN_C && present(seg, s->pos[0]) &&
-	       n < s->npos) ||
-	      (s->kind == MAP_SYN_L && present(seg, s->pos[0]) && n < 2)))
-		return; /* the usual case: nothing to say */
-	note[o++] = "PRECL"[s->kind];
-	for (unsigned i = 0; i < s->npos && i < MAP_SYNTAX_MAX; i++) {
-		note[o++] = (char)('0' + s->pos[i] / 10 % 10);
-		note[o++] = (char)('0' + s->pos[i] % 10);
-	}
-	note[o] = '\0';
-	switch (s->kind) {
-	case MAP_SYN_P:
-		if (n && n < s->npos) {
-			loc = x12_seg_loc(seg, first_missing, 0);
-			edi_diag_addf(diag, X12_EL_CONDITIONAL, &loc,
-				      "%.*s%02u is required with the others of "
-				      "syntax note %s",
-				      (int)seg->tag.len, seg->tag.ptr,
-				      first_missing, note);
-		}
-		break;
-	case MAP_SYN_R:
-		if (!n) {
-			loc = x12_seg_loc(seg, s->pos[0], 0);
-			edi_diag_addf(diag, X12_EL_CONDITIONAL, &loc,
-				      "%.*s needs at least one of the elements "
-				      "of syntax note %s",
-				      (int)seg->tag.len, seg->tag.ptr, note);
-		}
-		break;
-	case MAP_SYN_E:
-		if (n > 1) {
-			loc = x12_seg_loc(seg, second_present, 0);
-			edi_diag_addf(diag, X12_EL_EXCLUSION, &loc,
-				      "%.*s%02u may not be used with the "
-				      "others of syntax note %s",
-				      (int)seg->tag.len, seg->tag.ptr,
-				      second_present, note);
-		}
-		break;
-	case MAP_SYN_C:
-		if (present(seg, s->pos[0]))
-			for (unsigned i = 1; i < s->npos; i++)
-				if (!present(seg, s->pos[i])) {
-					loc = x12_seg_loc(seg, s->pos[i], 0);
-					edi_diag_addf(
-						diag, X12_EL_CONDITIONAL, &loc,
-						"%.*s%02u is required when "
-						"%.*s%02u is present (%s)",
-						(int)seg->tag.len, seg->tag.ptr,
-						s->pos[i], (int)seg->tag.len,
-						seg->tag.ptr, s->pos[0], note);
-				}
-		break;
-	case MAP_SYN_L:
-		if (present(seg, s->pos[0]) && n < 2) {
-			loc = x12_seg_loc(seg, s->pos[0], 0);
-			edi_diag_addf(diag, X12_EL_CONDITIONAL, &loc,
-				      "%.*s%02u needs at least one of the "
-				      "others of syntax note %s",
-				      (int)seg->tag.len, seg->tag.ptr,
-				      s->pos[0], note);
-		}
-		break;
+		if (bits >= 20)
+			return NULL; /* the scan will do */
+		nslots *= 2;
+		bits++;
 	}
 }
 
 static void prepare_loop(struct guide_node *n, struct arena *a)
 {
-	size_t *next;
+	size_t *next, deepest = 0;
 
 	if (n->kind != GUIDE_LOOP)
 		return;
 	next = arena_array(a, n->nchildren + 1, sizeof(*next));
 	next[n->nchildren] = n->nchildren;
 	for (size_t i = n->nchildren; i-- > 0;) {
-		next[i] = n->children[i].req == MAP_REQ_M ? i : next[i + 1];
-		prepare_loop(&n->children[i], a);
+		struct guide_node *c = &n->children[i];
+
+		next[i] = c->req == MAP_REQ_M ? i : next[i + 1];
+		prepare_loop(c, a);
+		if (c->kind == GUIDE_LOOP && c->ncounts > deepest)
+			deepest = c->ncounts;
 	}
 	n->next_mandatory = next;
+	n->index = index_loop(n, a);
+	n->ncounts = (n->nchildren ? n->nchildren : 1) + deepest;
 }
 
 void map_guide_prepare(struct map *m, struct arena *a)
 {
 	prepare_loop(&m->guide, a);
-	for (size_t i = 0; i < m->nsegs; i++) {
-		struct map_segdef *def = &m->segs[i];
-
-		def->mandatory_bits = 0;
-		def->has_bits = def->nelems < 64;
-		for (size_t k = 0; def->has_bits && k < def->nelems; k++)
-			if (def->elems[k].req == MAP_REQ_M)
-				def->mandatory_bits |= (uint64_t)1 << (k + 1);
-		for (size_t k = 0; k < def->nsyntax; k++) {
-			struct map_syntax *s = &def->syntax[k];
-
-			s->bits = 0;
-			for (unsigned j = 0; j < s->npos; j++) {
-				if (s->pos[j] >= 64 || !s->pos[j] ||
-				    (s->bits >> s->pos[j] & 1))
-					def->has_bits = false;
-				else
-					s->bits |= (uint64_t)1 << s->pos[j];
-			}
-		}
-	}
-}
-
-/* Whether check_syntax() has something to say, from the positions of
- * the segment's non-empty elements as bits. */
-static bool syntax_complains(const struct map_syntax *s, uint64_t present)
-{
-	/* the positions present, n of them; the note's are all distinct */
-	uint64_t hit = present & s->bits;
-	uint64_t first = hit & (uint64_t)1 << s->pos[0];
-
-	switch (s->kind) {
-	case MAP_SYN_P: /* n && n < npos */
-		return hit && hit != s->bits;
-	case MAP_SYN_R: /* !n */
-		return !hit;
-	case MAP_SYN_E: /* n > 1 */
-		return (hit & (hit - 1)) != 0;
-	case MAP_SYN_C: /* first && n < npos */
-		return first && hit != s->bits;
-	case MAP_SYN_L: /* first && n < 2 */
-		return first && hit == first;
-	}
-	return true;
-}
-
-/*
- * map_guide_check_segment() for a prepared definition: the same checks
- * and diagnostics in the same order, but only the positions that hold a
- * value or are mandatory are visited, and the syntax notes are decided
- * from bit masks (check_syntax() words the rare complaint).
- */
-static void check_segment_bits(const struct map_segdef *def,
-			       const struct x12_seg *seg,
-			       const struct x12_delims *d,
-			       struct edi_diag *diag)
-{
-	struct edi_loc loc;
-	uint64_t present = 0, visit;
-	unsigned nel;
-
-	for (unsigned i = 1; i <= seg->nel; i++)
-		present |= (uint64_t)(seg->el[i].len != 0) << i;
-	/* trailing empty elements are no elements */
-	nel = present ? 63u - (unsigned)__builtin_clzll(present) : 0;
-	if (nel > def->nelems) {
-		loc = x12_seg_loc(seg, (unsigned)def->nelems + 1, 0);
-		edi_diag_addf(diag, X12_EL_TOO_MANY, &loc,
-			      "%.*s has %u elements, at most %zu are defined",
-			      (int)seg->tag.len, seg->tag.ptr, nel,
-			      def->nelems);
-	}
-	visit = (present | def->mandatory_bits) &
-		~(~(uint64_t)1 << def->nelems); /* positions 1..nelems */
-	while (visit) {
-		unsigned i = (unsigned)__builtin_ctzll(visit);
-
-		visit &= visit - 1;
-		if (present >> i & 1) {
-			const struct map_elem *e = &def->elems[i - 1];
-
-			/* a simple element without separators: check_element()
-			 * comes down to check_value() */
-			if (e->ncomponents || seg->has_repetition ||
-			    seg->has_component)
-				check_element(e, seg->el[i], seg, i, d, diag);
-			else if (!value_ok(e, seg->el[i]))
-				check_value(e, seg->el[i], seg, i, 0, diag);
-			continue;
-		}
-		loc = x12_seg_loc(seg, i, 0);
-		edi_diag_addf(diag, X12_EL_MISSING, &loc,
-			      "%.*s%02u is mandatory", (int)seg->tag.len,
-			      seg->tag.ptr, i);
-	}
-	for (size_t i = 0; i < def->nsyntax; i++)
-		if (syntax_complains(&def->syntax[i], present))
-			check_syntax(&def->syntax[i], seg, diag);
-}
-
-void map_guide_check_segment(const struct map_segdef *def,
-			     const struct x12_seg *seg,
-			     const struct x12_delims *d, struct edi_diag *diag)
-{
-	struct edi_loc loc;
-	unsigned nel = seg->nel;
-
-	if (def->has_bits && seg->nel < 64) {
-		check_segment_bits(def, seg, d, diag);
-		return;
-	}
-
-	/* trailing empty elements are no elements */
-	while (nel && !seg->el[nel].len)
-		nel--;
-	if (nel > def->nelems) {
-		loc = x12_seg_loc(seg, (unsigned)def->nelems + 1, 0);
-		edi_diag_addf(diag, X12_EL_TOO_MANY, &loc,
-			      "%.*s has %u elements, at most %zu are defined",
-			      (int)seg->tag.len, seg->tag.ptr, nel,
-			      def->nelems);
-	}
-	for (size_t i = 0; i < def->nelems; i++) {
-		const struct map_elem *e = &def->elems[i];
-		struct strview v = x12_seg_el(seg, (unsigned)i + 1);
-
-		if (!v.len) {
-			if (e->req == MAP_REQ_M) {
-				loc = x12_seg_loc(seg, (unsigned)i + 1, 0);
-				edi_diag_addf(diag, X12_EL_MISSING, &loc,
-					      "%.*s%02zu is mandatory",
-					      (int)seg->tag.len, seg->tag.ptr,
-					      i + 1);
-			}
-			continue;
-		}
-		check_element(e, v, seg, (unsigned)i + 1, d, diag);
-	}
-	for (size_t i = 0; i < def->nsyntax; i++)
-		check_syntax(&def->syntax[i], seg, diag);
+	for (size_t i = 0; i < m->nsegs; i++)
+		map_check_prepare(&m->segs[i], a);
 }

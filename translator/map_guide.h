@@ -18,6 +18,7 @@
 
 #include "edi_error.h"
 #include "map.h"
+#include "map_check.h"
 #include "x12_set.h"
 
 /* Maximum nesting of loops in a guide. */
@@ -27,18 +28,21 @@ void map_guide_apply(const struct map *m, struct x12_set *set,
 		     struct edi_diag *diag);
 
 /*
- * Work out once what the checks need of a compiled map (bit masks of
- * mandatory elements and syntax notes, where the next mandatory entry of
- * each loop is), in the map set's arena a; map_set_resolve() calls it.  A
- * map that was not prepared is checked the long way, with the same
- * result.
+ * Work out once what placement and the checks need of a compiled map
+ * (each loop's entries by tag and where its next mandatory entry is, the
+ * element tables of map_check_prepare()), in the map set's arena a;
+ * map_set_resolve() calls it.  A map that was not prepared is placed and
+ * checked the long way, with the same result.
  */
 void map_guide_prepare(struct map *m, struct arena *a);
 
-/* Check one segment's elements against def (used by the outbound path
- * too). */
-void map_guide_check_segment(const struct map_segdef *def,
-			     const struct x12_seg *seg,
-			     const struct x12_delims *d, struct edi_diag *diag);
+/* Check one segment's elements against def: map_check_segment(). */
+static inline void map_guide_check_segment(const struct map_segdef *def,
+					   const struct x12_seg *seg,
+					   const struct x12_delims *d,
+					   struct edi_diag *diag)
+{
+	map_check_segment(def, seg, d, diag);
+}
 
 #endif

@@ -8,16 +8,12 @@
 
 #include "dec.h"
 #include "map_exec.h"
-#include "map_xform.h"
+#include "map_gs1.h"
 
-/* Segments that carry item id qualifier/value pairs, and where. */
-static const struct {
-	const char *tag;
-	unsigned from, to;
-} item_pairs[] = {
-	{"PO1", 6, 25}, {"IT1", 6, 25}, {"LIN", 2, 31},
-	{"SLN", 9, 28}, {"ACK", 7, 28}, {"PO4", 0, 0},
-};
+/* A three-letter tag as x12_tag_key() packs it. */
+#define KEY3(a, b, c)                                                       \
+	((uint32_t)(unsigned char)(a) | (uint32_t)(unsigned char)(b) << 8 | \
+	 (uint32_t)(unsigned char)(c) << 16)
 
 static unsigned count_tag(const struct x12_set *set, const char *tag)
 {
@@ -64,38 +60,30 @@ static unsigned implied_of(const struct map *m, const char *tag, unsigned pos)
 	return 2;
 }
 
-static void rule_total(const struct map *m, const struct map_rule *r,
-		       const struct x12_set *set, const char *tolerance,
-		       struct edi_diag *diag)
+/*
+ * The lines (quantity 02 times unit price 04) plus charges and minus
+ * allowances (SAC05 with SAC01 C or A) of a set as dec; false when a
+ * value is not a number or the sum does not fit (the element checks
+ * report those).
+ */
+static bool sum_dec(const struct map_rule *r, const struct x12_set *set,
+		    struct dec *sum)
 {
-	const struct x12_seg *tds = NULL;
-	struct dec sum = dec_from_i64(0), total, tol, diff;
-	struct edi_error err;
-	struct edi_loc loc;
-	struct strview v;
-	char a[DEC_TEXT_MAX], b[DEC_TEXT_MAX];
-	bool found;
-
 	struct x12_tag_match lines = x12_tag_match_init(r->lines_tag);
 	struct x12_tag_match allowances = x12_tag_match_init(r->allowances_tag);
+	struct edi_error err;
 
-	v = map_exec_path(set, &set->root, &r->path, &found, &tds);
-	if (!found)
-		return;
-	if (dec_parse_implied(v, implied_of(m, r->path.tag, r->path.element),
-			      &total, &err))
-		return; /* the element check reports a bad number */
+	*sum = dec_from_i64(0);
 	for (size_t i = 0; i < set->nsegs; i++) {
 		const struct x12_seg *seg = &set->segs[i];
 		struct dec q, p, amount;
 
 		if (x12_seg_matches(seg, &lines)) {
-			/* quantity (02) times unit price (04) */
 			if (dec_parse(x12_seg_el(seg, 2), &q, &err) ||
 			    dec_parse(x12_seg_el(seg, 4), &p, &err) ||
 			    dec_mul(q, p, &amount, &err) ||
-			    dec_add(sum, amount, &sum, &err))
-				return; /* reported as element errors */
+			    dec_add(*sum, amount, sum, &err))
+				return false;
 		} else if (r->allowances_tag[0] &&
 			   x12_seg_matches(seg, &allowances)) {
 			struct strview ind = x12_seg_el(seg, 1);
@@ -103,15 +91,154 @@ static void rule_total(const struct map *m, const struct map_rule *r,
 			if (!amt.len)
 				continue;
 			if (dec_parse_implied(amt, 2, &amount, &err))
-				return;
+				return false;
 			if (sv_eq_cstr(ind, "A"))
 				amount = dec_neg(amount);
 			else if (!sv_eq_cstr(ind, "C"))
 				continue; /* N: no charge; informational */
-			if (dec_add(sum, amount, &sum, &err))
-				return;
+			if (dec_add(*sum, amount, sum, &err))
+				return false;
 		}
 	}
+	return true;
+}
+
+/* Numbers in sum_plain(): below 10^33, so that a product of two of 15
+ * digits and a sum of them never comes near dec's 10^36. */
+#define PLAIN_DIGITS 15
+#define PLAIN_BOUND  ((__int128)1000000000000000000LL * 1000000000000000LL)
+
+/* v as dec_parse() (point_ok) or dec_parse_implied() would read it, when
+ * it is plain: an optional minus, at most 15 digits and a point. */
+static bool plain_number(struct strview v, bool point_ok, int64_t *mant,
+			 unsigned *scale)
+{
+	size_t i = 0, digits = 0;
+	int64_t m = 0;
+	bool point = false, neg = v.len && v.ptr[0] == '-';
+
+	*scale = 0;
+	for (i = neg; i < v.len; i++) {
+		unsigned d = (unsigned)(unsigned char)v.ptr[i] - '0';
+
+		if (d <= 9) {
+			if (++digits > PLAIN_DIGITS)
+				return false;
+			m = m * 10 + d;
+			*scale += point;
+		} else if (v.ptr[i] == '.' && point_ok && !point) {
+			point = true;
+		} else {
+			return false;
+		}
+	}
+	*mant = neg ? -m : m;
+	return digits > 0;
+}
+
+static const __int128 pow10_128[] = {
+	1,
+	10,
+	100,
+	1000,
+	10000,
+	100000,
+	1000000,
+	10000000,
+	100000000,
+	1000000000,
+	10000000000LL,
+	100000000000LL,
+	1000000000000LL,
+	10000000000000LL,
+	100000000000000LL,
+	1000000000000000LL,
+	10000000000000000LL,
+	100000000000000000LL,
+	1000000000000000000LL,
+};
+
+/* *sum += mant at scale, with the larger scale, within PLAIN_BOUND
+ * (the one scaled up must be below 10^15: no division needed). */
+static bool plain_add(struct dec *sum, __int128 mant, unsigned scale)
+{
+	if (scale != sum->scale) {
+		__int128 *low = scale < sum->scale ? &mant : &sum->mant;
+		unsigned k = scale < sum->scale ? sum->scale - scale
+						: scale - sum->scale;
+
+		if (k > 18 || *low >= pow10_128[15] || *low <= -pow10_128[15])
+			return false;
+		*low *= pow10_128[k];
+		if (scale > sum->scale)
+			sum->scale = scale;
+	}
+	sum->mant += mant;
+	return sum->mant < PLAIN_BOUND && sum->mant > -PLAIN_BOUND;
+}
+
+/*
+ * sum_dec() for plain numbers, in __int128: the same value at the same
+ * scale as dec's exact arithmetic, which cannot fail on them.  false:
+ * some value is not plain or the sum grows too large; let dec decide.
+ */
+static bool sum_plain(const struct map_rule *r, const struct x12_set *set,
+		      struct dec *sum)
+{
+	struct x12_tag_match lines = x12_tag_match_init(r->lines_tag);
+	struct x12_tag_match allowances = x12_tag_match_init(r->allowances_tag);
+
+	*sum = dec_from_i64(0);
+	for (size_t i = 0; i < set->nsegs; i++) {
+		const struct x12_seg *seg = &set->segs[i];
+		int64_t q, p, a;
+		unsigned sq, sp, sa;
+
+		if (x12_seg_matches(seg, &lines)) {
+			if (!plain_number(x12_seg_el(seg, 2), true, &q, &sq) ||
+			    !plain_number(x12_seg_el(seg, 4), true, &p, &sp) ||
+			    !plain_add(sum, (__int128)q * p, sq + sp))
+				return false;
+		} else if (r->allowances_tag[0] &&
+			   x12_seg_matches(seg, &allowances)) {
+			struct strview ind = x12_seg_el(seg, 1);
+			struct strview amt = x12_seg_el(seg, 5);
+
+			if (!amt.len)
+				continue;
+			if (!plain_number(amt, false, &a, &sa))
+				return false;
+			if (sv_eq_cstr(ind, "A"))
+				a = -a;
+			else if (!sv_eq_cstr(ind, "C"))
+				continue; /* N: no charge; informational */
+			if (!plain_add(sum, a, 2))
+				return false;
+		}
+	}
+	return true;
+}
+
+static void rule_total(const struct map *m, const struct map_rule *r,
+		       const struct x12_set *set, const char *tolerance,
+		       struct edi_diag *diag)
+{
+	const struct x12_seg *tds = NULL;
+	struct dec sum, total, tol, diff;
+	struct edi_error err;
+	struct edi_loc loc;
+	struct strview v;
+	char a[DEC_TEXT_MAX], b[DEC_TEXT_MAX];
+	bool found;
+
+	v = map_exec_path(set, &set->root, &r->path, &found, &tds);
+	if (!found)
+		return;
+	if (dec_parse_implied(v, implied_of(m, r->path.tag, r->path.element),
+			      &total, &err))
+		return; /* the element check reports a bad number */
+	if (!sum_plain(r, set, &sum) && !sum_dec(r, set, &sum))
+		return; /* reported as element errors */
 	sum = dec_round(sum, 2);
 	if (dec_parse(sv_cstr(tolerance ? tolerance : "0"), &tol, &err))
 		tol = dec_from_i64(0);
@@ -139,57 +266,86 @@ static inline bool eq_cstr(struct strview v, const char *c)
 	return !c[v.len];
 }
 
-static bool qualifier_listed(const struct map_rule *r, struct strview q)
+/* The GTIN rule's qualifiers, packed by x12_tag_key() when all pack. */
+struct qualifiers {
+	const struct map_rule *r;
+	uint32_t keys[8];
+	bool packed;
+};
+
+static void qualifiers_init(struct qualifiers *qs, const struct map_rule *r)
 {
+	qs->r = r;
+	qs->packed = r->nqualifiers <= 8;
+	for (size_t i = 0; qs->packed && i < r->nqualifiers; i++) {
+		qs->keys[i] = x12_tag_key(r->qualifiers[i]);
+		qs->packed = qs->keys[i] != 0;
+	}
+}
+
+static bool qualifier_listed(const struct qualifiers *qs, struct strview q)
+{
+	const struct map_rule *r = qs->r;
+
+	if (qs->packed) {
+		/* a packed qualifier has 1 to 3 bytes, none of them NUL */
+		uint32_t key = x12_tag_key_sv(q);
+
+		for (size_t i = 0; key && i < r->nqualifiers; i++)
+			if (key == qs->keys[i])
+				return eq_cstr(q, r->qualifiers[i]);
+		return false;
+	}
 	for (size_t i = 0; i < r->nqualifiers; i++)
 		if (eq_cstr(q, r->qualifiers[i]))
 			return true;
 	return false;
 }
 
-#define NITEM_PAIRS (sizeof(item_pairs) / sizeof(item_pairs[0]))
+/*
+ * The segments that carry item id qualifier/value pairs, and where (PO4
+ * has none), by the first byte of the tag, which tells them apart: one
+ * load and a compare per segment instead of a chain of them.
+ */
+static const struct item_pairs {
+	uint32_t key;
+	unsigned char from, to;
+} item_pairs[256] = {
+	['P'] = {KEY3('P', 'O', '1'), 6, 25},
+	['I'] = {KEY3('I', 'T', '1'), 6, 25},
+	['L'] = {KEY3('L', 'I', 'N'), 2, 31},
+	['S'] = {KEY3('S', 'L', 'N'), 9, 28},
+	['A'] = {KEY3('A', 'C', 'K'), 7, 28},
+};
 
 static void rule_gtin(const struct map_rule *r, const struct x12_set *set,
 		      struct edi_diag *diag)
 {
-	struct x12_tag_match tags[NITEM_PAIRS];
-	uint64_t first[4] = {0}; /* first bytes of the tags, as bits */
+	struct qualifiers qs;
 
-	for (size_t t = 0; t < NITEM_PAIRS; t++) {
-		unsigned char c = (unsigned char)item_pairs[t].tag[0];
-
-		tags[t] = x12_tag_match_init(item_pairs[t].tag);
-		first[c >> 6] |= (uint64_t)1 << (c & 63);
-	}
+	qualifiers_init(&qs, r);
 	for (size_t i = 0; i < set->nsegs; i++) {
 		const struct x12_seg *seg = &set->segs[i];
-		unsigned char c =
-			seg->tag.len ? (unsigned char)seg->tag.ptr[0] : 0;
+		const struct item_pairs *ip = &item_pairs[seg->key & 0xff];
+		unsigned from = ip->from, to = ip->to;
 
-		if (!(first[c >> 6] >> (c & 63) & 1))
-			continue; /* no item segment starts so */
-		for (size_t t = 0; t < NITEM_PAIRS; t++) {
-			if (!item_pairs[t].from ||
-			    !x12_seg_matches(seg, &tags[t]))
+		if (seg->key != ip->key || !from)
+			continue;
+		/* past the last element every value is empty */
+		for (unsigned k = from; k + 1 <= to && k + 1 <= seg->nel;
+		     k += 2) {
+			struct strview q = seg->el[k], v = seg->el[k + 1];
+			struct edi_loc loc;
+
+			if (!v.len || !qualifier_listed(&qs, q) ||
+			    map_gs1_gtin_ok(v))
 				continue;
-			/* past the last element every value is empty */
-			for (unsigned k = item_pairs[t].from;
-			     k + 1 <= item_pairs[t].to && k + 1 <= seg->nel;
-			     k += 2) {
-				struct strview q = x12_seg_el(seg, k);
-				struct strview v = x12_seg_el(seg, k + 1);
-				struct edi_loc loc;
-				if (!v.len || !qualifier_listed(r, q) ||
-				    gtin_valid(v))
-					continue;
-				loc = x12_seg_loc(seg, k + 1, 0);
-				edi_diag_addf(diag, X12_CHECK_DIGIT, &loc,
-					      "%.*s%02u '%.*s' (%.*s) is not "
-					      "a GTIN with a valid check digit",
-					      (int)seg->tag.len, seg->tag.ptr,
-					      k + 1, (int)v.len, v.ptr,
-					      (int)q.len, q.ptr);
-			}
+			loc = x12_seg_loc(seg, k + 1, 0);
+			edi_diag_addf(diag, X12_CHECK_DIGIT, &loc,
+				      "%.*s%02u '%.*s' (%.*s) is not "
+				      "a GTIN with a valid check digit",
+				      (int)seg->tag.len, seg->tag.ptr, k + 1,
+				      (int)v.len, v.ptr, (int)q.len, q.ptr);
 		}
 	}
 }
@@ -204,7 +360,7 @@ static void rule_digit_path(const struct map_rule *r, const struct x12_set *set,
 
 	for (size_t i = 0; i < set->nsegs; i++) {
 		const struct x12_seg *seg = &set->segs[i];
-		struct x12_loop one = {.first = i, .end = i + 1};
+		struct x12_loop one;
 		const struct x12_seg *at = NULL;
 		struct edi_loc loc;
 		struct strview v;
@@ -212,8 +368,9 @@ static void rule_digit_path(const struct map_rule *r, const struct x12_set *set,
 
 		if (!x12_seg_matches(seg, &tag))
 			continue;
+		one = (struct x12_loop){.first = i, .end = i + 1};
 		v = map_exec_path(set, &one, &r->path, &found, &at);
-		if (!found || (sscc ? sscc_valid(v) : gtin_valid(v)))
+		if (!found || (sscc ? map_gs1_sscc_ok(v) : map_gs1_gtin_ok(v)))
 			continue;
 		loc = x12_seg_loc(seg, r->path.element, 0);
 		edi_diag_addf(
