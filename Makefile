@@ -219,6 +219,7 @@ TEST_SRC := \
 
 FUZZ_SRC := tests/fuzz/fuzz_x12.c
 FUZZ_AS2_SRC := tests/fuzz/fuzz_as2.c
+FUZZ_TRANSLATE_SRC := tests/fuzz/fuzz_translate.c
 
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 MAIN_OBJ := $(MAIN_SRC:%.c=$(B)/%.o)
@@ -294,7 +295,7 @@ check-run: $(B)/edigate $(B)/unit-tests $(B)/gen-x12
 # --- lint ---
 
 LINT_SRC := $(LIB_SRC) $(MAIN_SRC) $(TEST_SRC) $(FUZZ_SRC) $(FUZZ_AS2_SRC) \
-	scripts/gen-x12.c
+	$(FUZZ_TRANSLATE_SRC) scripts/gen-x12.c
 BANNED := strcpy|strcat|v?sprintf|strtok|atoi|atol|gets|gmtime|localtime|mktemp|system
 
 lint:
@@ -330,6 +331,15 @@ $(FUZZ_B)/fuzz_x12: $(FUZZ_SRC) $(COMMON_SRC) $(TRANSLATOR_SRC)
 
 fuzz: bootstrap $(FUZZ_B)/fuzz_x12
 	@scripts/fuzz $(FUZZ_B)/fuzz_x12 $(FUZZ_SECONDS)
+
+# the whole translation with the shipped maps (same corpus as fuzz_x12)
+$(FUZZ_B)/fuzz_translate: $(FUZZ_TRANSLATE_SRC) $(COMMON_SRC) $(TRANSLATOR_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -DFUZZ_MAPS_DIR='"$(CURDIR)/maps/x12"' -o $@ $^ $(LIBS)
+
+.PHONY: fuzz-translate
+fuzz-translate: bootstrap $(FUZZ_B)/fuzz_translate
+	@scripts/fuzz $(FUZZ_B)/fuzz_translate $(FUZZ_SECONDS)
 
 # what an AS2 peer controls: MIME, CMS layers, MDNs (corpus in var/)
 $(FUZZ_B)/fuzz_as2: $(FUZZ_AS2_SRC) $(COMMON_SRC) $(filter mft/as2_%,$(MFT_SRC))
