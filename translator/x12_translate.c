@@ -82,7 +82,8 @@ static void translate_set(struct run *x)
 	struct rec_value *rec = NULL;
 	struct edi_loc loc;
 	const struct x12_span_seg *segs;
-	size_t nsegs;
+	size_t nsegs, nels;
+	struct strview *els;
 
 	x->stats->sets++;
 	edi_diag_reset(&x->set_diag);
@@ -136,9 +137,11 @@ static void translate_set(struct run *x)
 		return;
 	}
 	segs = x12_reader_marked_segs(x->r, &nsegs);
+	els = x12_reader_marked_els(x->r, &nels);
 	if (segs && nsegs) {
 		x12_set_from_segs(&set, &x->arena, span, &x->r->delims, offset,
-				  segs, nsegs, x->opts->limits, &x->set_diag);
+				  segs, nsegs, els, nels, x->opts->limits,
+				  &x->set_diag);
 	} else if (x12_set_split(&set, &x->arena, span, &x->r->delims, offset,
 				 si->segment, x->opts->limits, &x->set_diag,
 				 &err) != EDI_OK) {
