@@ -384,7 +384,6 @@ static inline __attribute__((always_inline)) size_t refill_with(
 	seg = start = q = p;
 	for (;;) {
 		struct masks m;
-		unsigned bits;
 
 		if (q >= end)
 			break; /* no terminator: the general code reads on */
@@ -403,23 +402,34 @@ static inline __attribute__((always_inline)) size_t refill_with(
 		}
 		m.special &= ~drop;
 		drop = 0;
-		for (bits = m.element | m.term; bits; bits &= bits - 1) {
-			unsigned i = (unsigned)__builtin_ctz(bits);
-			const char *at = q + i;
+		for (;;) {
+			/* the separators below the next terminator, then it */
+			unsigned tb = m.term & -m.term;
+			unsigned eb = m.element & (tb - 1);
+			const char *at;
 			uint32_t key;
 			size_t d;
 
+			m.element ^= eb;
+			for (; eb; eb &= eb - 1) {
+				at = q + (unsigned)__builtin_ctz(eb);
+				o->ptr = start;
+				o->len = (size_t)(at - start);
+				o++;
+				start = at + 1;
+			}
+			if (!tb)
+				break;
+			m.term ^= tb;
+			at = q + (unsigned)__builtin_ctz(tb);
 			o->ptr = start;
 			o->len = (size_t)(at - start);
 			o++;
-			start = at + 1;
-			if (!(m.term >> i & 1))
-				continue;
 			/* a segment ends at `at` */
 			if ((size_t)(at - seg) > max)
 				goto stop;
 			rec->has_component = rec->has_repetition = false;
-			if (spec | (m.special & ((1u << i) - 1))) {
+			if (spec | (m.special & (tb - 1))) {
 				struct x12_fast_seg fs;
 
 				classify(f, seg, (size_t)(at - seg), &fs);
@@ -532,14 +542,24 @@ static inline void pop(struct x12_reader *r, struct x12_segment *seg)
 		r->in_interchange = false; /* next comes an ISA or nothing */
 }
 
-enum x12_next x12_reader_next(struct x12_reader *r, struct x12_segment *seg,
-			      struct edi_error *err)
+/* x12_reader_next() when nothing was scanned ahead */
+static __attribute__((noinline)) enum x12_next next_slow(
+	struct x12_reader *r, struct x12_segment *seg, struct edi_error *err)
 {
 	/* in_interchange implies started */
-	if (r->bnext < r->bend ||
-	    (r->in_interchange && r->fast.on && refill(r))) {
+	if (r->in_interchange && r->fast.on && refill(r)) {
 		pop(r, seg);
 		return X12_NEXT_SEGMENT;
 	}
 	return x12_reader_next_general(r, seg, err);
+}
+
+enum x12_next x12_reader_next(struct x12_reader *r, struct x12_segment *seg,
+			      struct edi_error *err)
+{
+	if (r->bnext < r->bend) {
+		pop(r, seg);
+		return X12_NEXT_SEGMENT;
+	}
+	return next_slow(r, seg, err);
 }

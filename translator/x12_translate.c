@@ -232,8 +232,12 @@ enum edi_code x12_translate_run(struct x12_reader *r, struct edi_diag *diag,
 		x.sha256_ctx = EVP_MD_CTX_new();
 		x.sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
 	}
-	while ((next = x12_reader_next(r, &seg, err)) == X12_NEXT_SEGMENT)
-		on_events(&x, x12_envelope_feed(&x.env, &seg));
+	while ((next = x12_reader_next(r, &seg, err)) == X12_NEXT_SEGMENT) {
+		unsigned ev = x12_envelope_feed(&x.env, &seg);
+
+		if (ev) /* most segments cause none */
+			on_events(&x, ev);
+	}
 	if (next == X12_NEXT_ERROR)
 		rc = err->code;
 	else
