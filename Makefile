@@ -186,6 +186,7 @@ TEST_SRC := \
 	tests/translator/test_rec_value.c \
 	tests/translator/test_x12_envelope.c \
 	tests/translator/test_x12_scan.c \
+	tests/translator/test_x12_scan_fast.c \
 	tests/translator/test_x12_translate.c \
 	tests/translator/test_fastpath.c \
 	tests/translator/test_x12_types.c \
