@@ -644,29 +644,13 @@ static void warn_overflow(struct x12_envelope *env, struct x12_ctlset *s,
 	s->max = SIZE_MAX; /* say it once */
 }
 
-/* x12_tag_valid(), inline: every segment of a set is asked */
-static inline bool tag_valid(struct strview t)
-{
-	unsigned char a, b, c;
-
-	if (t.len != 2 && t.len != 3)
-		return false;
-	a = (unsigned char)t.ptr[0];
-	b = (unsigned char)t.ptr[1];
-	c = t.len == 3 ? (unsigned char)t.ptr[2] : 'A';
-	return (unsigned char)(a - 'A') < 26 &&
-	       ((unsigned char)(b - 'A') < 26 ||
-		(unsigned char)(b - '0') < 10) &&
-	       ((unsigned char)(c - 'A') < 26 || (unsigned char)(c - '0') < 10);
-}
-
 /* A segment inside a set that is not one of the envelope. */
 static unsigned in_set(struct x12_envelope *env, const struct x12_segment *seg)
 {
 	struct edi_loc loc;
 	char shown[96];
 
-	if (!tag_valid(seg->tag)) {
+	if (!x12_envelope_tag_sound(seg->tag)) {
 		loc = seg_loc(seg, 0, env);
 		edi_diag_addf(env->diag, X12_SEG_TAG, &loc,
 			      "'%s' is not a segment identifier",
@@ -725,7 +709,8 @@ unsigned x12_envelope_feed(struct x12_envelope *env,
 		/* every envelope tag starts with one of these; the common
 		 * case (a sound segment of a set) takes no call */
 		if (c != 'I' && c != 'S' && c != 'G') {
-			if (tag_valid(seg->tag) && !env->sets_seen.overflow)
+			if (x12_envelope_tag_sound(seg->tag) &&
+			    !env->sets_seen.overflow)
 				return 0;
 			return in_set(env, seg);
 		}

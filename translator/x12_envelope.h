@@ -114,6 +114,40 @@ void x12_envelope_release(struct x12_envelope *env);
 /* Check one segment; returns the x12_event bits it caused. */
 unsigned x12_envelope_feed(struct x12_envelope *env,
 			   const struct x12_segment *seg);
+/* x12_tag_valid(), inline: every segment of a set is asked. */
+static inline bool x12_envelope_tag_sound(struct strview t)
+{
+	unsigned char a, b, c;
+
+	if (t.len != 2 && t.len != 3)
+		return false;
+	a = (unsigned char)t.ptr[0];
+	b = (unsigned char)t.ptr[1];
+	c = t.len == 3 ? (unsigned char)t.ptr[2] : 'A';
+	return (unsigned char)(a - 'A') < 26 &&
+	       ((unsigned char)(b - 'A') < 26 ||
+		(unsigned char)(b - '0') < 10) &&
+	       ((unsigned char)(c - 'A') < 26 || (unsigned char)(c - '0') < 10);
+}
+
+/*
+ * x12_envelope_feed() of a segment with this tag when that only counts
+ * it (a sound segment inside a set, not one of the envelope): true, and
+ * the segment need not be fed; false, nothing done.
+ */
+static inline bool x12_envelope_count(struct x12_envelope *env,
+				      struct strview tag)
+{
+	/* every envelope tag starts with one of these */
+	if (env->state != X12_ENV_SET || env->sets_seen.overflow ||
+	    !x12_envelope_tag_sound(tag) || tag.ptr[0] == 'I' ||
+	    tag.ptr[0] == 'S' || tag.ptr[0] == 'G')
+		return false;
+	env->sum.nsegments++;
+	env->set.nsegments++;
+	return true;
+}
+
 /* End of input at offset: closes what is open, with errors. */
 unsigned x12_envelope_finish(struct x12_envelope *env, size_t offset);
 

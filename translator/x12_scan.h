@@ -236,6 +236,20 @@ const struct x12_span_seg *x12_reader_marked_segs(const struct x12_reader *r,
  */
 struct strview *x12_reader_marked_els(struct x12_reader *r, size_t *n);
 
+/*
+ * The tag of the next segment when it was scanned ahead (NULL when not),
+ * so that a caller that needs no more of an ordinary segment can
+ * x12_reader_skip() it: the reader moves on as x12_reader_next() would,
+ * but hands out nothing.  Valid until the next call to the reader.
+ */
+static inline const struct strview *x12_reader_peek_tag(
+	const struct x12_reader *r)
+{
+	return r->bnext < r->bend ? &r->els[r->bel] : NULL;
+}
+
+void x12_reader_skip(struct x12_reader *r);
+
 /* Total bytes consumed so far (input offset of the scan position). */
 size_t x12_reader_offset(const struct x12_reader *r);
 

@@ -350,12 +350,50 @@ static void grow_mseg(struct x12_reader *r, size_t want)
 	r->mseg = xreallocarray(r->mseg, r->cap_mseg, sizeof(*r->mseg));
 }
 
+#define WIDE 64 /* bytes whose masks fill a word */
+
+struct masks64 {
+	uint64_t term, element, special;
+};
+
+/* The masks of WIDE bytes from those of blocks of `block`. */
+static inline __attribute__((always_inline)) struct masks64 get_wide(
+	const void *probe, masks_fn get, size_t block, const char *p)
+{
+	struct masks64 w = {0, 0, 0};
+
+	for (size_t i = 0; i < WIDE; i += block) {
+		struct masks m = get(probe, p + i);
+
+		w.term |= (uint64_t)m.term << i;
+		w.element |= (uint64_t)m.element << i;
+		w.special |= (uint64_t)m.special << i;
+	}
+	return w;
+}
+
+/* The same for the last left (< WIDE) bytes, copied first. */
+static inline struct masks64 tail_wide(const void *probe, masks_fn get,
+				       size_t block, const char *p, size_t left)
+{
+	char tmp[WIDE] = {0};
+	uint64_t valid = ((uint64_t)1 << left) - 1;
+	struct masks64 w;
+
+	memcpy(tmp, p, left);
+	w = get_wide(probe, get, block, tmp);
+	w.term &= valid;
+	w.element &= valid;
+	w.special &= valid;
+	return w;
+}
+
 /*
  * Scan ordinary segments ahead from r->pos: their records go to
  * r->mseg from r->nmseg on and their element views to r->els from
  * r->nels on, where they belong when the set is marked.  One pass over
- * the bytes, a block at a time, the separators and terminators of a
- * block in order.  Stops before a segment the general code must read,
+ * the bytes, 64 bytes at a time (the masks of four or eight blocks in
+ * one word each), the separators and terminators in order.  Stops before a segment the general code must read,
  * and after one the envelope acts on.  Returns the number scanned.
  */
 static inline __attribute__((always_inline)) size_t refill_with(
@@ -368,7 +406,7 @@ static inline __attribute__((always_inline)) size_t refill_with(
 	size_t first = r->nmseg, n = 0;
 	struct x12_span_seg *rec;
 	struct strview *o, *o_seg, *full;
-	unsigned spec = 0, drop = 0;
+	uint64_t spec = 0, drop = 0;
 
 	r->bnext = r->bend = first;
 	r->bel = r->nels;
@@ -376,21 +414,21 @@ static inline __attribute__((always_inline)) size_t refill_with(
 		return 0;
 	if (r->cap_mseg < first + X12_FAST_BATCH)
 		grow_mseg(r, first + X12_FAST_BATCH);
-	if (r->cap_els - r->nels < 2 * block + 2)
+	if (r->cap_els - r->nels < 2 * WIDE + 2)
 		grow_els(r);
 	rec = r->mseg + first;
 	o = o_seg = r->els + r->nels;
-	full = r->els + (r->cap_els - block - 1);
+	full = r->els + (r->cap_els - WIDE - 1);
 	seg = start = q = p;
 	for (;;) {
-		struct masks m;
+		struct masks64 m;
 
 		if (q >= end)
 			break; /* no terminator: the general code reads on */
-		if ((size_t)(end - q) >= block)
-			m = get(probe, q);
+		if ((size_t)(end - q) >= WIDE)
+			m = get_wide(probe, get, block, q);
 		else
-			m = tail_masks(probe, get, q, (size_t)(end - q));
+			m = tail_wide(probe, get, block, q, (size_t)(end - q));
 		if (o > full) {
 			size_t io = (size_t)(o - r->els);
 			size_t iseg = (size_t)(o_seg - r->els);
@@ -398,21 +436,21 @@ static inline __attribute__((always_inline)) size_t refill_with(
 			grow_els(r);
 			o = r->els + io;
 			o_seg = r->els + iseg;
-			full = r->els + (r->cap_els - block - 1);
+			full = r->els + (r->cap_els - WIDE - 1);
 		}
 		m.special &= ~drop;
 		drop = 0;
 		for (;;) {
 			/* the separators below the next terminator, then it */
-			unsigned tb = m.term & -m.term;
-			unsigned eb = m.element & (tb - 1);
+			uint64_t tb = m.term & -m.term;
+			uint64_t eb = m.element & (tb - 1);
 			const char *at;
 			uint32_t key;
 			size_t d;
 
 			m.element ^= eb;
 			for (; eb; eb &= eb - 1) {
-				at = q + (unsigned)__builtin_ctz(eb);
+				at = q + (unsigned)__builtin_ctzll(eb);
 				o->ptr = start;
 				o->len = (size_t)(at - start);
 				o++;
@@ -421,7 +459,7 @@ static inline __attribute__((always_inline)) size_t refill_with(
 			if (!tb)
 				break;
 			m.term ^= tb;
-			at = q + (unsigned)__builtin_ctz(tb);
+			at = q + (unsigned)__builtin_ctzll(tb);
 			o->ptr = start;
 			o->len = (size_t)(at - start);
 			o++;
@@ -456,15 +494,15 @@ static inline __attribute__((always_inline)) size_t refill_with(
 			spec = 0;
 			/* the bits before p are done with */
 			d = (size_t)(p - q);
-			if (d >= block) {
+			if (d >= WIDE) {
 				m.special = 0;
-				drop = (1u << (d - block)) - 1;
+				drop = ((uint64_t)1 << (d - WIDE)) - 1;
 				break;
 			}
-			m.special &= ~((1u << d) - 1);
+			m.special &= ~(((uint64_t)1 << d) - 1);
 		}
 		spec |= m.special;
-		q += block;
+		q += WIDE;
 		if ((size_t)(q - seg) > max)
 			break;
 	}
@@ -498,8 +536,10 @@ static size_t refill(struct x12_reader *r)
 #endif
 }
 
-/* Hand out the next segment scanned ahead. */
-static inline void pop(struct x12_reader *r, struct x12_segment *seg)
+/* Move the reader past the next segment scanned ahead, as the general
+ * code would; its record and its elements. */
+static inline const struct x12_span_seg *advance(struct x12_reader *r,
+						 struct strview **elp)
 {
 	size_t k = r->bnext++;
 	struct x12_span_seg *s = &r->mseg[k];
@@ -527,6 +567,16 @@ static inline void pop(struct x12_reader *r, struct x12_segment *seg)
 	r->last = s->offset - r->base;
 	r->pos = r->last + s->len + 1;
 	r->nsegments = s->index;
+	*elp = el;
+	return s;
+}
+
+/* Hand out the next segment scanned ahead. */
+static inline void pop(struct x12_reader *r, struct x12_segment *seg)
+{
+	struct strview *el;
+	const struct x12_span_seg *s = advance(r, &el);
+
 	seg->raw = sv_make(r->data + r->last, s->len);
 	seg->tag = el[0];
 	seg->offset = s->offset;
@@ -540,6 +590,15 @@ static inline void pop(struct x12_reader *r, struct x12_segment *seg)
 	seg->has_repetition = s->has_repetition;
 	if (seg->key == KEY_IEA)
 		r->in_interchange = false; /* next comes an ISA or nothing */
+}
+
+void x12_reader_skip(struct x12_reader *r)
+{
+	struct strview *el;
+
+	advance(r, &el);
+	if (el[0].len == 3 && !memcmp(el[0].ptr, "IEA", 3))
+		r->in_interchange = false;
 }
 
 /* x12_reader_next() when nothing was scanned ahead */

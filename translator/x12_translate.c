@@ -232,9 +232,19 @@ enum edi_code x12_translate_run(struct x12_reader *r, struct edi_diag *diag,
 		x.sha256_ctx = EVP_MD_CTX_new();
 		x.sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
 	}
-	while ((next = x12_reader_next(r, &seg, err)) == X12_NEXT_SEGMENT) {
-		unsigned ev = x12_envelope_feed(&x.env, &seg);
+	for (;;) {
+		const struct strview *tag = x12_reader_peek_tag(r);
+		unsigned ev;
 
+		/* most segments are only counted: nothing to hand out */
+		if (tag && x12_envelope_count(&x.env, *tag)) {
+			x12_reader_skip(r);
+			continue;
+		}
+		next = x12_reader_next(r, &seg, err);
+		if (next != X12_NEXT_SEGMENT)
+			break;
+		ev = x12_envelope_feed(&x.env, &seg);
 		if (ev) /* most segments cause none */
 			on_events(&x, ev);
 	}
