@@ -131,21 +131,26 @@ static inline bool x12_envelope_tag_sound(struct strview t)
 }
 
 /*
- * x12_envelope_feed() of a segment with this tag when that only counts
- * it (a sound segment inside a set, not one of the envelope): true, and
- * the segment need not be fed; false, nothing done.
+ * Inside a set (and below the limit of control numbers tracked),
+ * x12_envelope_feed() of a segment whose tag x12_envelope_plain() likes
+ * only counts it: x12_envelope_count() counts n of them at once.
  */
-static inline bool x12_envelope_count(struct x12_envelope *env,
-				      struct strview tag)
+static inline bool x12_envelope_in_set(const struct x12_envelope *env)
+{
+	return env->state == X12_ENV_SET && !env->sets_seen.overflow;
+}
+
+static inline bool x12_envelope_plain(struct strview tag)
 {
 	/* every envelope tag starts with one of these */
-	if (env->state != X12_ENV_SET || env->sets_seen.overflow ||
-	    !x12_envelope_tag_sound(tag) || tag.ptr[0] == 'I' ||
-	    tag.ptr[0] == 'S' || tag.ptr[0] == 'G')
-		return false;
-	env->sum.nsegments++;
-	env->set.nsegments++;
-	return true;
+	return x12_envelope_tag_sound(tag) && tag.ptr[0] != 'I' &&
+	       tag.ptr[0] != 'S' && tag.ptr[0] != 'G';
+}
+
+static inline void x12_envelope_count(struct x12_envelope *env, size_t n)
+{
+	env->sum.nsegments += n;
+	env->set.nsegments += n;
 }
 
 /* End of input at offset: closes what is open, with errors. */

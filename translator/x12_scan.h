@@ -237,18 +237,38 @@ const struct x12_span_seg *x12_reader_marked_segs(const struct x12_reader *r,
 struct strview *x12_reader_marked_els(struct x12_reader *r, size_t *n);
 
 /*
- * The tag of the next segment when it was scanned ahead (NULL when not),
- * so that a caller that needs no more of an ordinary segment can
- * x12_reader_skip() it: the reader moves on as x12_reader_next() would,
- * but hands out nothing.  Valid until the next call to the reader.
+ * The segments scanned ahead, for a caller that needs no more of an
+ * ordinary segment than its tag: x12_reader_ahead() puts a cursor on the
+ * next one, x12_ahead_tag() gives the tag under it (NULL past the last)
+ * and x12_ahead_next() moves it on; x12_reader_skip(r, &cursor) then
+ * moves the reader up to the cursor as that many calls of
+ * x12_reader_next() would, handing out nothing.  The tags are valid until the next call to the reader.
  */
-static inline const struct strview *x12_reader_peek_tag(
-	const struct x12_reader *r)
+struct x12_ahead {
+	size_t rec, el; /* in mseg and els */
+};
+
+static inline struct x12_ahead x12_reader_ahead(const struct x12_reader *r)
 {
-	return r->bnext < r->bend ? &r->els[r->bel] : NULL;
+	struct x12_ahead a = {r->bnext, r->bel};
+
+	return a;
 }
 
-void x12_reader_skip(struct x12_reader *r);
+static inline const struct strview *x12_ahead_tag(const struct x12_reader *r,
+						  const struct x12_ahead *a)
+{
+	return a->rec < r->bend ? &r->els[a->el] : NULL;
+}
+
+static inline void x12_ahead_next(const struct x12_reader *r,
+				  struct x12_ahead *a)
+{
+	a->el += r->mseg[a->rec].nel + 1;
+	a->rec++;
+}
+
+void x12_reader_skip(struct x12_reader *r, const struct x12_ahead *to);
 
 /* Total bytes consumed so far (input offset of the scan position). */
 size_t x12_reader_offset(const struct x12_reader *r);

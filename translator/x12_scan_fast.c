@@ -445,7 +445,6 @@ static inline __attribute__((always_inline)) size_t refill_with(
 			uint64_t tb = m.term & -m.term;
 			uint64_t eb = m.element & (tb - 1);
 			const char *at;
-			uint32_t key;
 			size_t d;
 
 			m.element ^= eb;
@@ -484,10 +483,12 @@ static inline __attribute__((always_inline)) size_t refill_with(
 			rec->nel = (uint32_t)(o - o_seg - 1);
 			rec++;
 			n++;
-			key = tag_key4(seg, o_seg->len);
 			p = at + 1;
-			if (envelope_key(key) || n == X12_FAST_BATCH ||
-			    !segment_starts(&p, end))
+			/* every envelope tag starts with S, G or I */
+			if ((*seg == 'S' || *seg == 'G' || *seg == 'I') &&
+			    envelope_key(tag_key4(seg, o_seg->len)))
+				goto done;
+			if (n == X12_FAST_BATCH || !segment_starts(&p, end))
 				goto done;
 			seg = start = p;
 			o_seg = o;
@@ -592,12 +593,37 @@ static inline void pop(struct x12_reader *r, struct x12_segment *seg)
 		r->in_interchange = false; /* next comes an ISA or nothing */
 }
 
-void x12_reader_skip(struct x12_reader *r)
+void x12_reader_skip(struct x12_reader *r, const struct x12_ahead *to)
 {
+	const struct x12_span_seg *s;
 	struct strview *el;
 
-	advance(r, &el);
-	if (el[0].len == 3 && !memcmp(el[0].ptr, "IEA", 3))
+	if (to->rec <= r->bnext)
+		return;
+	if (r->mark != NONE && (r->bnext != r->nmseg || r->bel != r->nels)) {
+		/* the mark moved since the scan: one by one */
+		while (r->bnext < to->rec)
+			advance(r, &el);
+	} else {
+		/* the records and elements are where they belong */
+		size_t k = to->rec - 1;
+
+		s = &r->mseg[k];
+		if (r->mark != NONE) {
+			r->nmseg = to->rec;
+			r->nels = to->el;
+		}
+		r->last_at = k;
+		r->last_el = to->el - (s->nel + 1);
+		r->last = s->offset - r->base;
+		r->pos = r->last + s->len + 1;
+		r->nsegments = s->index;
+		r->bnext = to->rec;
+		r->bel = to->el;
+	}
+	/* an IEA ends a batch: it can only be the last */
+	el = &r->els[r->last_el];
+	if (el->len == 3 && !memcmp(el->ptr, "IEA", 3))
 		r->in_interchange = false;
 }
 

@@ -233,13 +233,22 @@ enum edi_code x12_translate_run(struct x12_reader *r, struct edi_diag *diag,
 		x.sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
 	}
 	for (;;) {
-		const struct strview *tag = x12_reader_peek_tag(r);
 		unsigned ev;
 
-		/* most segments are only counted: nothing to hand out */
-		if (tag && x12_envelope_count(&x.env, *tag)) {
-			x12_reader_skip(r);
-			continue;
+		if (x12_envelope_in_set(&x.env)) {
+			/* most segments are only counted: those scanned
+			 * ahead need not be handed out one by one */
+			struct x12_ahead a = x12_reader_ahead(r);
+			const struct strview *tag;
+			size_t n = 0;
+
+			while ((tag = x12_ahead_tag(r, &a)) &&
+			       x12_envelope_plain(*tag)) {
+				x12_ahead_next(r, &a);
+				n++;
+			}
+			x12_envelope_count(&x.env, n);
+			x12_reader_skip(r, &a);
 		}
 		next = x12_reader_next(r, &seg, err);
 		if (next != X12_NEXT_SEGMENT)
