@@ -244,9 +244,10 @@ static inline __attribute__((always_inline)) enum x12_fast_result scan(
 				classify(f, p, out->len, out);
 			return X12_FAST_FOUND;
 		}
-		q += block;
-		if (q >= end || (size_t)(q - p) > max)
+		/* (no pointer past the end, not even to compare) */
+		if ((size_t)(end - q) <= block || (size_t)(q - p) + block > max)
 			return X12_FAST_NOT_HERE;
+		q += block;
 	}
 }
 
@@ -503,9 +504,10 @@ static inline __attribute__((always_inline)) size_t refill_with(
 			m.special &= ~(((uint64_t)1 << d) - 1);
 		}
 		spec |= m.special;
-		q += WIDE;
-		if ((size_t)(q - seg) > max)
+		/* (no pointer past the end, not even to compare) */
+		if ((size_t)(end - q) <= WIDE || (size_t)(q - seg) + WIDE > max)
 			break;
+		q += WIDE;
 	}
 stop:
 	if (!n)
