@@ -100,6 +100,7 @@ TRANSLATOR_SRC := \
 	translator/x12_emit_value.c \
 	translator/x12_envelope.c \
 	translator/x12_scan.c \
+	translator/x12_scan_fast.c \
 	translator/x12_set.c \
 	translator/x12_hl_index.c \
 	translator/x12_translate.c \
@@ -201,6 +202,7 @@ TEST_SRC := \
 	tests/translator/test_rec_value.c \
 	tests/translator/test_x12_envelope.c \
 	tests/translator/test_x12_scan.c \
+	tests/translator/test_x12_scan_fast.c \
 	tests/translator/test_x12_translate.c \
 	tests/translator/test_fastpath.c \
 	tests/translator/test_exec_fast.c \

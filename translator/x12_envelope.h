@@ -114,6 +114,45 @@ void x12_envelope_release(struct x12_envelope *env);
 /* Check one segment; returns the x12_event bits it caused. */
 unsigned x12_envelope_feed(struct x12_envelope *env,
 			   const struct x12_segment *seg);
+/* x12_tag_valid(), inline: every segment of a set is asked. */
+static inline bool x12_envelope_tag_sound(struct strview t)
+{
+	unsigned char a, b, c;
+
+	if (t.len != 2 && t.len != 3)
+		return false;
+	a = (unsigned char)t.ptr[0];
+	b = (unsigned char)t.ptr[1];
+	c = t.len == 3 ? (unsigned char)t.ptr[2] : 'A';
+	return (unsigned char)(a - 'A') < 26 &&
+	       ((unsigned char)(b - 'A') < 26 ||
+		(unsigned char)(b - '0') < 10) &&
+	       ((unsigned char)(c - 'A') < 26 || (unsigned char)(c - '0') < 10);
+}
+
+/*
+ * Inside a set (and below the limit of control numbers tracked),
+ * x12_envelope_feed() of a segment whose tag x12_envelope_plain() likes
+ * only counts it: x12_envelope_count() counts n of them at once.
+ */
+static inline bool x12_envelope_in_set(const struct x12_envelope *env)
+{
+	return env->state == X12_ENV_SET && !env->sets_seen.overflow;
+}
+
+static inline bool x12_envelope_plain(struct strview tag)
+{
+	/* every envelope tag starts with one of these */
+	return x12_envelope_tag_sound(tag) && tag.ptr[0] != 'I' &&
+	       tag.ptr[0] != 'S' && tag.ptr[0] != 'G';
+}
+
+static inline void x12_envelope_count(struct x12_envelope *env, size_t n)
+{
+	env->sum.nsegments += n;
+	env->set.nsegments += n;
+}
+
 /* End of input at offset: closes what is open, with errors. */
 unsigned x12_envelope_finish(struct x12_envelope *env, size_t offset);
 

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "x12_scan_fast.h"
 #include "xalloc.h"
 
 #define NONE SIZE_MAX
@@ -119,6 +120,8 @@ void x12_reader_init_span(struct x12_reader *r, struct strview span,
 	r->in_interchange = true;
 	r->seen_interchange = true;
 	r->delims = *delims;
+	x12_fast_delims_init(&r->fast, &r->delims, limits);
+	r->fast.on &= r->fast_mode != X12_FAST_OFF;
 	r->base = base_offset;
 	r->nsegments = first_index ? first_index - 1 : 0;
 }
@@ -134,6 +137,9 @@ void x12_reader_release(struct x12_reader *r)
 {
 	free(r->mseg);
 	r->mseg = NULL;
+	free(r->els);
+	r->els = NULL;
+	r->nels = r->cap_els = 0;
 	free(r->win);
 	buf_release(&r->scratch);
 	r->win = NULL;
@@ -156,6 +162,8 @@ static void compact(struct x12_reader *r)
 	if (!keep)
 		return;
 	memmove(r->win, r->win + keep, r->len - keep);
+	for (size_t i = 0; i < r->nels; i++) /* the marked set's elements */
+		r->els[i].ptr -= keep;
 	r->len -= keep;
 	r->base += keep;
 	r->pos -= keep;
@@ -177,15 +185,25 @@ static enum edi_code fill(struct x12_reader *r, struct edi_error *err)
 	if (r->mark != NONE && r->len - r->mark > r->limits->max_set) {
 		r->mark = NONE; /* the set is too large to hold: let it go */
 		r->mark_lost = true;
+		r->nels = 0;
 	}
 	compact(r);
 	want = r->limits->chunk;
 	if (r->win_cap - r->len < want) {
 		size_t cap = r->win_cap ? r->win_cap : want;
 
+		char *win;
+
 		while (cap - r->len < want)
 			cap *= 2;
-		r->win = xrealloc(r->win, cap);
+		/* not realloc(): the element views are moved along */
+		win = xmalloc(cap);
+		if (r->len)
+			memcpy(win, r->win, r->len);
+		for (size_t i = 0; i < r->nels; i++)
+			r->els[i].ptr = win + (r->els[i].ptr - r->win);
+		free(r->win);
+		r->win = win;
 		r->win_cap = cap;
 	}
 	room = r->win_cap - r->len;
@@ -354,16 +372,17 @@ static enum edi_code find_isa(struct x12_reader *r, struct edi_error *err)
 	}
 }
 
+/* Keep s as the last segment, and as one of the set when marked. */
 static void remember(struct x12_reader *r, const struct x12_span_seg *s)
 {
-	r->last_seg = *s;
-	if (r->mark == NONE)
-		return;
 	if (r->nmseg == r->cap_mseg) {
 		r->cap_mseg = r->cap_mseg ? r->cap_mseg * 2 : 256;
 		r->mseg = xreallocarray(r->mseg, r->cap_mseg, sizeof(*r->mseg));
 	}
-	r->mseg[r->nmseg++] = *s;
+	r->mseg[r->nmseg] = *s;
+	r->last_at = r->nmseg;
+	if (r->mark != NONE)
+		r->nmseg++;
 }
 
 static void fill_segment(struct x12_reader *r, struct x12_segment *seg,
@@ -380,10 +399,16 @@ static void fill_segment(struct x12_reader *r, struct x12_segment *seg,
 	seg->delims = &r->delims;
 	sep = raw.len ? memchr(raw.ptr, r->delims.element, raw.len) : NULL;
 	seg->tag = sv_make(raw.ptr, sep ? (size_t)(sep - raw.ptr) : raw.len);
+	seg->key = x12_tag_key_sv(seg->tag);
+	seg->el = NULL; /* not split: x12_set splits it */
+	seg->nel = 0;
+	seg->has_component = seg->has_repetition = false;
+	memset(&where, 0, sizeof(where));
 	where.offset = offset;
 	where.len = cleaned ? input_len : raw.len;
 	where.index = seg->index;
 	where.cleaned = cleaned;
+	r->last_el = r->nels;
 	remember(r, &where);
 }
 
@@ -646,6 +671,8 @@ static int start_interchange(struct x12_reader *r, struct x12_segment *seg,
 		return 0;
 	}
 	r->delims = d;
+	x12_fast_delims_init(&r->fast, &r->delims, r->limits);
+	r->fast.on &= r->fast_mode != X12_FAST_OFF;
 	r->in_interchange = true;
 	r->seen_interchange = true;
 	r->isa_form = form;
@@ -749,6 +776,7 @@ too_long:
 	if (r->mark != NONE) {
 		r->mark = NONE;
 		r->mark_lost = true;
+		r->nels = 0;
 	}
 	/* drop bytes up to the next terminator */
 	for (;;) {
@@ -766,8 +794,9 @@ too_long:
 	}
 }
 
-enum x12_next x12_reader_next(struct x12_reader *r, struct x12_segment *seg,
-			      struct edi_error *err)
+enum x12_next x12_reader_next_general(struct x12_reader *r,
+				      struct x12_segment *seg,
+				      struct edi_error *err)
 {
 	enum edi_code rc;
 	int got;
@@ -817,11 +846,27 @@ enum x12_next x12_reader_next(struct x12_reader *r, struct x12_segment *seg,
 
 void x12_reader_mark(struct x12_reader *r)
 {
+	struct x12_span_seg last;
+
 	r->mark = r->last;
 	r->mark_lost = false;
 	r->nmseg = 0;
-	if (r->mark != NONE)
-		remember(r, &r->last_seg);
+	r->nels = 0;
+	if (r->mark == NONE)
+		return;
+	/* the last segment becomes the first of the set; what was scanned
+	 * ahead lies after it and stays where it is */
+	last = r->mseg[r->last_at];
+	if (last.split) {
+		if (r->last_el)
+			memmove(r->els, r->els + r->last_el,
+				(last.nel + 1) * sizeof(*r->els));
+		r->nels = last.nel + 1;
+	}
+	r->last_el = 0;
+	r->mseg[0] = last;
+	r->last_at = 0;
+	r->nmseg = 1;
 }
 
 void x12_reader_unmark(struct x12_reader *r)
@@ -829,6 +874,17 @@ void x12_reader_unmark(struct x12_reader *r)
 	r->mark = NONE;
 	r->mark_lost = false;
 	r->nmseg = 0;
+	r->nels = 0;
+}
+
+struct strview *x12_reader_marked_els(struct x12_reader *r, size_t *n)
+{
+	if (r->mark == NONE || r->mark_lost) {
+		*n = 0;
+		return NULL;
+	}
+	*n = r->nels;
+	return r->els;
 }
 
 const struct x12_span_seg *x12_reader_marked_segs(const struct x12_reader *r,
@@ -889,12 +945,19 @@ struct strview x12_part(struct strview v, char sep, size_t n)
 
 struct strview x12_element(const struct x12_segment *seg, unsigned n)
 {
-	return x12_part(seg->raw, seg->delims->element, n);
+	if (!seg->el)
+		return x12_part(seg->raw, seg->delims->element, n);
+	/* as x12_part() gives it */
+	return n <= seg->nel ? seg->el[n]
+			     : sv_make(seg->raw.ptr + seg->raw.len, 0);
 }
 
 unsigned x12_element_count(const struct x12_segment *seg)
 {
 	unsigned n = 0;
+
+	if (seg->el)
+		return seg->nel;
 	const char *p = seg->raw.ptr, *end = p + seg->raw.len;
 
 	while (p < end && (p = memchr(p, seg->delims->element,

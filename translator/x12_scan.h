@@ -91,6 +91,17 @@ struct x12_segment {
 	size_t index;  /* 1-based segment number in the input */
 	bool cleaned;  /* raw is a copy without line wrapping */
 	const struct x12_delims *delims;
+	/* set by the reader: */
+	uint32_t key; /* x12_tag_key_sv(tag) */
+	/*
+	 * The elements as views into raw, el[0] the tag, when the reader
+	 * split the segment while it looked for the terminator (NULL when
+	 * not: then the flags below are not known either).  Valid like raw.
+	 */
+	const struct strview *el;
+	unsigned nel;	     /* el[1..nel] */
+	bool has_component;  /* a component separator occurs in raw */
+	bool has_repetition; /* a repetition separator occurs in raw */
 };
 
 struct x12_source {
@@ -110,6 +121,30 @@ struct x12_span_seg {
 	size_t len;    /* bytes of its raw text in the input */
 	size_t index;  /* segment number */
 	bool cleaned;  /* had line wrapping: clean it again */
+	/* split: its elements (tag first) are the next nel + 1 views of
+	 * x12_reader_marked_els(), and the flags are known */
+	bool split;
+	bool has_component, has_repetition;
+	uint32_t nel;
+};
+
+/*
+ * The delimiters of the reader's fast path (x12_scan_fast.c), each in
+ * every byte of a 16-byte vector; on when the delimiters allow it.
+ */
+struct x12_fast_delims {
+	unsigned char term[16], element[16], component[16], repetition[16];
+	bool repeats; /* repetition[] is the separator, not a stand-in */
+	bool on;
+};
+
+#define X12_FAST_BATCH 64 /* segments scanned ahead at most */
+
+/* How the reader reads (tests compare the ways). */
+enum x12_fast_mode {
+	X12_FAST_BEST,	   /* the fast path with SIMD where there is */
+	X12_FAST_PORTABLE, /* the fast path eight bytes at a time */
+	X12_FAST_OFF	   /* the general code only */
 };
 
 struct x12_reader {
@@ -135,9 +170,21 @@ struct x12_reader {
 	enum x12_isa_form isa_form;
 	struct x12_delims delims;
 	struct buf scratch;
-	struct x12_span_seg last_seg; /* the segment last returned */
-	struct x12_span_seg *mseg;    /* segments since the mark */
-	size_t nmseg, cap_mseg;
+	/* the segments since the mark (nmseg); past them, the one last
+	 * returned (at last_at) and those scanned ahead (bnext..bend) */
+	struct x12_span_seg *mseg;
+	size_t nmseg, cap_mseg, last_at, bnext, bend;
+	/*
+	 * The element views of the split segments since the mark (nels),
+	 * then those of the segment last returned (from last_el) and of
+	 * those scanned ahead (from bel).  They point into the window:
+	 * compact() and fill() move the marked ones with it; the others
+	 * are handed out before the window moves.
+	 */
+	struct strview *els;
+	size_t nels, cap_els, last_el, bel;
+	struct x12_fast_delims fast;
+	enum x12_fast_mode fast_mode; /* X12_FAST_BEST unless a test says */
 };
 
 enum x12_next { X12_NEXT_SEGMENT, X12_NEXT_END, X12_NEXT_ERROR };
@@ -183,6 +230,45 @@ enum edi_code x12_reader_marked(const struct x12_reader *r,
  */
 const struct x12_span_seg *x12_reader_marked_segs(const struct x12_reader *r,
 						  size_t *n);
+/*
+ * The element views of the split segments among them, in order (*n of
+ * them); valid like the span.
+ */
+struct strview *x12_reader_marked_els(struct x12_reader *r, size_t *n);
+
+/*
+ * The segments scanned ahead, for a caller that needs no more of an
+ * ordinary segment than its tag: x12_reader_ahead() puts a cursor on the
+ * next one, x12_ahead_tag() gives the tag under it (NULL past the last)
+ * and x12_ahead_next() moves it on; x12_reader_skip(r, &cursor) then
+ * moves the reader up to the cursor as that many calls of
+ * x12_reader_next() would, handing out nothing.  The tags are valid until the next call to the reader.
+ */
+struct x12_ahead {
+	size_t rec, el; /* in mseg and els */
+};
+
+static inline struct x12_ahead x12_reader_ahead(const struct x12_reader *r)
+{
+	struct x12_ahead a = {r->bnext, r->bel};
+
+	return a;
+}
+
+static inline const struct strview *x12_ahead_tag(const struct x12_reader *r,
+						  const struct x12_ahead *a)
+{
+	return a->rec < r->bend ? &r->els[a->el] : NULL;
+}
+
+static inline void x12_ahead_next(const struct x12_reader *r,
+				  struct x12_ahead *a)
+{
+	a->el += r->mseg[a->rec].nel + 1;
+	a->rec++;
+}
+
+void x12_reader_skip(struct x12_reader *r, const struct x12_ahead *to);
 
 /* Total bytes consumed so far (input offset of the scan position). */
 size_t x12_reader_offset(const struct x12_reader *r);

@@ -135,6 +135,17 @@ static void begin(struct x12_set *set, struct arena *arena, struct strview span,
 	set->segs = arena_alloc(arena, (cap ? cap : 1) * sizeof(*set->segs));
 }
 
+/* Double the segment array. */
+static void grow(struct x12_set *set, size_t *cap)
+{
+	struct x12_seg *bigger =
+		arena_alloc(set->arena, *cap * 2 * sizeof(*bigger));
+
+	memcpy(bigger, set->segs, *cap * sizeof(*bigger));
+	set->segs = bigger;
+	*cap *= 2;
+}
+
 /* Add one segment (raw must outlive the set); *cap grows the array. */
 static void add(struct x12_set *set, size_t *cap, struct strview raw,
 		size_t offset, size_t index, bool cleaned,
@@ -144,13 +155,8 @@ static void add(struct x12_set *set, size_t *cap, struct strview raw,
 	struct x12_seg *s;
 	unsigned n;
 
-	if (set->nsegs == *cap) {
-		struct x12_seg *bigger =
-			arena_alloc(set->arena, *cap * 2 * sizeof(*bigger));
-		memcpy(bigger, set->segs, *cap * sizeof(*bigger));
-		set->segs = bigger;
-		*cap *= 2;
-	}
+	if (set->nsegs == *cap)
+		grow(set, cap);
 	s = &set->segs[set->nsegs++];
 	s->offset = offset;
 	s->index = index;
@@ -184,6 +190,27 @@ static void add(struct x12_set *set, size_t *cap, struct strview raw,
 	s->key = x12_tag_key_sv(s->tag);
 }
 
+/* The members of a segment the reader split (el: its elements, tag
+ * first), as add() sets them. */
+static inline void put_split(struct x12_set *set, struct x12_seg *s,
+			     struct strview *el, unsigned nel, size_t offset,
+			     size_t index, bool has_component,
+			     bool has_repetition)
+{
+	s->tag = el[0];
+	s->key = x12_tag_key_sv(el[0]);
+	s->el = el;
+	s->nel = nel;
+	s->offset = offset;
+	s->index = index;
+	s->set_pos = (unsigned)set->nsegs;
+	s->cleaned = false;
+	s->has_component = has_component;
+	s->has_repetition = has_repetition;
+	s->node = NULL; /* map_guide places it */
+	s->loop = NULL;
+}
+
 static void finish(struct x12_set *set)
 {
 	set->root.first = 0;
@@ -206,6 +233,19 @@ enum edi_code x12_set_split(struct x12_set *set, struct arena *arena,
 	begin(set, arena, span, d, offset, limits, cap);
 	x12_reader_init_span(&r, span, d, offset, first_index, limits, diag);
 	while ((next = x12_reader_next(&r, &seg, err)) == X12_NEXT_SEGMENT) {
+		if (seg.el && seg.nel <= limits->max_elements) {
+			/* the views into the reader die with it: copy them */
+			size_t n = (seg.nel + 1) * sizeof(*seg.el);
+			struct strview *el =
+				memcpy(arena_alloc(arena, n), seg.el, n);
+			if (set->nsegs == cap)
+				grow(set, &cap);
+			set->nsegs++;
+			put_split(set, &set->segs[set->nsegs - 1], el, seg.nel,
+				  seg.offset, seg.index, seg.has_component,
+				  seg.has_repetition);
+			continue;
+		}
 		if (seg.cleaned) /* the reader's scratch dies on next() */
 			seg.raw = sv_make(arena_svdup(arena, seg.raw),
 					  seg.raw.len);
@@ -235,21 +275,40 @@ static struct strview unwrap(struct arena *a, struct strview raw)
 void x12_set_from_segs(struct x12_set *set, struct arena *arena,
 		       struct strview span, const struct x12_delims *d,
 		       size_t offset, const struct x12_span_seg *segs,
-		       size_t nsegs, const struct x12_limits *limits,
-		       struct edi_diag *diag)
+		       size_t nsegs, struct strview *els, size_t nels,
+		       const struct x12_limits *limits, struct edi_diag *diag)
 {
-	size_t cap = nsegs;
+	size_t cap = nsegs, used = 0;
 	struct split_tab tab;
+	bool have_tab = false;
 
-	classes(d, &tab);
 	begin(set, arena, span, d, offset, limits, cap);
 	for (size_t i = 0; i < nsegs; i++) {
-		struct strview raw = sv_make(
-			span.ptr + (segs[i].offset - offset), segs[i].len);
-		if (segs[i].cleaned)
+		const struct x12_span_seg *g = &segs[i];
+		struct strview raw;
+
+		if (g->split && used + g->nel + 1 <= nels) {
+			struct strview *el = els + used;
+
+			used += g->nel + 1;
+			if (g->nel <= limits->max_elements) {
+				/* one segment each: cap is never reached */
+				set->nsegs++;
+				put_split(set, &set->segs[set->nsegs - 1], el,
+					  g->nel, g->offset, g->index,
+					  g->has_component, g->has_repetition);
+				continue;
+			}
+		}
+		if (!have_tab) {
+			classes(d, &tab);
+			have_tab = true;
+		}
+		raw = sv_make(span.ptr + (g->offset - offset), g->len);
+		if (g->cleaned)
 			raw = unwrap(arena, raw);
-		add(set, &cap, raw, segs[i].offset, segs[i].index,
-		    segs[i].cleaned, &tab, diag);
+		add(set, &cap, raw, g->offset, g->index, g->cleaned, &tab,
+		    diag);
 	}
 	finish(set);
 }

@@ -76,13 +76,16 @@ enum edi_code x12_set_split(struct x12_set *set, struct arena *arena,
 
 /*
  * The same from the segment positions the reader recorded while the set
- * was marked (x12_reader_marked_segs): no second scan of the bytes.
+ * was marked (x12_reader_marked_segs) and the element views it made of
+ * them (x12_reader_marked_els; NULL, 0: none): no second scan of the
+ * bytes, but for segments the reader did not split.  The segments use
+ * els as their element arrays: they are valid like the span.
  */
 void x12_set_from_segs(struct x12_set *set, struct arena *arena,
 		       struct strview span, const struct x12_delims *d,
 		       size_t offset, const struct x12_span_seg *segs,
-		       size_t nsegs, const struct x12_limits *limits,
-		       struct edi_diag *diag);
+		       size_t nsegs, struct strview *els, size_t nels,
+		       const struct x12_limits *limits, struct edi_diag *diag);
 
 /* Element n of seg (1-based), or an empty view. */
 static inline struct strview x12_seg_el(const struct x12_seg *seg, unsigned n)

@@ -82,7 +82,8 @@ static void translate_set(struct run *x)
 	struct rec_value *rec = NULL;
 	struct edi_loc loc;
 	const struct x12_span_seg *segs;
-	size_t nsegs;
+	size_t nsegs, nels;
+	struct strview *els;
 
 	x->stats->sets++;
 	edi_diag_reset(&x->set_diag);
@@ -136,9 +137,11 @@ static void translate_set(struct run *x)
 		return;
 	}
 	segs = x12_reader_marked_segs(x->r, &nsegs);
+	els = x12_reader_marked_els(x->r, &nels);
 	if (segs && nsegs) {
 		x12_set_from_segs(&set, &x->arena, span, &x->r->delims, offset,
-				  segs, nsegs, x->opts->limits, &x->set_diag);
+				  segs, nsegs, els, nels, x->opts->limits,
+				  &x->set_diag);
 	} else if (x12_set_split(&set, &x->arena, span, &x->r->delims, offset,
 				 si->segment, x->opts->limits, &x->set_diag,
 				 &err) != EDI_OK) {
@@ -229,8 +232,31 @@ enum edi_code x12_translate_run(struct x12_reader *r, struct edi_diag *diag,
 		x.sha256_ctx = EVP_MD_CTX_new();
 		x.sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
 	}
-	while ((next = x12_reader_next(r, &seg, err)) == X12_NEXT_SEGMENT)
-		on_events(&x, x12_envelope_feed(&x.env, &seg));
+	for (;;) {
+		unsigned ev;
+
+		if (x12_envelope_in_set(&x.env)) {
+			/* most segments are only counted: those scanned
+			 * ahead need not be handed out one by one */
+			struct x12_ahead a = x12_reader_ahead(r);
+			const struct strview *tag;
+			size_t n = 0;
+
+			while ((tag = x12_ahead_tag(r, &a)) &&
+			       x12_envelope_plain(*tag)) {
+				x12_ahead_next(r, &a);
+				n++;
+			}
+			x12_envelope_count(&x.env, n);
+			x12_reader_skip(r, &a);
+		}
+		next = x12_reader_next(r, &seg, err);
+		if (next != X12_NEXT_SEGMENT)
+			break;
+		ev = x12_envelope_feed(&x.env, &seg);
+		if (ev) /* most segments cause none */
+			on_events(&x, ev);
+	}
 	if (next == X12_NEXT_ERROR)
 		rc = err->code;
 	else

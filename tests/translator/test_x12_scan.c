@@ -597,8 +597,11 @@ START_TEST(test_elements_components_repetitions)
 {
 	const char *raw = "PO1*1*2*EA*1.50**UP*0123>45^678*";
 	struct x12_delims d = {'*', '>', '^', '~', {0}, 0, true};
-	struct x12_segment seg = {
-		sv_cstr(raw), SV_LIT("PO1"), 1000, 5, false, &d};
+	struct x12_segment seg = {.raw = sv_cstr(raw),
+				  .tag = SV_LIT("PO1"),
+				  .offset = 1000,
+				  .index = 5,
+				  .delims = &d};
 	struct strview parts[4];
 	struct strview el7;
 
