@@ -141,7 +141,7 @@ static bool json_number(struct strview v)
  * also remembers the slot found after it last time: the next name is
  * tried there before it is hashed.
  */
-#define KEY_BYTES  32 /* a rendered name, copied as one block */
+#define KEY_BYTES  REC_JSON_NAME_BYTES /* a rendered name, one block */
 #define NAMES_BITS 9
 #define NAMES_SIZE (1u << NAMES_BITS)
 
@@ -219,6 +219,24 @@ static void memo_add(struct key_memo *memo, const char *key, size_t n)
 	t->follow = t;
 	t->key = key;
 	memo->nfree--;
+}
+
+const struct rec_json_name *rec_json_name_new(struct arena *a, const char *key)
+{
+	struct rec_json_name *r;
+	size_t n = strlen(key);
+
+	if (n + 3 > KEY_BYTES)
+		return NULL;
+	r = arena_alloc(a, sizeof(*r));
+	memset(r->text, 0, KEY_BYTES);
+	if (!json_plain_copy(r->text + 1, key, n))
+		return NULL; /* the arena takes it back with the rest */
+	r->text[0] = '"';
+	r->text[n + 1] = '"';
+	r->text[n + 2] = ':';
+	r->len = n + 3;
+	return r;
 }
 
 struct rec_json_names *rec_json_names_new(void)
@@ -317,13 +335,20 @@ static bool fast_room(struct buf *b, char **w, char **end, size_t need)
 	return true;
 }
 
-/* The rendered name key at w, the comma before it written: the new w, or
- * NULL when key is not rendered yet (or NULL).  *prev is the slot of the
- * name before. */
-static inline char *fast_name(char *w, const char *key, struct key_memo *memo,
-			      struct name_slot **prev)
+/* The rendered name of member c at w, the comma before it written: the
+ * new w, or NULL when its name is not rendered yet (or NULL).  *prev is
+ * the slot of the name before. */
+static inline char *fast_name(char *w, const struct rec_value *c,
+			      struct key_memo *memo, struct name_slot **prev)
 {
-	struct name_slot *s = (*prev)->follow;
+	const char *key = c->key;
+	struct name_slot *s;
+
+	if (c->key_json) {
+		memcpy(w, c->key_json->text, KEY_BYTES);
+		return w + c->key_json->len;
+	}
+	s = (*prev)->follow;
 
 	if (s->key != key) {
 		if (!key || !(s = memo_find(memo, key)))
@@ -383,7 +408,7 @@ static enum edi_code write_tree(struct buf *b, const struct rec_value *v,
 		*w = ',';
 		w += sep;
 		if (object) {
-			if (!(next = fast_name(w, c->key, memo, &prev)))
+			if (!(next = fast_name(w, c, memo, &prev)))
 				goto new_name;
 			w = next;
 		}
@@ -404,7 +429,7 @@ static enum edi_code write_tree(struct buf *b, const struct rec_value *v,
 		*w = ',';
 		w += sep;
 		if (object) {
-			if (!(next = fast_name(w, c->key, memo, &prev)))
+			if (!(next = fast_name(w, c, memo, &prev)))
 				goto new_name;
 			w = next;
 		}
