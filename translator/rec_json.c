@@ -422,6 +422,8 @@ static enum edi_code write_tree(struct buf *b, const struct rec_value *v,
 		sep = 1;
 		continue;
 	other:
+		if (c->kind == REC_OBJECT || c->kind == REC_ARRAY)
+			goto open;
 		n = c->kind == REC_NUMBER ? c->text.len : 0;
 		need = n + FAST_ROOM;
 		if ((size_t)(end - w) < need && !fast_room(b, &w, &end, need))
@@ -454,18 +456,33 @@ static enum edi_code write_tree(struct buf *b, const struct rec_value *v,
 			break;
 		case REC_OBJECT:
 		case REC_ARRAY:
-			if (depth + 1 >= REC_JSON_MAX_DEPTH)
-				return EDI_ELIMIT;
-			stack[depth++] = cur;
-			cur = c;
-			object = c->kind == REC_OBJECT;
-			*w++ = object ? '{' : '[';
-			c = c->first;
-			sep = 0;
-			continue;
+			goto open_value;
 		}
 		c = c->next;
 		sep = 1;
+		continue;
+	open:
+		/* a container: no text of its own, straight in */
+		n = 0;
+		need = FAST_ROOM;
+		if ((size_t)(end - w) < need && !fast_room(b, &w, &end, need))
+			goto exact_member;
+		*w = ',';
+		w += sep;
+		if (object) {
+			if (!(next = fast_name(w, c, memo, &prev)))
+				goto new_name;
+			w = next;
+		}
+	open_value:
+		if (depth + 1 >= REC_JSON_MAX_DEPTH)
+			return EDI_ELIMIT;
+		stack[depth++] = cur;
+		cur = c;
+		object = c->kind == REC_OBJECT;
+		*w++ = object ? '{' : '[';
+		c = c->first;
+		sep = 0;
 		continue;
 	new_name:
 		if (!c->key)
