@@ -108,6 +108,17 @@ static struct rec_value *random_tree(struct arena *a, unsigned long long *s,
 	struct rec_value *v;
 	size_t n;
 
+	if (depth < 6 && pick == 8 && next_rand(s) % 3 == 0) {
+		/* two strings named ahead: the fast writer's pairs */
+		v = rec_object(a);
+		for (int i = 0; i < 2; i++) {
+			const char *key = names[next_rand(s) % nnames];
+
+			rec_add(v, key, rec_str(a, random_text(a, s)));
+			v->last->key_json = rec_json_name_new(a, key);
+		}
+		return v;
+	}
 	if (depth < 6 && pick >= 7) {
 		v = pick == 9 ? rec_array(a) : rec_object(a);
 		n = next_rand(s) % 8;
