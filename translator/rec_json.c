@@ -5,9 +5,12 @@
  * tree with an explicit stack and keeps its write position in a local
  * pointer: before each member it asks once for room for the most that
  * member can take short of escapes (FAST_ROOM plus its text), then writes
- * the comma, the member name (rendered once, per record or per run, as
- * the bytes `"name":` and copied as one fixed 32-byte block), and the
+ * the comma, the member name (rendered as the bytes `"name":` once, by
+ * the record's builder (key_json) or in the name table of
+ * rec_json_names.c, and copied as one fixed 32-byte block), and the
  * value, whose bytes are copied and checked in one pass (json_plain.h).
+ * Containers take a way of their own, and an object of two strings
+ * named ahead (a qualifier and value pair) is written in one go.
  * The exact one (write_value and the put_* helpers) checks room for every
  * piece it writes; the fast writer hands it whatever is unusual: a string
  * that needs escapes or UTF-8 checks (json_escape()), a name not rendered
@@ -19,12 +22,11 @@
 #include "rec_json.h"
 
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "json_out.h"
 #include "json_plain.h"
-#include "xalloc.h"
+#include "rec_json_int.h"
 
 /* Room for n more bytes and the NUL. */
 static inline enum edi_code room(struct buf *b, size_t n)
@@ -130,128 +132,6 @@ static bool json_number(struct strview v)
 	return i == v.len;
 }
 
-/*
- * Member names are few and repeat in every record (they are the map's
- * field names): each one that needs no escaping and is short enough is
- * rendered once as the bytes `"name":` and found again by its address,
- * in an open-addressed table (linear probing, at most half full) that
- * rec_json_write() keeps for one call and a struct rec_json_names for
- * many.  A name that does not get in is written the exact way each time.
- * Records of one kind name their members in the same order, so each slot
- * also remembers the slot found after it last time: the next name is
- * tried there before it is hashed.
- */
-#define KEY_BYTES  REC_JSON_NAME_BYTES /* a rendered name, one block */
-#define NAMES_BITS 9
-#define NAMES_SIZE (1u << NAMES_BITS)
-
-/* One slot, 64 bytes: a slot's index is its offset shifted. */
-struct name_slot {
-	const char *key; /* NULL: empty */
-	size_t len;	 /* of the rendered bytes */
-	char text[KEY_BYTES];
-	struct name_slot *follow; /* a full slot: the one found after this */
-	char pad[64 - KEY_BYTES - sizeof(size_t) - 2 * sizeof(char *)];
-};
-
-_Static_assert(sizeof(struct name_slot) == 64, "a name slot is 64 bytes");
-
-struct key_memo {
-	struct name_slot slot[NAMES_SIZE];
-	struct name_slot start; /* before the first name: its key is itself */
-	size_t nfree;
-};
-
-struct rec_json_names {
-	struct key_memo memo;
-};
-
-static void memo_init(struct key_memo *memo)
-{
-	for (size_t h = 0; h < NAMES_SIZE; h++)
-		memo->slot[h].key = NULL;
-	memo->start.key = (const char *)&memo->start;
-	memo->start.follow = &memo->start;
-	memo->nfree = NAMES_SIZE / 2;
-}
-
-/* the first slot to look at for a name's address (Fibonacci hashing) */
-static inline size_t memo_slot(const char *key)
-{
-	return (size_t)(((uint64_t)(uintptr_t)key * 0x9e3779b97f4a7c15ULL) >>
-			(64 - NAMES_BITS));
-}
-
-/* The rendered name of key, or NULL when it is not there. */
-static inline struct name_slot *memo_find(struct key_memo *memo,
-					  const char *key)
-{
-	struct name_slot *s = &memo->slot[memo_slot(key)];
-
-	for (;;) {
-		if (s->key == key)
-			return s;
-		if (!s->key)
-			return NULL;
-		s = s == &memo->slot[NAMES_SIZE - 1] ? memo->slot : s + 1;
-	}
-}
-
-/* Render key of length n into the table when it can be. */
-static void memo_add(struct key_memo *memo, const char *key, size_t n)
-{
-	struct name_slot *t;
-	size_t h = memo_slot(key);
-
-	if (n + 3 > KEY_BYTES || !memo->nfree)
-		return;
-	for (; memo->slot[h].key; h = (h + 1) % NAMES_SIZE)
-		if (memo->slot[h].key == key)
-			return;
-	t = &memo->slot[h];
-	memset(t->text, 0, KEY_BYTES);
-	if (!json_plain_copy(t->text + 1, key, n))
-		return;
-	t->text[0] = '"';
-	t->text[n + 1] = '"';
-	t->text[n + 2] = ':';
-	t->len = n + 3;
-	t->follow = t;
-	t->key = key;
-	memo->nfree--;
-}
-
-const struct rec_json_name *rec_json_name_new(struct arena *a, const char *key)
-{
-	struct rec_json_name *r;
-	size_t n = strlen(key);
-
-	if (n + 3 > KEY_BYTES)
-		return NULL;
-	r = arena_alloc(a, sizeof(*r));
-	memset(r->text, 0, KEY_BYTES);
-	if (!json_plain_copy(r->text + 1, key, n))
-		return NULL; /* the arena takes it back with the rest */
-	r->text[0] = '"';
-	r->text[n + 1] = '"';
-	r->text[n + 2] = ':';
-	r->len = n + 3;
-	return r;
-}
-
-struct rec_json_names *rec_json_names_new(void)
-{
-	struct rec_json_names *names = xmalloc(sizeof(*names));
-
-	memo_init(&names->memo);
-	return names;
-}
-
-void rec_json_names_free(struct rec_json_names *names)
-{
-	free(names);
-}
-
 /* A member name and ':' after sep, the exact way; remembered for the
  * fast writer when it can be. */
 static enum edi_code put_key(struct buf *b, char sep, const char *key,
@@ -259,7 +139,7 @@ static enum edi_code put_key(struct buf *b, char sep, const char *key,
 {
 	size_t n = strlen(key);
 
-	memo_add(memo, key, n);
+	rec_json_memo_add(memo, key, n);
 	return put_str(b, sep, key, n, true);
 }
 
@@ -602,7 +482,7 @@ enum edi_code rec_json_write(struct buf *out, const struct rec_value *v)
 {
 	struct key_memo memo;
 
-	memo_init(&memo);
+	rec_json_memo_init(&memo);
 	return write_record(out, v, &memo);
 }
 
