@@ -92,6 +92,7 @@ TRANSLATOR_SRC := \
 	translator/rec_csv_cols.c \
 	translator/rec_find.c \
 	translator/rec_json.c \
+	translator/rec_json_names.c \
 	translator/rec_value.c \
 	translator/x12_emit.c \
 	translator/x12_emit_ix.c \

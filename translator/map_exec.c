@@ -126,11 +126,33 @@ static struct strview decimal(struct arena *a, size_t n)
 	return sv_make(s, sizeof(tmp) - o);
 }
 
+/* the engine's member names, rendered for rec_json at compile time */
+static const struct map_exec_name name_doc_type = MAP_EXEC_NAME("doc_type"),
+				  name_id = MAP_EXEC_NAME("id"),
+				  name_doc_key = MAP_EXEC_NAME("doc_key"),
+				  name_partner = MAP_EXEC_NAME("partner"),
+				  name_correlation_id =
+					  MAP_EXEC_NAME("correlation_id"),
+				  name_source = MAP_EXEC_NAME("source"),
+				  name_format = MAP_EXEC_NAME("format"),
+				  name_version = MAP_EXEC_NAME("version"),
+				  name_sender = MAP_EXEC_NAME("sender"),
+				  name_receiver = MAP_EXEC_NAME("receiver"),
+				  name_interchange =
+					  MAP_EXEC_NAME("interchange"),
+				  name_group = MAP_EXEC_NAME("group"),
+				  name_set = MAP_EXEC_NAME("set"),
+				  name_file = MAP_EXEC_NAME("file"),
+				  name_sha256 = MAP_EXEC_NAME("sha256"),
+				  name_segments = MAP_EXEC_NAME("segments"),
+				  name_first = MAP_EXEC_NAME("first"),
+				  name_last = MAP_EXEC_NAME("last");
+
 static void add_cstr(struct map_exec_ctx *x, struct rec_value *obj,
-		     const char *key, const char *value)
+		     const struct map_exec_name *name, const char *value)
 {
 	if (value && *value)
-		map_exec_add(x, obj, key, REC_STRING, sv_cstr(value));
+		map_exec_add_named(x, obj, name, REC_STRING, sv_cstr(value));
 }
 
 static void source_member(struct map_exec_ctx *x, struct rec_value *rec,
@@ -139,35 +161,38 @@ static void source_member(struct map_exec_ctx *x, struct rec_value *rec,
 	struct arena *a = x->arena;
 	const struct x12_set *set = x->set;
 	const char *sha = sha256_hex(set->bytes, a, src);
-	struct rec_value *s = map_exec_add(x, rec, "source", REC_OBJECT,
-					   NO_TEXT),
+	struct rec_value *s = map_exec_add_named(x, rec, &name_source,
+						 REC_OBJECT, NO_TEXT),
 			 *segs;
 
-	map_exec_add(x, s, "format", REC_STRING, SV_LIT("x12"));
-	add_cstr(x, s, "version", src->version);
+	map_exec_add_named(x, s, &name_format, REC_STRING, SV_LIT("x12"));
+	add_cstr(x, s, &name_version, src->version);
 	if (src->sender) {
 		struct strview p[] = {part(src->sender_qual), SV_LIT(":"),
 				      part(src->sender)};
-		map_exec_add(x, s, "sender", REC_STRING, join(a, p, 3));
+		map_exec_add_named(x, s, &name_sender, REC_STRING,
+				   join(a, p, 3));
 	}
 	if (src->receiver) {
 		struct strview p[] = {part(src->receiver_qual), SV_LIT(":"),
 				      part(src->receiver)};
-		map_exec_add(x, s, "receiver", REC_STRING, join(a, p, 3));
+		map_exec_add_named(x, s, &name_receiver, REC_STRING,
+				   join(a, p, 3));
 	}
-	add_cstr(x, s, "interchange", src->interchange);
-	add_cstr(x, s, "group", src->group);
+	add_cstr(x, s, &name_interchange, src->interchange);
+	add_cstr(x, s, &name_group, src->group);
 	if (set->nsegs)
-		map_exec_add(x, s, "set", REC_STRING,
-			     x12_seg_el(&set->segs[0], 2));
-	add_cstr(x, s, "file", src->file);
-	add_cstr(x, s, "sha256", sha);
+		map_exec_add_named(x, s, &name_set, REC_STRING,
+				   x12_seg_el(&set->segs[0], 2));
+	add_cstr(x, s, &name_file, src->file);
+	add_cstr(x, s, &name_sha256, sha);
 	if (set->nsegs) {
-		segs = map_exec_add(x, s, "segments", REC_OBJECT, NO_TEXT);
-		map_exec_add(x, segs, "first", REC_NUMBER,
-			     decimal(a, set->segs[0].index));
-		map_exec_add(x, segs, "last", REC_NUMBER,
-			     decimal(a, set->segs[set->nsegs - 1].index));
+		segs = map_exec_add_named(x, s, &name_segments, REC_OBJECT,
+					  NO_TEXT);
+		map_exec_add_named(x, segs, &name_first, REC_NUMBER,
+				   decimal(a, set->segs[0].index));
+		map_exec_add_named(x, segs, &name_last, REC_NUMBER,
+				   decimal(a, set->segs[set->nsegs - 1].index));
 	}
 }
 
@@ -186,7 +211,8 @@ struct rec_value *map_exec(const struct map *m, const struct x12_set *set,
 
 	map_exec_refill(&x);
 	rec = map_exec_node(&x, REC_OBJECT, NO_TEXT);
-	map_exec_add(&x, rec, "doc_type", REC_STRING, sv_cstr(m->doc_type));
+	map_exec_add_named(&x, rec, &name_doc_type, REC_STRING,
+			   sv_cstr(m->doc_type));
 	struct strview id[] = {
 		part(key),
 		SV_LIT("."),
@@ -197,16 +223,17 @@ struct rec_value *map_exec(const struct map *m, const struct x12_set *set,
 		upto_nul(st02),
 	};
 
-	map_exec_add(&x, rec, "id", REC_STRING, join(a, id, 7));
+	map_exec_add_named(&x, rec, &name_id, REC_STRING, join(a, id, 7));
 	business = map_exec_path(set, &set->root, &m->doc_key, &found, NULL);
 	if (found) {
 		struct strview dk[] = {part(key), SV_LIT(":"),
 				       part(m->doc_type), SV_LIT(":"),
 				       upto_nul(business)};
-		map_exec_add(&x, rec, "doc_key", REC_STRING, join(a, dk, 5));
+		map_exec_add_named(&x, rec, &name_doc_key, REC_STRING,
+				   join(a, dk, 5));
 	}
-	add_cstr(&x, rec, "partner", src->partner);
-	add_cstr(&x, rec, "correlation_id", src->correlation_id);
+	add_cstr(&x, rec, &name_partner, src->partner);
+	add_cstr(&x, rec, &name_correlation_id, src->correlation_id);
 	source_member(&x, rec, src);
 	map_exec_fields(
 		&x, m->exec_plan ? m->exec_plan : map_exec_plan_new(m, a), rec);

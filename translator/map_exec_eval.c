@@ -229,13 +229,16 @@ static void eval_path(struct map_exec_ctx *x, struct scope *s,
 		return;
 	}
 	if (found)
-		map_exec_add(x, parent, st->name,
+		map_exec_add(x, parent, st->name, st->name_json,
 			     number ? REC_NUMBER : REC_STRING, v);
 }
 
 static void eval_steps(struct map_exec_ctx *x, struct scope *s,
 		       const struct map_exec_step *st, size_t n,
 		       struct rec_value *parent);
+
+static const struct map_exec_name pair_qualifier = MAP_EXEC_NAME("qualifier"),
+				  pair_value_name = MAP_EXEC_NAME("value");
 
 static __attribute__((noinline)) struct rec_value *eval_pairs(
 	struct map_exec_ctx *x, const struct scope *s,
@@ -264,12 +267,17 @@ static __attribute__((noinline)) struct rec_value *eval_pairs(
 				continue;
 			/* the object and its two members in one step */
 			pair = map_exec_nodes(x, 3);
-			pair[1] = (struct rec_value){.kind = REC_STRING,
-						     .text = q,
-						     .key = "qualifier",
-						     .next = &pair[2]};
+			pair[1] = (struct rec_value){
+				.kind = REC_STRING,
+				.text = q,
+				.key = pair_qualifier.key,
+				.key_json = &pair_qualifier.json,
+				.next = &pair[2]};
 			pair[2] = (struct rec_value){
-				.kind = REC_STRING, .text = v, .key = "value"};
+				.kind = REC_STRING,
+				.text = v,
+				.key = pair_value_name.key,
+				.key_json = &pair_value_name.json};
 			pair[0] = (struct rec_value){.kind = REC_OBJECT,
 						     .text = NO_TEXT,
 						     .first = &pair[1],
@@ -451,8 +459,8 @@ static void eval_steps(struct map_exec_ctx *x, struct scope *s,
 		case EXEC_VALUE:
 			val = plain_value(x->set, s, st, &seg);
 			if (val.len)
-				map_exec_add(x, parent, st->name, REC_STRING,
-					     val);
+				map_exec_add(x, parent, st->name, st->name_json,
+					     REC_STRING, val);
 			continue;
 		case EXEC_DECIMAL:
 		case EXEC_DATE:
@@ -464,13 +472,15 @@ static void eval_steps(struct map_exec_ctx *x, struct scope *s,
 			     !map_xform_decimal_kept(val)) &&
 			    !xform_plain(x, seg, st, &val))
 				continue;
-			map_exec_add(x, parent, st->name, REC_STRING, val);
+			map_exec_add(x, parent, st->name, st->name_json,
+				     REC_STRING, val);
 			continue;
 		case EXEC_PATH:
 			eval_path(x, s, st, parent);
 			continue;
 		case EXEC_CONST:
-			map_exec_add(x, parent, st->name, REC_STRING, st->text);
+			map_exec_add(x, parent, st->name, st->name_json,
+				     REC_STRING, st->text);
 			continue;
 		case EXEC_OBJECT:
 			v = map_exec_node(x, REC_OBJECT, NO_TEXT);
@@ -487,8 +497,10 @@ static void eval_steps(struct map_exec_ctx *x, struct scope *s,
 			v = eval_pairs(x, s, st);
 			break;
 		}
-		if (v && v->nchildren)
+		if (v && v->nchildren) {
 			rec_link(parent, st->name, v);
+			v->key_json = st->name_json;
+		}
 	}
 }
 

@@ -17,6 +17,7 @@
 #include "edi_error.h"
 #include "map.h"
 #include "map_exec_plan.h"
+#include "rec_json.h"
 #include "rec_value.h"
 #include "x12_set.h"
 
@@ -35,7 +36,8 @@ struct map_exec_ctx {
  * Record nodes, for the inner loops: they come from the arena a batch at a
  * time, so that most cost a pointer bump; what is left over dies with the
  * arena.  map_exec_node() makes a node of kind with text (NO_TEXT for an
- * object or array); map_exec_add() is rec_add(parent, key, that node).
+ * object or array); map_exec_add() is rec_add(parent, key, that node), with
+ * key_json the rendering of key (rec_json.h) or NULL.
  */
 #define MAP_EXEC_BATCH 32 /* nodes */
 
@@ -63,15 +65,15 @@ static inline struct rec_value *map_exec_node(struct map_exec_ctx *x,
 	return v;
 }
 
-static inline struct rec_value *map_exec_add(struct map_exec_ctx *x,
-					     struct rec_value *parent,
-					     const char *key,
-					     enum rec_kind kind,
-					     struct strview text)
+static inline struct rec_value *map_exec_add(
+	struct map_exec_ctx *x, struct rec_value *parent, const char *key,
+	const struct rec_json_name *key_json, enum rec_kind kind,
+	struct strview text)
 {
 	struct rec_value *v = map_exec_node(x, kind, text);
 
 	v->key = key;
+	v->key_json = key_json;
 	if (parent->last)
 		parent->last->next = v;
 	else
@@ -79,6 +81,25 @@ static inline struct rec_value *map_exec_add(struct map_exec_ctx *x,
 	parent->last = v;
 	parent->nchildren++;
 	return v;
+}
+
+/* A member name of the engine's own, with its rendering. */
+struct map_exec_name {
+	const char *key;
+	struct rec_json_name json;
+};
+
+#define MAP_EXEC_NAME(lit)                             \
+	{                                              \
+		.key = lit, .json = REC_JSON_NAME(lit) \
+	}
+
+static inline struct rec_value *map_exec_add_named(
+	struct map_exec_ctx *x, struct rec_value *parent,
+	const struct map_exec_name *name, enum rec_kind kind,
+	struct strview text)
+{
+	return map_exec_add(x, parent, name->key, &name->json, kind, text);
 }
 
 /* The fields of a plan over the whole set, appended to obj. */

@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "rec_json.h"
 #include "x12_scan.h"
 
 static bool plain(const struct map_path *p)
@@ -45,6 +46,8 @@ static void step(const struct map_field *f, bool named, bool fast,
 	memset(s, 0, sizeof(*s));
 	s->field = f;
 	s->name = named ? f->name : NULL;
+	/* rendered once here rather than looked up for every record */
+	s->name_json = s->name ? rec_json_name_new(a, s->name) : NULL;
 	switch (f->kind) {
 	case MAP_FIELD_PATH:
 		s->op = path_op(f, fast);

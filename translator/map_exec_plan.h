@@ -35,13 +35,14 @@ enum map_exec_op {
 
 struct map_exec_step {
 	enum map_exec_op op;
-	uint32_t key;	     /* VALUE, DECIMAL, DATE, PAIRS: the tag key */
-	unsigned element;    /* VALUE, DECIMAL, DATE */
-	unsigned taglen;     /* PAIRS: the tag's length */
-	const char *name;    /* the member name; NULL inside a list */
-	struct strview text; /* CONST: the value */
-	const struct map_field *field;	      /* what it was made from */
-	const struct map_exec_step *children; /* OBJECT, LIST, EACH */
+	uint32_t key;	  /* VALUE, DECIMAL, DATE, PAIRS: the tag key */
+	unsigned element; /* VALUE, DECIMAL, DATE */
+	unsigned taglen;  /* PAIRS: the tag's length */
+	const char *name; /* the member name; NULL inside a list */
+	const struct rec_json_name *name_json; /* its rendering, or NULL */
+	struct strview text;		       /* CONST: the value */
+	const struct map_field *field;	       /* what it was made from */
+	const struct map_exec_step *children;  /* OBJECT, LIST, EACH */
 	size_t nchildren;
 };
 

@@ -5,9 +5,12 @@
  * tree with an explicit stack and keeps its write position in a local
  * pointer: before each member it asks once for room for the most that
  * member can take short of escapes (FAST_ROOM plus its text), then writes
- * the comma, the member name (rendered once, per record or per run, as
- * the bytes `"name":` and copied as one fixed 32-byte block), and the
+ * the comma, the member name (rendered as the bytes `"name":` once, by
+ * the record's builder (key_json) or in the name table of
+ * rec_json_names.c, and copied as one fixed 32-byte block), and the
  * value, whose bytes are copied and checked in one pass (json_plain.h).
+ * Containers take a way of their own, and an object of two strings
+ * named ahead (a qualifier and value pair) is written in one go.
  * The exact one (write_value and the put_* helpers) checks room for every
  * piece it writes; the fast writer hands it whatever is unusual: a string
  * that needs escapes or UTF-8 checks (json_escape()), a name not rendered
@@ -19,12 +22,11 @@
 #include "rec_json.h"
 
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "json_out.h"
 #include "json_plain.h"
-#include "xalloc.h"
+#include "rec_json_int.h"
 
 /* Room for n more bytes and the NUL. */
 static inline enum edi_code room(struct buf *b, size_t n)
@@ -130,110 +132,6 @@ static bool json_number(struct strview v)
 	return i == v.len;
 }
 
-/*
- * Member names are few and repeat in every record (they are the map's
- * field names): each one that needs no escaping and is short enough is
- * rendered once as the bytes `"name":` and found again by its address,
- * in an open-addressed table (linear probing, at most half full) that
- * rec_json_write() keeps for one call and a struct rec_json_names for
- * many.  A name that does not get in is written the exact way each time.
- * Records of one kind name their members in the same order, so each slot
- * also remembers the slot found after it last time: the next name is
- * tried there before it is hashed.
- */
-#define KEY_BYTES  32 /* a rendered name, copied as one block */
-#define NAMES_BITS 9
-#define NAMES_SIZE (1u << NAMES_BITS)
-
-/* One slot, 64 bytes: a slot's index is its offset shifted. */
-struct name_slot {
-	const char *key; /* NULL: empty */
-	size_t len;	 /* of the rendered bytes */
-	char text[KEY_BYTES];
-	struct name_slot *follow; /* a full slot: the one found after this */
-	char pad[64 - KEY_BYTES - sizeof(size_t) - 2 * sizeof(char *)];
-};
-
-_Static_assert(sizeof(struct name_slot) == 64, "a name slot is 64 bytes");
-
-struct key_memo {
-	struct name_slot slot[NAMES_SIZE];
-	struct name_slot start; /* before the first name: its key is itself */
-	size_t nfree;
-};
-
-struct rec_json_names {
-	struct key_memo memo;
-};
-
-static void memo_init(struct key_memo *memo)
-{
-	for (size_t h = 0; h < NAMES_SIZE; h++)
-		memo->slot[h].key = NULL;
-	memo->start.key = (const char *)&memo->start;
-	memo->start.follow = &memo->start;
-	memo->nfree = NAMES_SIZE / 2;
-}
-
-/* the first slot to look at for a name's address (Fibonacci hashing) */
-static inline size_t memo_slot(const char *key)
-{
-	return (size_t)(((uint64_t)(uintptr_t)key * 0x9e3779b97f4a7c15ULL) >>
-			(64 - NAMES_BITS));
-}
-
-/* The rendered name of key, or NULL when it is not there. */
-static inline struct name_slot *memo_find(struct key_memo *memo,
-					  const char *key)
-{
-	struct name_slot *s = &memo->slot[memo_slot(key)];
-
-	for (;;) {
-		if (s->key == key)
-			return s;
-		if (!s->key)
-			return NULL;
-		s = s == &memo->slot[NAMES_SIZE - 1] ? memo->slot : s + 1;
-	}
-}
-
-/* Render key of length n into the table when it can be. */
-static void memo_add(struct key_memo *memo, const char *key, size_t n)
-{
-	struct name_slot *t;
-	size_t h = memo_slot(key);
-
-	if (n + 3 > KEY_BYTES || !memo->nfree)
-		return;
-	for (; memo->slot[h].key; h = (h + 1) % NAMES_SIZE)
-		if (memo->slot[h].key == key)
-			return;
-	t = &memo->slot[h];
-	memset(t->text, 0, KEY_BYTES);
-	if (!json_plain_copy(t->text + 1, key, n))
-		return;
-	t->text[0] = '"';
-	t->text[n + 1] = '"';
-	t->text[n + 2] = ':';
-	t->len = n + 3;
-	t->follow = t;
-	t->key = key;
-	memo->nfree--;
-}
-
-struct rec_json_names *rec_json_names_new(void)
-{
-	struct rec_json_names *names = xmalloc(sizeof(*names));
-
-	memo_init(&names->memo);
-	return names;
-}
-
-void rec_json_names_free(struct rec_json_names *names)
-{
-	free(names);
-}
-
 /* A member name and ':' after sep, the exact way; remembered for the
  * fast writer when it can be. */
 static enum edi_code put_key(struct buf *b, char sep, const char *key,
@@ -241,7 +139,7 @@ static enum edi_code put_key(struct buf *b, char sep, const char *key,
 {
 	size_t n = strlen(key);
 
-	memo_add(memo, key, n);
+	rec_json_memo_add(memo, key, n);
 	return put_str(b, sep, key, n, true);
 }
 
@@ -317,13 +215,20 @@ static bool fast_room(struct buf *b, char **w, char **end, size_t need)
 	return true;
 }
 
-/* The rendered name key at w, the comma before it written: the new w, or
- * NULL when key is not rendered yet (or NULL).  *prev is the slot of the
- * name before. */
-static inline char *fast_name(char *w, const char *key, struct key_memo *memo,
-			      struct name_slot **prev)
+/* The rendered name of member c at w, the comma before it written: the
+ * new w, or NULL when its name is not rendered yet (or NULL).  *prev is
+ * the slot of the name before. */
+static inline char *fast_name(char *w, const struct rec_value *c,
+			      struct key_memo *memo, struct name_slot **prev)
 {
-	struct name_slot *s = (*prev)->follow;
+	const char *key = c->key;
+	struct name_slot *s;
+
+	if (c->key_json) {
+		memcpy(w, c->key_json->text, KEY_BYTES);
+		return w + c->key_json->len;
+	}
+	s = (*prev)->follow;
 
 	if (s->key != key) {
 		if (!key || !(s = memo_find(memo, key)))
@@ -333,6 +238,50 @@ static inline char *fast_name(char *w, const char *key, struct key_memo *memo,
 	*prev = s;
 	memcpy(w, s->text, KEY_BYTES);
 	return w + s->len;
+}
+
+/*
+ * An object of two strings, both named ahead (map_exec's pairs, a tenth
+ * of all members), as member c of the container being written, sep and
+ * name first, in one go with one room check: the new w, or NULL when it
+ * is something else, too near end or needs escapes (nothing is taken
+ * then; the general way writes it over).
+ */
+static inline char *fast_pair(char *w, const char *end, size_t sep, bool object,
+			      const struct rec_value *c, struct key_memo *memo,
+			      struct name_slot **prev)
+{
+	const struct rec_value *f = c->first, *l = f ? f->next : NULL;
+	size_t n, m;
+
+	if (!l || l->next || f->kind != REC_STRING || l->kind != REC_STRING ||
+	    !f->key_json || !l->key_json)
+		return NULL;
+	n = f->text.len;
+	m = l->text.len;
+	if ((size_t)(end - w) < 3 * FAST_ROOM + n + m)
+		return NULL;
+	*w = ',';
+	w += sep;
+	if (object && !(w = fast_name(w, c, memo, prev)))
+		return NULL;
+	*w++ = '{';
+	memcpy(w, f->key_json->text, KEY_BYTES);
+	w += f->key_json->len;
+	*w = '"';
+	if (!json_plain_copy(w + 1, f->text.ptr, n))
+		return NULL;
+	w[n + 1] = '"';
+	w[n + 2] = ',';
+	w += n + 3;
+	memcpy(w, l->key_json->text, KEY_BYTES);
+	w += l->key_json->len;
+	*w = '"';
+	if (!json_plain_copy(w + 1, l->text.ptr, m))
+		return NULL;
+	w[m + 1] = '"';
+	w[m + 2] = '}';
+	return w + m + 3;
 }
 
 /* The fast writer: the container v and everything in it. */
@@ -383,7 +332,7 @@ static enum edi_code write_tree(struct buf *b, const struct rec_value *v,
 		*w = ',';
 		w += sep;
 		if (object) {
-			if (!(next = fast_name(w, c->key, memo, &prev)))
+			if (!(next = fast_name(w, c, memo, &prev)))
 				goto new_name;
 			w = next;
 		}
@@ -397,6 +346,8 @@ static enum edi_code write_tree(struct buf *b, const struct rec_value *v,
 		sep = 1;
 		continue;
 	other:
+		if (c->kind == REC_OBJECT || c->kind == REC_ARRAY)
+			goto open;
 		n = c->kind == REC_NUMBER ? c->text.len : 0;
 		need = n + FAST_ROOM;
 		if ((size_t)(end - w) < need && !fast_room(b, &w, &end, need))
@@ -404,7 +355,7 @@ static enum edi_code write_tree(struct buf *b, const struct rec_value *v,
 		*w = ',';
 		w += sep;
 		if (object) {
-			if (!(next = fast_name(w, c->key, memo, &prev)))
+			if (!(next = fast_name(w, c, memo, &prev)))
 				goto new_name;
 			w = next;
 		}
@@ -429,18 +380,40 @@ static enum edi_code write_tree(struct buf *b, const struct rec_value *v,
 			break;
 		case REC_OBJECT:
 		case REC_ARRAY:
-			if (depth + 1 >= REC_JSON_MAX_DEPTH)
-				return EDI_ELIMIT;
-			stack[depth++] = cur;
-			cur = c;
-			object = c->kind == REC_OBJECT;
-			*w++ = object ? '{' : '[';
-			c = c->first;
-			sep = 0;
-			continue;
+			goto open_value;
 		}
 		c = c->next;
 		sep = 1;
+		continue;
+	open:
+		/* a container: no text of its own, straight in */
+		n = 0;
+		need = FAST_ROOM;
+		if ((size_t)(end - w) < need && !fast_room(b, &w, &end, need))
+			goto exact_member;
+		if (c->kind == REC_OBJECT && depth + 1 < REC_JSON_MAX_DEPTH &&
+		    (next = fast_pair(w, end, sep, object, c, memo, &prev))) {
+			w = next;
+			c = c->next;
+			sep = 1;
+			continue;
+		}
+		*w = ',';
+		w += sep;
+		if (object) {
+			if (!(next = fast_name(w, c, memo, &prev)))
+				goto new_name;
+			w = next;
+		}
+	open_value:
+		if (depth + 1 >= REC_JSON_MAX_DEPTH)
+			return EDI_ELIMIT;
+		stack[depth++] = cur;
+		cur = c;
+		object = c->kind == REC_OBJECT;
+		*w++ = object ? '{' : '[';
+		c = c->first;
+		sep = 0;
 		continue;
 	new_name:
 		if (!c->key)
@@ -509,7 +482,7 @@ enum edi_code rec_json_write(struct buf *out, const struct rec_value *v)
 {
 	struct key_memo memo;
 
-	memo_init(&memo);
+	rec_json_memo_init(&memo);
 	return write_record(out, v, &memo);
 }
 

@@ -16,6 +16,7 @@
 #ifndef EDI_REC_JSON_H
 #define EDI_REC_JSON_H
 
+#include "arena.h"
 #include "buf.h"
 #include "edi_error.h"
 #include "rec_value.h"
@@ -41,5 +42,29 @@ void rec_json_names_free(struct rec_json_names *names);
 /* rec_json_write(), with names remembered in names. */
 enum edi_code rec_json_write_names(struct buf *out, const struct rec_value *v,
 				   struct rec_json_names *names);
+
+/*
+ * A member name rendered ahead: the bytes `"name":` (at most
+ * REC_JSON_NAME_BYTES, the rest zero) and their length.  A builder that
+ * knows its names (map_exec's plan, made when the map set is loaded) sets
+ * a node's key_json to one, and the writer copies it as it is instead of
+ * looking the name up.  rec_json_name_new() renders key in a, or gives
+ * NULL when key needs escapes or is too long (the writer renders those
+ * itself); REC_JSON_NAME() renders a string literal that needs neither,
+ * at compile time.  A node's key_json must be the rendering of its key.
+ */
+#define REC_JSON_NAME_BYTES 32
+
+struct rec_json_name {
+	char text[REC_JSON_NAME_BYTES];
+	size_t len;
+};
+
+#define REC_JSON_NAME(lit)                                      \
+	{                                                       \
+		.text = "\"" lit "\":", .len = sizeof(lit) + 2, \
+	}
+
+const struct rec_json_name *rec_json_name_new(struct arena *a, const char *key);
 
 #endif

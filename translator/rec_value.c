@@ -63,6 +63,7 @@ struct rec_value *rec_bool(struct arena *a, bool b)
 void rec_add(struct rec_value *parent, const char *key, struct rec_value *child)
 {
 	child->key = key;
+	child->key_json = NULL;
 	child->next = NULL;
 	if (parent->last)
 		parent->last->next = child;
@@ -76,6 +77,7 @@ void rec_add_first(struct rec_value *parent, const char *key,
 		   struct rec_value *child)
 {
 	child->key = key;
+	child->key_json = NULL;
 	child->next = parent->first;
 	parent->first = child;
 	if (!parent->last)

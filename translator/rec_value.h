@@ -25,11 +25,16 @@ enum rec_kind {
 	REC_ARRAY
 };
 
+struct rec_json_name; /* rec_json.h */
+
 struct rec_value {
 	enum rec_kind kind;
-	struct strview text; /* STRING, NUMBER */
 	bool boolean;	     /* BOOL */
+	struct strview text; /* STRING, NUMBER */
 	const char *key;     /* the member name when inside an object */
+	/* key as rec_json writes it, rendered ahead by a builder that knows
+	 * its names (map_exec), or NULL; rec_add() and rec_link() clear it */
+	const struct rec_json_name *key_json;
 	struct rec_value *first, *last; /* OBJECT, ARRAY: the children */
 	size_t nchildren;
 	struct rec_value *next; /* the next sibling */
@@ -50,6 +55,7 @@ static inline void rec_link(struct rec_value *parent, const char *key,
 			    struct rec_value *child)
 {
 	child->key = key;
+	child->key_json = NULL;
 	child->next = NULL;
 	if (parent->last)
 		parent->last->next = child;

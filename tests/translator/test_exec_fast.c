@@ -310,6 +310,23 @@ static void load_maps(struct map_set *maps)
 	edi_diag_release(&errs);
 }
 
+/* Every member name rendered ahead in v dropped: how many were. */
+static size_t without_key_json(struct rec_value *v)
+{
+	size_t n = 0;
+
+	for (struct rec_value *c = v->first; c; c = c->next) {
+		if (c->key_json) {
+			ck_assert_ptr_nonnull(c->key);
+			n++;
+		}
+		c->key_json = NULL;
+		if (c->kind == REC_OBJECT || c->kind == REC_ARRAY)
+			n += without_key_json(c);
+	}
+	return n;
+}
+
 /* The record of text under m as JSON, then its diagnostics, into out. */
 static void record_of(const struct map *m, const char *text, struct buf *out)
 {
@@ -327,6 +344,7 @@ static void record_of(const struct map *m, const char *text, struct buf *out)
 	struct edi_diag guide, diag;
 	struct edi_error err;
 	struct rec_value *rec;
+	struct buf plain;
 
 	x12_limits_default(&limits);
 	arena_init(&a, 0);
@@ -339,6 +357,12 @@ static void record_of(const struct map *m, const char *text, struct buf *out)
 	rec = map_exec(m, &set, &src, &a, &diag);
 	buf_reset(out);
 	ck_assert_int_eq(rec_json_write(out, rec), EDI_OK);
+	/* the names rendered ahead are the names the writer renders */
+	buf_init(&plain, 1 << 20);
+	ck_assert_uint_gt(without_key_json(rec), 0);
+	ck_assert_int_eq(rec_json_write(&plain, rec), EDI_OK);
+	ck_assert_str_eq(buf_cstr(&plain), buf_cstr(out));
+	buf_release(&plain);
 	for (size_t i = 0; i < diag.n; i++)
 		buf_addf(out, "\n%d %zu %u %u %s", (int)diag.items[i].code,
 			 diag.items[i].loc.segment, diag.items[i].loc.element,

@@ -9,7 +9,8 @@
  * need escapes or UTF-8 checks at random places, names that need escapes
  * or are too long to render, more names than the table keeps, and every
  * buf maximum around the length of the line, where the fast writer hands
- * over to the exact one.  rec_find (the CSV writer's members by name in
+ * over to the exact one; some members carry their name rendered ahead
+ * (key_json), as map_exec's do.  rec_find (the CSV writer's members by name in
  * one pass) is compared with rec_get() the same way.
  */
 #include <check.h>
@@ -107,15 +108,30 @@ static struct rec_value *random_tree(struct arena *a, unsigned long long *s,
 	struct rec_value *v;
 	size_t n;
 
+	if (depth < 6 && pick == 8 && next_rand(s) % 3 == 0) {
+		/* two strings named ahead: the fast writer's pairs */
+		v = rec_object(a);
+		for (int i = 0; i < 2; i++) {
+			const char *key = names[next_rand(s) % nnames];
+
+			rec_add(v, key, rec_str(a, random_text(a, s)));
+			v->last->key_json = rec_json_name_new(a, key);
+		}
+		return v;
+	}
 	if (depth < 6 && pick >= 7) {
 		v = pick == 9 ? rec_array(a) : rec_object(a);
 		n = next_rand(s) % 8;
-		for (size_t i = 0; i < n; i++)
-			rec_add(v,
-				v->kind == REC_OBJECT
-					? names[next_rand(s) % nnames]
-					: NULL,
-				random_tree(a, s, depth + 1, nnames));
+		for (size_t i = 0; i < n; i++) {
+			const char *key = v->kind == REC_OBJECT
+						  ? names[next_rand(s) % nnames]
+						  : NULL;
+
+			rec_add(v, key, random_tree(a, s, depth + 1, nnames));
+			/* some names rendered ahead, as map_exec does */
+			if (key && next_rand(s) % 2)
+				v->last->key_json = rec_json_name_new(a, key);
+		}
 		return v;
 	}
 	if (pick == 5)
@@ -222,6 +238,51 @@ START_TEST(test_errors_inside)
 }
 END_TEST
 
+/* A name rendered ahead is json_escape()'s name and ':', or NULL when
+ * it needs escapes or is too long; REC_JSON_NAME() is the same. */
+START_TEST(test_rendered_names)
+{
+	static const struct rec_json_name lit = REC_JSON_NAME("qualifier");
+	const struct rec_json_name *r;
+	struct arena a;
+	struct buf want;
+
+	make_names();
+	arena_init(&a, 0);
+	buf_init(&want, 1 << 10);
+	for (int i = 0; i < NNAMES; i++) {
+		bool plain = true;
+		size_t n = strlen(names[i]);
+
+		for (size_t k = 0; k < n; k++)
+			plain &= json_plain_byte[(unsigned char)names[i][k]];
+		buf_reset(&want);
+		json_escape(&want, sv_cstr(names[i]));
+		buf_addc(&want, ':');
+		r = rec_json_name_new(&a, names[i]);
+		if (!plain || want.len > REC_JSON_NAME_BYTES) {
+			ck_assert_ptr_null(r);
+			continue;
+		}
+		ck_assert_ptr_nonnull(r);
+		ck_assert_uint_eq(r->len, want.len);
+		ck_assert(!memcmp(r->text, want.ptr, want.len));
+		for (size_t k = want.len; k < REC_JSON_NAME_BYTES; k++)
+			ck_assert_int_eq(r->text[k], 0);
+	}
+	r = rec_json_name_new(&a, "qualifier");
+	ck_assert_uint_eq(lit.len, r->len);
+	ck_assert(!memcmp(lit.text, r->text, REC_JSON_NAME_BYTES));
+	/* the longest that renders, and one byte more */
+	ck_assert_ptr_nonnull(
+		rec_json_name_new(&a, "abcdefghijklmnopqrstuvwxyz012"));
+	ck_assert_ptr_null(
+		rec_json_name_new(&a, "abcdefghijklmnopqrstuvwxyz0123"));
+	buf_release(&want);
+	arena_release(&a);
+}
+END_TEST
+
 /* json_plain_copy() against a byte-by-byte check, touching exactly n. */
 START_TEST(test_plain_copy)
 {
@@ -316,6 +377,7 @@ Suite *rec_json_fast_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_random_trees, 0, 8);
 	tcase_add_test(tc, test_errors_inside);
+	tcase_add_test(tc, test_rendered_names);
 	tcase_add_test(tc, test_plain_copy);
 	tcase_add_test(tc, test_find_members);
 	suite_add_tcase(s, tc);
