@@ -54,7 +54,15 @@ struct walk {
 	struct level stack[MAP_GUIDE_MAX_DEPTH];
 	size_t depth;	  /* levels in use (root = 1) */
 	unsigned *counts; /* the levels' counts, one after the other */
+	/* the loops an HL segment starts, in order, linked by
+	 * hl_next_in_set as build_hl_tree() will leave them */
+	struct x12_loop *hl_first, *hl_last;
+	size_t nhl;
 };
+
+/* Counts a level zeroes at least, past its own when it has fewer: one
+ * fixed-size store instead of a call to memset(). */
+#define COUNTS_ZEROED 16
 
 static bool tag_eq(struct strview tag, const char *t)
 {
@@ -123,7 +131,13 @@ static void push(struct walk *w, const struct guide_node *node,
 		lv->count = lv == w->stack
 				    ? w->counts
 				    : lv[-1].count + lv[-1].node->nchildren;
-		memset(lv->count, 0, n * sizeof(*lv->count));
+		/* the counts past n belong to deeper levels, none open;
+		 * the walk's counts have COUNTS_ZEROED to spare at the end */
+		if (n <= COUNTS_ZEROED)
+			memset(lv->count, 0,
+			       COUNTS_ZEROED * sizeof(*lv->count));
+		else
+			memset(lv->count, 0, n * sizeof(*lv->count));
 		return;
 	}
 	lv->count = arena_array(w->set->arena,
@@ -232,7 +246,8 @@ static bool in_guide(const struct guide_node *n, struct strview tag)
 	return false;
 }
 
-static void place(struct walk *w, size_t si)
+/* Place segment si; its definition to check (NULL: none). */
+static const struct map_segdef *place(struct walk *w, size_t si)
 {
 	struct x12_seg *seg = &w->set->segs[si];
 	struct level *lv;
@@ -261,7 +276,7 @@ static void place(struct walk *w, size_t si)
 				      (int)seg->tag.len, seg->tag.ptr,
 				      w->map->document);
 		/* an invalid tag was reported by the envelope check */
-		return;
+		return NULL;
 	}
 	while (w->depth > d + 1)
 		pop(w, si, seg);
@@ -283,7 +298,7 @@ static void place(struct walk *w, size_t si)
 				      "most %u are allowed",
 				      e->tag, lv->count[i], e->max);
 		}
-		return;
+		return e->def;
 	}
 	/* a new repetition of loop e */
 	if (e->max && lv->count[i] > e->max) {
@@ -294,12 +309,21 @@ static void place(struct walk *w, size_t si)
 			e->loop_id, lv->count[i], e->max);
 	}
 	if (w->depth >= MAP_GUIDE_MAX_DEPTH)
-		return; /* map_load refuses deeper guides */
+		return NULL; /* map_load refuses deeper guides */
 	push(w, e, new_loop(w, lv->inst, e, si));
 	lv = &w->stack[w->depth - 1];
 	lv->count[0] = 1;
 	seg->node = &e->children[0];
 	seg->loop = lv->inst;
+	if (seg->key == x12_tag_key("HL") && seg->tag.len == 2) {
+		if (w->hl_last)
+			w->hl_last->hl_next_in_set = lv->inst;
+		else
+			w->hl_first = lv->inst;
+		w->hl_last = lv->inst;
+		w->nhl++;
+	}
+	return seg->node->def;
 }
 
 /* --- the HL tree --- */
@@ -307,24 +331,29 @@ static void place(struct walk *w, size_t si)
 static void build_hl_tree(struct walk *w)
 {
 	struct x12_set *set = w->set;
-	struct x12_loop *prev = NULL;
-	size_t n = 0;
+	struct x12_loop *prev = NULL, *next;
 	struct x12_tag_match hl = x12_tag_match_init("HL");
 	struct x12_hl_index by_id;
 
-	for (size_t si = 0; si < set->nsegs; si++)
-		n += x12_seg_matches(&set->segs[si], &hl);
-	if (!n)
+	/* the loops an HL segment starts: those place() listed, and the
+	 * root when the set's first segment is an HL placed in it */
+	if (x12_seg_matches(&set->segs[0], &hl) &&
+	    set->segs[0].loop == &set->root) {
+		set->root.hl_next_in_set = w->hl_first;
+		w->hl_first = &set->root;
+		w->nhl++;
+	}
+	if (!w->nhl)
 		return;
-	x12_hl_index_init(&by_id, set->arena, n);
-	for (size_t si = 0; si < set->nsegs; si++) {
-		struct x12_seg *seg = &set->segs[si];
-		struct x12_loop *l = seg->loop, *parent = NULL;
+	x12_hl_index_init(&by_id, set->arena, w->nhl);
+	for (struct x12_loop *l = w->hl_first; l; l = next) {
+		struct x12_seg *seg = &set->segs[l->first];
+		struct x12_loop *parent = NULL;
 		struct edi_loc loc;
 		bool dup;
 
-		if (!x12_seg_matches(seg, &hl) || !l || l->first != si)
-			continue;
+		next = l->hl_next_in_set;
+		l->hl_next_in_set = NULL;
 		l->hl_id = x12_seg_el(seg, 1);
 		l->hl_parent_id = x12_seg_el(seg, 2);
 		l->hl_level = x12_seg_el(seg, 3);
@@ -375,18 +404,23 @@ void map_guide_apply(const struct map *m, struct x12_set *set,
 	w.diag = diag;
 	w.depth = 0;
 	w.counts = NULL;
+	w.hl_first = NULL;
+	w.hl_last = NULL;
+	w.nhl = 0;
 	loop_init(&set->root, NULL, 0, NULL);
 	set->root.end = set->nsegs;
 	if (m->guide.ncounts)
 		w.counts = arena_alloc(set->arena,
-				       m->guide.ncounts * sizeof(*w.counts));
+				       (m->guide.ncounts + COUNTS_ZEROED) *
+					       sizeof(*w.counts));
 	push(&w, &m->guide, &set->root);
 	w.stack[0].pos = 0;
 	for (size_t si = 0; si < set->nsegs; si++) {
-		place(&w, si);
-		if (set->segs[si].node && set->segs[si].node->def)
-			map_check_segment(set->segs[si].node->def,
-					  &set->segs[si], &set->delims, diag);
+		const struct map_segdef *def = place(&w, si);
+
+		if (def)
+			map_check_segment(def, &set->segs[si], &set->delims,
+					  diag);
 	}
 	while (w.depth > 1)
 		pop(&w, set->nsegs, &set->segs[set->nsegs - 1]);
