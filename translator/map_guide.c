@@ -2,7 +2,7 @@
  * map_guide - guide placement and element checks; see map_guide.h.
  *
  * Placement keeps a stack of open loop instances, each with its position
- * in its guide loop and the number of uses of every entry.  A segment is
+ * in its guide loop and the number of uses of the entry there.  A segment is
  * looked for from the current position forward, first in the innermost
  * loop, then outwards; the first level that knows it wins and the loops
  * above it are closed.  In a loop the first entry (the loop's trigger) is
@@ -43,8 +43,8 @@ struct guide_index {
 struct level {
 	const struct guide_node *node;
 	struct x12_loop *inst;
-	size_t pos;	 /* entry last matched */
-	unsigned *count; /* uses per entry in this instance */
+	size_t pos;   /* entry last matched */
+	unsigned run; /* uses of entry pos in this instance */
 };
 
 struct walk {
@@ -52,17 +52,19 @@ struct walk {
 	struct x12_set *set;
 	struct edi_diag *diag;
 	struct level stack[MAP_GUIDE_MAX_DEPTH];
-	size_t depth;	  /* levels in use (root = 1) */
-	unsigned *counts; /* the levels' counts, one after the other */
+	size_t depth; /* levels in use (root = 1) */
 	/* the loops an HL segment starts, in order, linked by
 	 * hl_next_in_set as build_hl_tree() will leave them */
 	struct x12_loop *hl_first, *hl_last;
 	size_t nhl;
 };
 
-/* Counts a level zeroes at least, past its own when it has fewer: one
- * fixed-size store instead of a call to memset(). */
-#define COUNTS_ZEROED 16
+/*
+ * A level's position only moves forward (an entry is looked for from it
+ * on), so the entries before it are done with and those after it were
+ * never used: one count, of the entry at the position, says all that
+ * per-entry counts did, and a new instance needs no array zeroed.
+ */
 
 static bool tag_eq(struct strview tag, const char *t)
 {
@@ -123,26 +125,7 @@ static void push(struct walk *w, const struct guide_node *node,
 	lv->node = node;
 	lv->inst = inst;
 	lv->pos = 0;
-	if (w->counts) {
-		/* right after the level above's: the stack of levels is a
-		 * path in the guide, which fits (map_guide_prepare()) */
-		size_t n = node->nchildren ? node->nchildren : 1;
-
-		lv->count = lv == w->stack
-				    ? w->counts
-				    : lv[-1].count + lv[-1].node->nchildren;
-		/* the counts past n belong to deeper levels, none open;
-		 * the walk's counts have COUNTS_ZEROED to spare at the end */
-		if (n <= COUNTS_ZEROED)
-			memset(lv->count, 0,
-			       COUNTS_ZEROED * sizeof(*lv->count));
-		else
-			memset(lv->count, 0, n * sizeof(*lv->count));
-		return;
-	}
-	lv->count = arena_array(w->set->arena,
-				node->nchildren ? node->nchildren : 1,
-				sizeof(unsigned));
+	lv->run = 0;
 }
 
 /* The next mandatory entry of lv at or after i (i <= nchildren). */
@@ -167,8 +150,8 @@ static void report_missing_from(struct walk *w, struct level *lv, size_t i,
 		const struct guide_node *e = &lv->node->children[i];
 		struct edi_loc loc;
 
-		if (lv->count[i])
-			continue;
+		if (i == lv->pos && lv->run)
+			continue; /* used; the entries after pos never were */
 		loc = x12_seg_loc(at, 0, 0);
 		snprintf(loc.tag, sizeof(loc.tag), "%s", e->tag);
 		if (e->kind == GUIDE_LOOP)
@@ -282,37 +265,37 @@ static const struct map_segdef *place(struct walk *w, size_t si)
 		pop(w, si, seg);
 	lv = &w->stack[d];
 	e = &lv->node->children[i];
-	if (i != lv->pos || (i == 0 && lv->count[0] == 0))
-		report_missing(w, lv,
-			       lv->count[lv->pos] ? lv->pos + 1 : lv->pos, i,
-			       seg);
+	if (i != lv->pos || (i == 0 && lv->run == 0))
+		report_missing(w, lv, lv->run ? lv->pos + 1 : lv->pos, i, seg);
+	if (i != lv->pos)
+		lv->run = 0;
 	lv->pos = i;
-	lv->count[i]++;
+	lv->run++;
 	if (e->kind == GUIDE_SEGMENT) {
 		seg->node = e;
 		seg->loop = lv->inst;
-		if (e->max && lv->count[i] > e->max) {
+		if (e->max && lv->run > e->max) {
 			loc = x12_seg_loc(seg, 0, 0);
 			edi_diag_addf(w->diag, X12_SEG_MAX, &loc,
 				      "segment %s is used %u times here, at "
 				      "most %u are allowed",
-				      e->tag, lv->count[i], e->max);
+				      e->tag, lv->run, e->max);
 		}
 		return e->def;
 	}
 	/* a new repetition of loop e */
-	if (e->max && lv->count[i] > e->max) {
+	if (e->max && lv->run > e->max) {
 		loc = x12_seg_loc(seg, 0, 0);
 		edi_diag_addf(
 			w->diag, X12_LOOP_MAX, &loc,
 			"loop %s repeats %u times, at most %u are allowed",
-			e->loop_id, lv->count[i], e->max);
+			e->loop_id, lv->run, e->max);
 	}
 	if (w->depth >= MAP_GUIDE_MAX_DEPTH)
 		return NULL; /* map_load refuses deeper guides */
 	push(w, e, new_loop(w, lv->inst, e, si));
 	lv = &w->stack[w->depth - 1];
-	lv->count[0] = 1;
+	lv->run = 1;
 	seg->node = &e->children[0];
 	seg->loop = lv->inst;
 	if (seg->key == x12_tag_key("HL") && seg->tag.len == 2) {
@@ -403,16 +386,11 @@ void map_guide_apply(const struct map *m, struct x12_set *set,
 	w.set = set;
 	w.diag = diag;
 	w.depth = 0;
-	w.counts = NULL;
 	w.hl_first = NULL;
 	w.hl_last = NULL;
 	w.nhl = 0;
 	loop_init(&set->root, NULL, 0, NULL);
 	set->root.end = set->nsegs;
-	if (m->guide.ncounts)
-		w.counts = arena_alloc(set->arena,
-				       (m->guide.ncounts + COUNTS_ZEROED) *
-					       sizeof(*w.counts));
 	push(&w, &m->guide, &set->root);
 	w.stack[0].pos = 0;
 	for (size_t si = 0; si < set->nsegs; si++) {
@@ -425,8 +403,7 @@ void map_guide_apply(const struct map *m, struct x12_set *set,
 	while (w.depth > 1)
 		pop(&w, set->nsegs, &set->segs[set->nsegs - 1]);
 	report_missing(&w, &w.stack[0],
-		       w.stack[0].count[w.stack[0].pos] ? w.stack[0].pos + 1
-							: w.stack[0].pos,
+		       w.stack[0].run ? w.stack[0].pos + 1 : w.stack[0].pos,
 		       m->guide.nchildren, &set->segs[set->nsegs - 1]);
 	build_hl_tree(&w);
 }
@@ -494,7 +471,7 @@ static const struct guide_index *index_loop(const struct guide_node *n,
 
 static void prepare_loop(struct guide_node *n, struct arena *a)
 {
-	size_t *next, deepest = 0;
+	size_t *next;
 
 	if (n->kind != GUIDE_LOOP)
 		return;
@@ -505,12 +482,9 @@ static void prepare_loop(struct guide_node *n, struct arena *a)
 
 		next[i] = c->req == MAP_REQ_M ? i : next[i + 1];
 		prepare_loop(c, a);
-		if (c->kind == GUIDE_LOOP && c->ncounts > deepest)
-			deepest = c->ncounts;
 	}
 	n->next_mandatory = next;
 	n->index = index_loop(n, a);
-	n->ncounts = (n->nchildren ? n->nchildren : 1) + deepest;
 }
 
 void map_guide_prepare(struct map *m, struct arena *a)
