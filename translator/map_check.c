@@ -474,7 +474,8 @@ static void check_segment_table(const struct map_segdef *def,
 void map_check_segment(const struct map_segdef *def, const struct x12_seg *seg,
 		       const struct x12_delims *d, struct edi_diag *diag)
 {
-	if (def->has_bits && def->check && seg->nel < 64)
+	/* a table is made only when has_bits */
+	if (def->check && seg->nel < 64)
 		check_segment_table(def, def->check, seg, d, diag);
 	else
 		check_segment_long(def, seg, d, diag);
