@@ -34,6 +34,9 @@ struct guide_slot {
 };
 
 struct guide_index {
+	/* [entry]: its key; UINT32_MAX (no tag's key) at nchildren, so that
+	 * the entry at the position can be tried first */
+	uint32_t *keys;
 	struct guide_slot *slots;
 	uint32_t *next; /* [entry]: the next with its key; nchildren: none */
 	uint32_t mult;	/* key * mult >> shift is the key's slot */
@@ -200,8 +203,14 @@ static inline bool find_in_level(const struct level *lv, bool is_root,
 	if (!is_root && from == 0)
 		from = 1; /* the trigger starts a new repetition above */
 	if (ix) {
-		const struct guide_slot *sl =
-			&ix->slots[(uint32_t)(key * ix->mult) >> ix->shift];
+		const struct guide_slot *sl;
+
+		/* a segment used again (REF, N9, LIN...): no hashing */
+		if (ix->keys[from] == key) {
+			*index = from;
+			return true;
+		}
+		sl = &ix->slots[(uint32_t)(key * ix->mult) >> ix->shift];
 
 		/* an empty slot (key 0 too) has first nchildren: not found */
 		if (sl->key != key)
@@ -451,6 +460,10 @@ static const struct guide_index *index_loop(const struct guide_node *n,
 		bits++;
 	}
 	ix = arena_alloc(a, sizeof(*ix));
+	ix->keys = arena_array(a, n->nchildren + 2, sizeof(*ix->keys));
+	for (size_t i = 0; i < n->nchildren + 2; i++)
+		ix->keys[i] =
+			i < n->nchildren ? n->children[i].key : UINT32_MAX;
 	ix->next = arena_array(a, n->nchildren + 1, sizeof(*ix->next));
 	/* try multipliers, then twice the slots, until no key collides */
 	for (;;) {
