@@ -274,11 +274,12 @@ static const struct map_segdef *place(struct walk *w, size_t si)
 		pop(w, si, seg);
 	lv = &w->stack[d];
 	e = &lv->node->children[i];
-	if (i != lv->pos || (i == 0 && lv->run == 0))
-		report_missing(w, lv, lv->run ? lv->pos + 1 : lv->pos, i, seg);
-	if (i != lv->pos)
+	/* the same entry again leaves nothing between to be missing */
+	if (i != lv->pos) {
+		report_missing(w, lv, lv->pos + (lv->run != 0), i, seg);
 		lv->run = 0;
-	lv->pos = i;
+		lv->pos = i;
+	}
 	lv->run++;
 	if (e->kind == GUIDE_SEGMENT) {
 		seg->node = e;
