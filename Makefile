@@ -206,6 +206,7 @@ TEST_SRC := \
 	tests/translator/test_x12_scan_fast.c \
 	tests/translator/test_x12_translate.c \
 	tests/translator/test_fastpath.c \
+	tests/translator/test_guide_walk.c \
 	tests/translator/test_exec_fast.c \
 	tests/translator/test_x12_types.c \
 	tests/translator/test_x12_write.c \

@@ -29,6 +29,7 @@ Suite *map_exec_suite(void);
 Suite *x12_emit_suite(void);
 Suite *x12_translate_suite(void);
 Suite *fastpath_suite(void);
+Suite *guide_walk_suite(void);
 Suite *exec_fast_suite(void);
 Suite *journal_suite(void);
 Suite *fileio_suite(void);

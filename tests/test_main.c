@@ -35,6 +35,7 @@ int main(void)
 	srunner_add_suite(sr, x12_emit_suite());
 	srunner_add_suite(sr, x12_translate_suite());
 	srunner_add_suite(sr, fastpath_suite());
+	srunner_add_suite(sr, guide_walk_suite());
 	srunner_add_suite(sr, exec_fast_suite());
 	srunner_add_suite(sr, map_check_suite());
 	srunner_add_suite(sr, journal_suite());

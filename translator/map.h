@@ -104,10 +104,8 @@ struct guide_node {
 	 * at or after entry i (nchildren: none), for i in 0..nchildren */
 	const size_t *next_mandatory;
 	/* loops, from map_guide_prepare() (map_guide.c): the entries by
-	 * tag (NULL: scan them), and the use counts a walk needs for this
-	 * loop and the deepest chain of loops inside it */
+	 * tag (NULL: scan them) */
 	const struct guide_index *index;
-	size_t ncounts;
 };
 
 /* A path to a value: "BEG03", "PO106-2", "REF04#2",

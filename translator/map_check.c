@@ -391,6 +391,27 @@ __attribute__((noinline)) static void check_slow(const struct map_segdef *def,
 		check_value(e, seg->el[i], seg, i, 0, diag);
 }
 
+/* The text test for a segment that is not clean: fails at any length
+ * (a value of SIZE_MAX bytes cannot be). */
+static const struct ck_text no_text[64] = {
+	{SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0},
+	{SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0},
+	{SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0},
+	{SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0},
+	{SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0},
+	{SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0},
+	{SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0},
+	{SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0},
+	{SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0},
+	{SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0},
+	{SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0},
+	{SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0},
+	{SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0},
+	{SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0},
+	{SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0},
+	{SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0},
+};
+
 /* A prepared definition, a segment of fewer than 64 elements. */
 static void check_segment_table(const struct map_segdef *def,
 				const struct map_check_def *ck,
@@ -404,7 +425,7 @@ static void check_segment_table(const struct map_segdef *def,
 	bool clean = false;
 	const struct strview *el = seg->el;
 	const struct ck_elem *ce = ck->elems;
-	const struct ck_text *text = ck->text;
+	const struct ck_text *text;
 
 	/* the segment's bytes in one go: the elements lie in order between
 	 * the tag and the end of the last one (not so when cleaned) */
@@ -415,6 +436,7 @@ static void check_segment_table(const struct map_segdef *def,
 		clean = to - from >= 8 && span_clean(from, (size_t)(to - from));
 	}
 	clean = clean && !split; /* separators: the long way for all */
+	text = clean ? ck->text : no_text;
 
 	if (seg->nel > def->nelems)
 		present = check_extra(def, seg, diag);
@@ -428,7 +450,7 @@ static void check_segment_table(const struct map_segdef *def,
 		}
 		present |= (uint64_t)1 << i;
 		/* text, the usual element, in one test */
-		if (clean && len - text[i - 1].min <= text[i - 1].range)
+		if (len - text[i - 1].min <= text[i - 1].range)
 			continue;
 		if (!split && value_ok(&ce[i - 1], &def->elems[i - 1],
 				       ck->codes[i - 1], el[i], clean))
@@ -452,7 +474,8 @@ static void check_segment_table(const struct map_segdef *def,
 void map_check_segment(const struct map_segdef *def, const struct x12_seg *seg,
 		       const struct x12_delims *d, struct edi_diag *diag)
 {
-	if (def->has_bits && def->check && seg->nel < 64)
+	/* a table is made only when has_bits */
+	if (def->check && seg->nel < 64)
 		check_segment_table(def, def->check, seg, d, diag);
 	else
 		check_segment_long(def, seg, d, diag);

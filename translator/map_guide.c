@@ -2,7 +2,7 @@
  * map_guide - guide placement and element checks; see map_guide.h.
  *
  * Placement keeps a stack of open loop instances, each with its position
- * in its guide loop and the number of uses of every entry.  A segment is
+ * in its guide loop and the number of uses of the entry there.  A segment is
  * looked for from the current position forward, first in the innermost
  * loop, then outwards; the first level that knows it wins and the loops
  * above it are closed.  In a loop the first entry (the loop's trigger) is
@@ -34,6 +34,9 @@ struct guide_slot {
 };
 
 struct guide_index {
+	/* [entry]: its key; UINT32_MAX (no tag's key) at nchildren, so that
+	 * the entry at the position can be tried first */
+	uint32_t *keys;
 	struct guide_slot *slots;
 	uint32_t *next; /* [entry]: the next with its key; nchildren: none */
 	uint32_t mult;	/* key * mult >> shift is the key's slot */
@@ -43,8 +46,8 @@ struct guide_index {
 struct level {
 	const struct guide_node *node;
 	struct x12_loop *inst;
-	size_t pos;	 /* entry last matched */
-	unsigned *count; /* uses per entry in this instance */
+	size_t pos;   /* entry last matched */
+	unsigned run; /* uses of entry pos in this instance */
 };
 
 struct walk {
@@ -52,9 +55,19 @@ struct walk {
 	struct x12_set *set;
 	struct edi_diag *diag;
 	struct level stack[MAP_GUIDE_MAX_DEPTH];
-	size_t depth;	  /* levels in use (root = 1) */
-	unsigned *counts; /* the levels' counts, one after the other */
+	size_t depth; /* levels in use (root = 1) */
+	/* the loops an HL segment starts, in order, linked by
+	 * hl_next_in_set as build_hl_tree() will leave them */
+	struct x12_loop *hl_first, *hl_last;
+	size_t nhl;
 };
+
+/*
+ * A level's position only moves forward (an entry is looked for from it
+ * on), so the entries before it are done with and those after it were
+ * never used: one count, of the entry at the position, says all that
+ * per-entry counts did, and a new instance needs no array zeroed.
+ */
 
 static bool tag_eq(struct strview tag, const char *t)
 {
@@ -115,20 +128,7 @@ static void push(struct walk *w, const struct guide_node *node,
 	lv->node = node;
 	lv->inst = inst;
 	lv->pos = 0;
-	if (w->counts) {
-		/* right after the level above's: the stack of levels is a
-		 * path in the guide, which fits (map_guide_prepare()) */
-		size_t n = node->nchildren ? node->nchildren : 1;
-
-		lv->count = lv == w->stack
-				    ? w->counts
-				    : lv[-1].count + lv[-1].node->nchildren;
-		memset(lv->count, 0, n * sizeof(*lv->count));
-		return;
-	}
-	lv->count = arena_array(w->set->arena,
-				node->nchildren ? node->nchildren : 1,
-				sizeof(unsigned));
+	lv->run = 0;
 }
 
 /* The next mandatory entry of lv at or after i (i <= nchildren). */
@@ -153,8 +153,8 @@ static void report_missing_from(struct walk *w, struct level *lv, size_t i,
 		const struct guide_node *e = &lv->node->children[i];
 		struct edi_loc loc;
 
-		if (lv->count[i])
-			continue;
+		if (i == lv->pos && lv->run)
+			continue; /* used; the entries after pos never were */
 		loc = x12_seg_loc(at, 0, 0);
 		snprintf(loc.tag, sizeof(loc.tag), "%s", e->tag);
 		if (e->kind == GUIDE_LOOP)
@@ -203,8 +203,14 @@ static inline bool find_in_level(const struct level *lv, bool is_root,
 	if (!is_root && from == 0)
 		from = 1; /* the trigger starts a new repetition above */
 	if (ix) {
-		const struct guide_slot *sl =
-			&ix->slots[(uint32_t)(key * ix->mult) >> ix->shift];
+		const struct guide_slot *sl;
+
+		/* a segment used again (REF, N9, LIN...): no hashing */
+		if (ix->keys[from] == key) {
+			*index = from;
+			return true;
+		}
+		sl = &ix->slots[(uint32_t)(key * ix->mult) >> ix->shift];
 
 		/* an empty slot (key 0 too) has first nchildren: not found */
 		if (sl->key != key)
@@ -232,7 +238,8 @@ static bool in_guide(const struct guide_node *n, struct strview tag)
 	return false;
 }
 
-static void place(struct walk *w, size_t si)
+/* Place segment si; its definition to check (NULL: none). */
+static const struct map_segdef *place(struct walk *w, size_t si)
 {
 	struct x12_seg *seg = &w->set->segs[si];
 	struct level *lv;
@@ -261,45 +268,55 @@ static void place(struct walk *w, size_t si)
 				      (int)seg->tag.len, seg->tag.ptr,
 				      w->map->document);
 		/* an invalid tag was reported by the envelope check */
-		return;
+		return NULL;
 	}
 	while (w->depth > d + 1)
 		pop(w, si, seg);
 	lv = &w->stack[d];
 	e = &lv->node->children[i];
-	if (i != lv->pos || (i == 0 && lv->count[0] == 0))
-		report_missing(w, lv,
-			       lv->count[lv->pos] ? lv->pos + 1 : lv->pos, i,
-			       seg);
-	lv->pos = i;
-	lv->count[i]++;
+	/* the same entry again leaves nothing between to be missing */
+	if (i != lv->pos) {
+		report_missing(w, lv, lv->pos + (lv->run != 0), i, seg);
+		lv->run = 0;
+		lv->pos = i;
+	}
+	lv->run++;
 	if (e->kind == GUIDE_SEGMENT) {
 		seg->node = e;
 		seg->loop = lv->inst;
-		if (e->max && lv->count[i] > e->max) {
+		if (e->max && lv->run > e->max) {
 			loc = x12_seg_loc(seg, 0, 0);
 			edi_diag_addf(w->diag, X12_SEG_MAX, &loc,
 				      "segment %s is used %u times here, at "
 				      "most %u are allowed",
-				      e->tag, lv->count[i], e->max);
+				      e->tag, lv->run, e->max);
 		}
-		return;
+		return e->def;
 	}
 	/* a new repetition of loop e */
-	if (e->max && lv->count[i] > e->max) {
+	if (e->max && lv->run > e->max) {
 		loc = x12_seg_loc(seg, 0, 0);
 		edi_diag_addf(
 			w->diag, X12_LOOP_MAX, &loc,
 			"loop %s repeats %u times, at most %u are allowed",
-			e->loop_id, lv->count[i], e->max);
+			e->loop_id, lv->run, e->max);
 	}
 	if (w->depth >= MAP_GUIDE_MAX_DEPTH)
-		return; /* map_load refuses deeper guides */
+		return NULL; /* map_load refuses deeper guides */
 	push(w, e, new_loop(w, lv->inst, e, si));
 	lv = &w->stack[w->depth - 1];
-	lv->count[0] = 1;
+	lv->run = 1;
 	seg->node = &e->children[0];
 	seg->loop = lv->inst;
+	if (seg->key == x12_tag_key("HL") && seg->tag.len == 2) {
+		if (w->hl_last)
+			w->hl_last->hl_next_in_set = lv->inst;
+		else
+			w->hl_first = lv->inst;
+		w->hl_last = lv->inst;
+		w->nhl++;
+	}
+	return seg->node->def;
 }
 
 /* --- the HL tree --- */
@@ -307,24 +324,29 @@ static void place(struct walk *w, size_t si)
 static void build_hl_tree(struct walk *w)
 {
 	struct x12_set *set = w->set;
-	struct x12_loop *prev = NULL;
-	size_t n = 0;
+	struct x12_loop *prev = NULL, *next;
 	struct x12_tag_match hl = x12_tag_match_init("HL");
 	struct x12_hl_index by_id;
 
-	for (size_t si = 0; si < set->nsegs; si++)
-		n += x12_seg_matches(&set->segs[si], &hl);
-	if (!n)
+	/* the loops an HL segment starts: those place() listed, and the
+	 * root when the set's first segment is an HL placed in it */
+	if (x12_seg_matches(&set->segs[0], &hl) &&
+	    set->segs[0].loop == &set->root) {
+		set->root.hl_next_in_set = w->hl_first;
+		w->hl_first = &set->root;
+		w->nhl++;
+	}
+	if (!w->nhl)
 		return;
-	x12_hl_index_init(&by_id, set->arena, n);
-	for (size_t si = 0; si < set->nsegs; si++) {
-		struct x12_seg *seg = &set->segs[si];
-		struct x12_loop *l = seg->loop, *parent = NULL;
+	x12_hl_index_init(&by_id, set->arena, w->nhl);
+	for (struct x12_loop *l = w->hl_first; l; l = next) {
+		struct x12_seg *seg = &set->segs[l->first];
+		struct x12_loop *parent = NULL;
 		struct edi_loc loc;
 		bool dup;
 
-		if (!x12_seg_matches(seg, &hl) || !l || l->first != si)
-			continue;
+		next = l->hl_next_in_set;
+		l->hl_next_in_set = NULL;
 		l->hl_id = x12_seg_el(seg, 1);
 		l->hl_parent_id = x12_seg_el(seg, 2);
 		l->hl_level = x12_seg_el(seg, 3);
@@ -374,25 +396,24 @@ void map_guide_apply(const struct map *m, struct x12_set *set,
 	w.set = set;
 	w.diag = diag;
 	w.depth = 0;
-	w.counts = NULL;
+	w.hl_first = NULL;
+	w.hl_last = NULL;
+	w.nhl = 0;
 	loop_init(&set->root, NULL, 0, NULL);
 	set->root.end = set->nsegs;
-	if (m->guide.ncounts)
-		w.counts = arena_alloc(set->arena,
-				       m->guide.ncounts * sizeof(*w.counts));
 	push(&w, &m->guide, &set->root);
 	w.stack[0].pos = 0;
 	for (size_t si = 0; si < set->nsegs; si++) {
-		place(&w, si);
-		if (set->segs[si].node && set->segs[si].node->def)
-			map_check_segment(set->segs[si].node->def,
-					  &set->segs[si], &set->delims, diag);
+		const struct map_segdef *def = place(&w, si);
+
+		if (def)
+			map_check_segment(def, &set->segs[si], &set->delims,
+					  diag);
 	}
 	while (w.depth > 1)
 		pop(&w, set->nsegs, &set->segs[set->nsegs - 1]);
 	report_missing(&w, &w.stack[0],
-		       w.stack[0].count[w.stack[0].pos] ? w.stack[0].pos + 1
-							: w.stack[0].pos,
+		       w.stack[0].run ? w.stack[0].pos + 1 : w.stack[0].pos,
 		       m->guide.nchildren, &set->segs[set->nsegs - 1]);
 	build_hl_tree(&w);
 }
@@ -440,6 +461,10 @@ static const struct guide_index *index_loop(const struct guide_node *n,
 		bits++;
 	}
 	ix = arena_alloc(a, sizeof(*ix));
+	ix->keys = arena_array(a, n->nchildren + 2, sizeof(*ix->keys));
+	for (size_t i = 0; i < n->nchildren + 2; i++)
+		ix->keys[i] =
+			i < n->nchildren ? n->children[i].key : UINT32_MAX;
 	ix->next = arena_array(a, n->nchildren + 1, sizeof(*ix->next));
 	/* try multipliers, then twice the slots, until no key collides */
 	for (;;) {
@@ -460,7 +485,7 @@ static const struct guide_index *index_loop(const struct guide_node *n,
 
 static void prepare_loop(struct guide_node *n, struct arena *a)
 {
-	size_t *next, deepest = 0;
+	size_t *next;
 
 	if (n->kind != GUIDE_LOOP)
 		return;
@@ -471,12 +496,9 @@ static void prepare_loop(struct guide_node *n, struct arena *a)
 
 		next[i] = c->req == MAP_REQ_M ? i : next[i + 1];
 		prepare_loop(c, a);
-		if (c->kind == GUIDE_LOOP && c->ncounts > deepest)
-			deepest = c->ncounts;
 	}
 	n->next_mandatory = next;
 	n->index = index_loop(n, a);
-	n->ncounts = (n->nchildren ? n->nchildren : 1) + deepest;
 }
 
 void map_guide_prepare(struct map *m, struct arena *a)

@@ -20,8 +20,9 @@ static unsigned count_tag(const struct x12_set *set, const char *tag)
 	uint32_t key = x12_tag_key(tag);
 	unsigned n = 0;
 
-	for (size_t i = 0; i < set->nsegs; i++)
-		n += set->segs[i].key == key;
+	for (const struct x12_seg *seg = set->segs, *end = seg + set->nsegs;
+	     seg < end; seg++)
+		n += seg->key == key;
 	return n;
 }
 
@@ -189,8 +190,8 @@ static bool sum_plain(const struct map_rule *r, const struct x12_set *set,
 	struct x12_tag_match allowances = x12_tag_match_init(r->allowances_tag);
 
 	*sum = dec_from_i64(0);
-	for (size_t i = 0; i < set->nsegs; i++) {
-		const struct x12_seg *seg = &set->segs[i];
+	for (const struct x12_seg *seg = set->segs, *end = seg + set->nsegs;
+	     seg < end; seg++) {
 		int64_t q, p, a;
 		unsigned sq, sp, sa;
 
@@ -324,13 +325,15 @@ static void rule_gtin(const struct map_rule *r, const struct x12_set *set,
 	struct qualifiers qs;
 
 	qualifiers_init(&qs, r);
-	for (size_t i = 0; i < set->nsegs; i++) {
-		const struct x12_seg *seg = &set->segs[i];
+	for (const struct x12_seg *seg = set->segs, *end = seg + set->nsegs;
+	     seg < end; seg++) {
 		const struct item_pairs *ip = &item_pairs[seg->key & 0xff];
-		unsigned from = ip->from, to = ip->to;
+		unsigned from, to;
 
-		if (seg->key != ip->key || !from)
+		if (seg->key != ip->key || !ip->from)
 			continue;
+		from = ip->from;
+		to = ip->to;
 		/* past the last element every value is empty */
 		for (unsigned k = from; k + 1 <= to && k + 1 <= seg->nel;
 		     k += 2) {
