@@ -94,6 +94,8 @@ TRANSLATOR_SRC := \
 	translator/rec_json.c \
 	translator/rec_json_names.c \
 	translator/rec_value.c \
+	translator/x12_delims.c \
+	translator/x12_element.c \
 	translator/x12_emit.c \
 	translator/x12_emit_ix.c \
 	translator/x12_emit_seg.c \

@@ -1,5 +1,7 @@
 /*
  * x12_scan - chunked, zero-copy X12 segment reader; see x12_scan.h.
+ * Delimiter detection is in x12_delims.c, the element helpers in
+ * x12_element.c, the one-pass scan of ordinary segments in x12_scan_fast.c.
  *
  * The window holds the bytes from min(scan position, mark) on.  A refill
  * moves that tail to the front of the window and reads after it; when the
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include "x12_scan_fast.h"
+#include "x12_scan_int.h"
 #include "xalloc.h"
 
 #define NONE SIZE_MAX
@@ -47,10 +50,6 @@ static const unsigned char ebcdic_to_latin1[256] = {
 	0xdc, 0xd9, 0xda, 0x9f,
 };
 
-/* Offsets of the sixteen element separators in a fixed-width ISA. */
-static const unsigned char isa_separators[16] = {
-	3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103};
-
 void x12_limits_default(struct x12_limits *l)
 {
 	l->max_segment = X12_DEFAULT_MAX_SEGMENT;
@@ -70,23 +69,6 @@ ssize_t x12_source_fd_read(void *ctx, char *dst, size_t n)
 		got = read(fd, dst, n);
 	while (got < 0 && errno == EINTR);
 	return got;
-}
-
-static bool is_alnum(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-	       (c >= 'a' && c <= 'z');
-}
-
-/* A byte that may serve as a delimiter: not a letter, digit or space. */
-static bool is_delim_char(char c)
-{
-	return !is_alnum(c) && c != ' ';
-}
-
-static bool is_newline(char c)
-{
-	return c == '\r' || c == '\n';
 }
 
 static void reader_init(struct x12_reader *r, const struct x12_limits *limits,
@@ -338,7 +320,7 @@ static bool at_isa(const struct x12_reader *r)
 	size_t n = avail(r);
 
 	return n >= 4 && p[0] == 'I' && p[1] == 'S' && p[2] == 'A' &&
-	       is_delim_char(p[3]) && !is_newline(p[3]);
+	       x12_is_delim_char(p[3]) && !x12_is_newline(p[3]);
 }
 
 /* Move pos to the next "ISA" that can start an interchange, or the end. */
@@ -418,190 +400,15 @@ static struct strview clean(struct x12_reader *r, struct strview raw)
 	buf_reset(&r->scratch);
 	for (size_t i = 0; i < raw.len;) {
 		size_t j = i;
-		while (j < raw.len && !is_newline(raw.ptr[j]))
+		while (j < raw.len && !x12_is_newline(raw.ptr[j]))
 			j++;
 		/* cannot fail: raw is no longer than the maximum */
 		(void)buf_add(&r->scratch, raw.ptr + i, j - i);
 		i = j;
-		while (i < raw.len && is_newline(raw.ptr[i]))
+		while (i < raw.len && x12_is_newline(raw.ptr[i]))
 			i++;
 	}
 	return buf_view(&r->scratch);
-}
-
-static bool fixed_isa(const char *p, char sep)
-{
-	for (size_t i = 0; i < sizeof(isa_separators); i++)
-		if (p[isa_separators[i]] != sep)
-			return false;
-	return true;
-}
-
-/*
- * A terminator byte that leads a UTF-8 sequence, followed in the ISA by
- * its continuation bytes, is that whole character (seen: U+2026).
- */
-static bool utf8_tail(struct x12_delims *d, const char *p, size_t n,
-		      bool at_end, size_t *isa_len)
-{
-	unsigned char t = (unsigned char)d->terminator;
-	size_t want = t >= 0xf0 && t <= 0xf4   ? 3
-		      : t >= 0xe0 && t <= 0xef ? 2
-		      : t >= 0xc2 && t <= 0xdf ? 1
-					       : 0;
-
-	if (!want)
-		return true;
-	if (*isa_len + want > n)
-		return at_end; /* false: read more first */
-	for (size_t i = 0; i < want; i++)
-		if (((unsigned char)p[*isa_len + i] & 0xc0) != 0x80)
-			return true;
-	memcpy(d->terminator_tail, p + *isa_len, want);
-	d->tail_len = (unsigned char)want;
-	*isa_len += want;
-	return true;
-}
-
-static void describe(char c, char *dst, size_t size)
-{
-	unsigned char u = (unsigned char)c;
-
-	if (u >= 0x21 && u < 0x7f)
-		snprintf(dst, size, "'%c'", c);
-	else if (c == ' ')
-		snprintf(dst, size, "a space");
-	else
-		snprintf(dst, size, "0x%02X", u);
-}
-
-enum edi_code x12_delims_detect(const char *p, size_t n, bool at_end,
-				struct x12_delims *d, enum x12_isa_form *form,
-				size_t *isa_len, struct edi_error *err)
-{
-	struct edi_loc loc = edi_loc_none();
-	char tmp[X12_ISA_LEN], what[16];
-	const char *isa = p;
-	char e, version[6] = "";
-	size_t i, k;
-	bool saw_newline = false;
-
-	loc.tag[0] = 'I', loc.tag[1] = 'S', loc.tag[2] = 'A';
-	loc.offset = 0;
-	if (n < 4 && !at_end)
-		return EDI_ELIMIT;
-	if (n < 4)
-		return edi_fail(err, X12_PREMATURE_END, &loc,
-				"file ends inside the ISA segment");
-	e = p[3];
-	if (!is_delim_char(e) || is_newline(e)) {
-		describe(e, what, sizeof(what));
-		loc.offset = 3;
-		return edi_fail(err, X12_ELEMENT_SEP, &loc,
-				"element separator %s at ISA offset 3 is a "
-				"letter, digit, space or newline",
-				what);
-	}
-	if (n >= X12_ISA_LEN && fixed_isa(p, e)) {
-		*form = X12_ISA_FIXED;
-		*isa_len = X12_ISA_LEN;
-	} else {
-		for (i = 0, k = 0; i < n && k < X12_ISA_LEN; i++) {
-			if (is_newline(p[i])) {
-				saw_newline = true;
-				continue;
-			}
-			tmp[k++] = p[i];
-		}
-		if (k < X12_ISA_LEN && !at_end && n < X12_ISA_LOOKAHEAD)
-			return EDI_ELIMIT;
-		if (saw_newline && k == X12_ISA_LEN && fixed_isa(tmp, e) &&
-		    !is_newline(tmp[X12_ISA_LEN - 1])) {
-			*form = X12_ISA_WRAPPED;
-			*isa_len = i;
-			isa = tmp;
-		} else {
-			/* unpadded: count the sixteen separators */
-			size_t lim =
-				n < X12_ISA_LOOKAHEAD ? n : X12_ISA_LOOKAHEAD;
-			for (i = 3, k = 0; i < lim && k < 16; i++)
-				if (p[i] == e)
-					k++;
-			if (k < 16) {
-				if (n < X12_ISA_LOOKAHEAD && !at_end)
-					return EDI_ELIMIT;
-				if (n < X12_ISA_LOOKAHEAD)
-					return edi_fail(err, X12_PREMATURE_END,
-							&loc,
-							"file ends inside the "
-							"ISA segment");
-				describe(e, what, sizeof(what));
-				return edi_fail(
-					err, X12_STRUCTURE, &loc,
-					"ISA has %zu element separators "
-					"%s in its first %d bytes, not "
-					"16",
-					k, what, X12_ISA_LOOKAHEAD);
-			}
-			if (i + 1 >= n) {
-				if (!at_end)
-					return EDI_ELIMIT;
-				return edi_fail(err, X12_PREMATURE_END, &loc,
-						"file ends inside the ISA "
-						"segment");
-			}
-			/* p[i] is ISA16, p[i + 1] the terminator */
-			d->component = p[i];
-			d->terminator = p[i + 1];
-			*form = X12_ISA_LENIENT;
-			*isa_len = i + 2;
-			isa = NULL;
-		}
-	}
-	d->element = e;
-	if (isa) {
-		d->component = isa[104];
-		d->terminator = isa[105];
-		d->repetition = isa[82];
-		memcpy(version, isa + 84, 5);
-	} else {
-		/* ISA11 and ISA12 by position in an unpadded ISA */
-		struct strview v = sv_make(p, *isa_len - 1);
-		struct strview e11 = x12_part(v, e, 11),
-			       e12 = x12_part(v, e, 12);
-		d->repetition = e11.len == 1 ? e11.ptr[0] : 'U';
-		sv_to_cbuf(e12, version, sizeof(version));
-	}
-	d->strip_newlines = !is_newline(d->terminator);
-	d->tail_len = 0;
-	if (!utf8_tail(d, p, n, at_end, isa_len))
-		return EDI_ELIMIT;
-	if (!is_delim_char(d->terminator) || d->terminator == e) {
-		describe(d->terminator, what, sizeof(what));
-		loc.offset = *isa_len - 1;
-		return edi_fail(err, X12_SEG_TERMINATOR, &loc,
-				"segment terminator %s after ISA16 cannot be a "
-				"letter, digit, space or the element separator",
-				what);
-	}
-	if (!is_delim_char(d->component) || is_newline(d->component) ||
-	    d->component == e || d->component == d->terminator) {
-		describe(d->component, what, sizeof(what));
-		loc.offset = *isa_len - 2;
-		loc.element = 16;
-		return edi_fail(err, X12_COMPONENT_SEP, &loc,
-				"component separator %s in ISA16 must be a "
-				"special character different from the other "
-				"delimiters",
-				what);
-	}
-	/* ISA11 is a repetition separator only from 00402 on */
-	if (strlen(version) != 5 || strcmp(version, "00402") < 0 ||
-	    !is_delim_char(d->repetition) || is_newline(d->repetition) ||
-	    d->repetition == e || d->repetition == d->component ||
-	    d->repetition == d->terminator)
-		d->repetition = 0;
-	return EDI_OK;
 }
 
 /*
@@ -626,7 +433,7 @@ static int start_interchange(struct x12_reader *r, struct x12_segment *seg,
 	/* "ISA" and any separator: a bad one is reported by the detection */
 	if (!at_isa(r) &&
 	    !(avail(r) >= 4 && !memcmp(r->data + r->pos, "ISA", 3) &&
-	      !is_newline(r->data[r->pos + 3]))) {
+	      !x12_is_newline(r->data[r->pos + 3]))) {
 		const unsigned char *p =
 			(const unsigned char *)r->data + r->pos;
 		excerpt(r->data + r->pos, avail(r), text, sizeof(text));
@@ -908,104 +715,4 @@ enum edi_code x12_reader_marked(const struct x12_reader *r,
 	*span = sv_make(r->data + r->mark, r->pos - r->mark);
 	*offset = r->base + r->mark;
 	return EDI_OK;
-}
-
-size_t x12_split(struct strview v, char sep, struct strview *out, size_t max)
-{
-	size_t n = 0;
-	const char *p = v.ptr, *end = v.ptr + v.len;
-
-	for (;;) {
-		const char *q =
-			p < end ? memchr(p, sep, (size_t)(end - p)) : NULL;
-		const char *stop = q ? q : end;
-		if (n < max)
-			out[n] = sv_make(p, (size_t)(stop - p));
-		n++;
-		if (!q)
-			return n;
-		p = q + 1;
-	}
-}
-
-struct strview x12_part(struct strview v, char sep, size_t n)
-{
-	const char *p = v.ptr, *end = v.ptr + v.len;
-
-	for (size_t i = 0;; i++) {
-		const char *q =
-			p < end ? memchr(p, sep, (size_t)(end - p)) : NULL;
-		if (i == n)
-			return sv_make(p, (size_t)((q ? q : end) - p));
-		if (!q)
-			return sv_make(end, 0);
-		p = q + 1;
-	}
-}
-
-struct strview x12_element(const struct x12_segment *seg, unsigned n)
-{
-	if (!seg->el)
-		return x12_part(seg->raw, seg->delims->element, n);
-	/* as x12_part() gives it */
-	return n <= seg->nel ? seg->el[n]
-			     : sv_make(seg->raw.ptr + seg->raw.len, 0);
-}
-
-unsigned x12_element_count(const struct x12_segment *seg)
-{
-	unsigned n = 0;
-
-	if (seg->el)
-		return seg->nel;
-	const char *p = seg->raw.ptr, *end = p + seg->raw.len;
-
-	while (p < end && (p = memchr(p, seg->delims->element,
-				      (size_t)(end - p))) != NULL) {
-		n++;
-		p++;
-	}
-	return n;
-}
-
-size_t x12_element_offset(const struct x12_segment *seg, unsigned n)
-{
-	struct strview v;
-
-	if (seg->cleaned || !n)
-		return seg->offset;
-	v = x12_element(seg, n);
-	if (v.ptr < seg->raw.ptr || v.ptr > seg->raw.ptr + seg->raw.len)
-		return seg->offset;
-	return seg->offset + (size_t)(v.ptr - seg->raw.ptr);
-}
-
-bool x12_tag_valid(struct strview tag)
-{
-	if (tag.len < 2 || tag.len > 3)
-		return false;
-	if (tag.ptr[0] < 'A' || tag.ptr[0] > 'Z')
-		return false;
-	for (size_t i = 1; i < tag.len; i++) {
-		char c = tag.ptr[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
-			return false;
-	}
-	return true;
-}
-
-struct edi_loc x12_loc(const struct x12_segment *seg, unsigned element)
-{
-	struct edi_loc loc = edi_loc_none();
-	size_t n = seg->tag.len < 3 ? seg->tag.len : 3;
-
-	loc.segment = seg->index;
-	for (size_t i = 0; i < n; i++) {
-		char c = seg->tag.ptr[i];
-		loc.tag[i] = (c >= 0x20 && c < 0x7f) ? c : '?';
-	}
-	loc.tag[n] = '\0';
-	loc.element = element;
-	loc.offset = element ? x12_element_offset(seg, element) : seg->offset;
-	return loc;
 }
