@@ -94,6 +94,7 @@ TRANSLATOR_SRC := \
 	translator/rec_json.c \
 	translator/rec_json_names.c \
 	translator/rec_value.c \
+	translator/x12_ctlset.c \
 	translator/x12_delims.c \
 	translator/x12_element.c \
 	translator/x12_emit.c \
@@ -205,6 +206,7 @@ TEST_SRC := \
 	tests/translator/test_rec_value.c \
 	tests/translator/test_x12_envelope.c \
 	tests/translator/test_x12_scan.c \
+	tests/translator/test_x12_ctlset.c \
 	tests/translator/test_x12_scan_fast.c \
 	tests/translator/test_x12_translate.c \
 	tests/translator/test_fastpath.c \

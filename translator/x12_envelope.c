@@ -67,92 +67,6 @@ static bool in_list(struct strview v, const char *const *list, size_t n)
 	return false;
 }
 
-/* --- control numbers seen, as sorted runs of consecutive keys --- */
-
-static void ctlset_init(struct x12_ctlset *s, size_t max)
-{
-	memset(s, 0, sizeof(*s));
-	s->max = max;
-}
-
-static void ctlset_release(struct x12_ctlset *s)
-{
-	free(s->runs);
-	ctlset_init(s, s->max);
-}
-
-static void ctlset_reset(struct x12_ctlset *s)
-{
-	s->n = 0;
-	s->overflow = false;
-}
-
-/*
- * A key for a control number: numbers of up to 9 digits map to
- * len * 10^9 + value, so consecutive numbers of one width are consecutive
- * keys; anything else to a 64-bit FNV-1a hash above that range.
- */
-static unsigned long long ctl_key(struct strview v)
-{
-	unsigned long long h = 1469598103934665603ull;
-	uint64_t n;
-
-	if (v.len <= 9 && sv_to_u64(v, &n))
-		return (unsigned long long)v.len * 1000000000ull + n;
-	for (size_t i = 0; i < v.len; i++) {
-		h ^= (unsigned char)v.ptr[i];
-		h *= 1099511628211ull;
-	}
-	return h | (1ull << 63);
-}
-
-/* Add v; false when it was there already.  */
-static bool ctlset_add(struct x12_ctlset *s, struct strview v)
-{
-	unsigned long long k = ctl_key(v);
-	size_t lo = 0, hi = s->n;
-
-	if (s->overflow)
-		return true;
-	/* first run whose end is >= k */
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (s->runs[mid][1] < k)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < s->n && s->runs[lo][0] <= k)
-		return false;
-	if (lo > 0 && s->runs[lo - 1][1] + 1 == k) {
-		s->runs[lo - 1][1] = k;
-		if (lo < s->n && s->runs[lo][0] == k + 1) {
-			s->runs[lo - 1][1] = s->runs[lo][1];
-			memmove(s->runs + lo, s->runs + lo + 1,
-				(s->n - lo - 1) * sizeof(s->runs[0]));
-			s->n--;
-		}
-		return true;
-	}
-	if (lo < s->n && s->runs[lo][0] == k + 1) {
-		s->runs[lo][0] = k;
-		return true;
-	}
-	if (s->n >= s->max) {
-		s->overflow = true;
-		return true;
-	}
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 16;
-		s->runs = xreallocarray(s->runs, s->cap, sizeof(s->runs[0]));
-	}
-	memmove(s->runs + lo + 1, s->runs + lo,
-		(s->n - lo) * sizeof(s->runs[0]));
-	s->runs[lo][0] = s->runs[lo][1] = k;
-	s->n++;
-	return true;
-}
-
 /* --- helpers --- */
 
 static void copy_field(char *dst, size_t size, struct strview v)
@@ -380,7 +294,7 @@ static unsigned on_isa(struct x12_envelope *env, const struct x12_segment *seg)
 	memset(&env->group, 0, sizeof(env->group));
 	env->group.ge01 = -1;
 	env->group_open = false;
-	ctlset_reset(&env->groups_seen);
+	x12_ctlset_reset(&env->groups_seen);
 	env->state = X12_ENV_INTERCHANGE;
 	env->sum.ninterchanges++;
 	return ev | X12_EV_ISA_BEGIN;
@@ -457,7 +371,7 @@ static unsigned on_gs(struct x12_envelope *env, const struct x12_segment *seg)
 		BAD(X12_GS06, 6,
 		    "GS06 '%s' is not a control number of 1 to 9 digits",
 		    SHOW(el[6]));
-	else if (!ctlset_add(&env->groups_seen, el[6]))
+	else if (!x12_ctlset_add(&env->groups_seen, el[6]))
 		BAD(X12_GS_DUPLICATE, 6,
 		    "GS06 '%s' is used twice in interchange '%s'", SHOW(el[6]),
 		    env->isa.control);
@@ -482,7 +396,7 @@ static unsigned on_gs(struct x12_envelope *env, const struct x12_segment *seg)
 	env->group.nerrors_at_start = errors_before;
 	env->group.ak9_at_start = ak9_before;
 	env->group_open = true;
-	ctlset_reset(&env->sets_seen);
+	x12_ctlset_reset(&env->sets_seen);
 	env->isa.ngroups++;
 	env->sum.ngroups++;
 	env->state = X12_ENV_GROUP;
@@ -565,7 +479,7 @@ static unsigned on_st(struct x12_envelope *env, const struct x12_segment *seg)
 		loc = seg_loc(seg, 2, env);
 		edi_diag_addf(env->diag, X12_ST02, &loc,
 			      "ST02 '%s' must be 4 to 9 characters", SHOW(ctl));
-	} else if (env->group_open && !ctlset_add(&env->sets_seen, ctl)) {
+	} else if (env->group_open && !x12_ctlset_add(&env->sets_seen, ctl)) {
 		loc = seg_loc(seg, 2, env);
 		edi_diag_addf(env->diag, X12_ST_DUPLICATE, &loc,
 			      "ST02 '%s' is used twice in group '%s'",
@@ -608,14 +522,14 @@ void x12_envelope_init(struct x12_envelope *env,
 	memset(env, 0, sizeof(*env));
 	env->limits = limits;
 	env->diag = diag;
-	ctlset_init(&env->groups_seen, limits->max_tracked);
-	ctlset_init(&env->sets_seen, limits->max_tracked);
+	x12_ctlset_init(&env->groups_seen, limits->max_tracked);
+	x12_ctlset_init(&env->sets_seen, limits->max_tracked);
 }
 
 void x12_envelope_release(struct x12_envelope *env)
 {
-	ctlset_release(&env->groups_seen);
-	ctlset_release(&env->sets_seen);
+	x12_ctlset_release(&env->groups_seen);
+	x12_ctlset_release(&env->sets_seen);
 }
 
 /* inline: every segment of the input is asked a few times */

@@ -28,6 +28,7 @@
 #include <stddef.h>
 
 #include "edi_error.h"
+#include "x12_ctlset.h"
 #include "x12_scan.h"
 
 enum x12_event {
@@ -70,13 +71,6 @@ struct x12_set_info {
 	size_t nerrors_at_start;
 	size_t nerrors; /* errors inside the set, once it ended */
 	bool closed;	/* by its SE */
-};
-
-/* Runs of control numbers seen in one scope. */
-struct x12_ctlset {
-	unsigned long long (*runs)[2];
-	size_t n, cap, max;
-	bool overflow;
 };
 
 enum x12_env_state {
