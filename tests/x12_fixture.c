@@ -5,11 +5,11 @@
 
 #include <check.h>
 
-#include <check.h>
-
 #include <stdio.h>
 #include <string.h>
 
+#include "fileio.h"
+#include "map_load.h"
 #include "x12_envelope.h"
 
 const struct fx_delims FX_STD = {'*', 'U', '>', '~', "00401", "000000001", ""};
@@ -163,4 +163,35 @@ const struct edi_error *fx_find(const struct edi_diag *d, enum edi_code code,
 			return e;
 	}
 	return NULL;
+}
+
+const char *const FX_SHIPPED_MAPS[] = {"850", "850-005010", "855", "855-005010",
+				       "856", "856-005010", "810", "810-005010",
+				       "997", "999"};
+const size_t FX_NSHIPPED_MAPS =
+	sizeof(FX_SHIPPED_MAPS) / sizeof(FX_SHIPPED_MAPS[0]);
+
+void fx_load_maps(struct map_set *maps, const char *const *names, size_t n)
+{
+	struct edi_diag errs;
+	struct edi_error err;
+
+	map_set_init(maps);
+	edi_diag_init(&errs, 50);
+	for (size_t i = 0; i < n; i++) {
+		char path[FILEIO_PATH_MAX];
+		struct buf text;
+
+		snprintf(path, sizeof(path), "maps/x12/%s.yaml", names[i]);
+		ck_assert_msg(fileio_read_all(path, 1 << 22, &text, &err) ==
+				      EDI_OK,
+			      "run from the source tree: %s", err.msg);
+		ck_assert_int_eq(
+			map_load_text(maps, path, buf_view(&text), &errs),
+			EDI_OK);
+		buf_release(&text);
+	}
+	ck_assert_msg(map_set_resolve(maps, &errs) == EDI_OK, "%s",
+		      errs.n ? errs.items[0].msg : "");
+	edi_diag_release(&errs);
 }

@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "edi_error.h"
+#include "map.h"
 #include "x12_scan.h"
 
 struct fx_delims {
@@ -45,5 +46,15 @@ void fx_diag(struct strview input, struct edi_diag *d);
 /* Does d hold code (at segment seg and element el when not 0)? */
 const struct edi_error *fx_find(const struct edi_diag *d, enum edi_code code,
 				size_t seg, unsigned el);
+
+/* The shipped X12 maps: 850, 855, 856, 810 in 004010 and 005010, 997, 999. */
+extern const char *const FX_SHIPPED_MAPS[];
+extern const size_t FX_NSHIPPED_MAPS;
+/*
+ * Load maps/x12/<name>.yaml for each of names into maps (initialised
+ * here) and resolve them; a test fails when one does not load.  Run from
+ * the source tree.
+ */
+void fx_load_maps(struct map_set *maps, const char *const *names, size_t n);
 
 #endif

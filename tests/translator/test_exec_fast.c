@@ -26,6 +26,7 @@
 #include "map_xform.h"
 #include "rec_json.h"
 #include "suites.h"
+#include "x12_fixture.h"
 #include "x12_set.h"
 
 /* Every string of length len over alpha, in turn, into s; false at the
@@ -284,32 +285,6 @@ static const char *const pool[] = {
 	"12345678901234567890",
 };
 
-static void load_maps(struct map_set *maps)
-{
-	static const char *const files[] = {"850", "855", "856", "810"};
-	struct edi_diag errs;
-	struct edi_error err;
-
-	map_set_init(maps);
-	edi_diag_init(&errs, 50);
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		char path[FILEIO_PATH_MAX];
-		struct buf text;
-
-		snprintf(path, sizeof(path), "maps/x12/%s.yaml", files[i]);
-		ck_assert_msg(fileio_read_all(path, 1 << 22, &text, &err) ==
-				      EDI_OK,
-			      "run from the source tree: %s", err.msg);
-		ck_assert_int_eq(
-			map_load_text(maps, path, buf_view(&text), &errs),
-			EDI_OK);
-		buf_release(&text);
-	}
-	ck_assert_msg(map_set_resolve(maps, &errs) == EDI_OK, "%s",
-		      errs.n ? errs.items[0].msg : "");
-	edi_diag_release(&errs);
-}
-
 /* Every member name rendered ahead in v dropped: how many were. */
 static size_t without_key_json(struct rec_value *v)
 {
@@ -409,7 +384,11 @@ START_TEST(test_plan_as_general)
 	unsigned seed = 7, differed = 0, diagnosed = 0;
 	static char text[8192];
 
-	load_maps(&maps);
+	{
+		static const char *const base[] = {"850", "855", "856", "810"};
+
+		fx_load_maps(&maps, base, sizeof(base) / sizeof(base[0]));
+	}
 	buf_init(&fast, 1 << 20);
 	buf_init(&slow, 1 << 20);
 	for (size_t m = 0; m < maps.n; m++) {

@@ -23,6 +23,7 @@
 #include "map_xform.h"
 #include "rec_json.h"
 #include "suites.h"
+#include "x12_fixture.h"
 #include "x12_hl_index.h"
 #include "x12_set.h"
 
@@ -227,35 +228,6 @@ END_TEST
 
 /* --- element checks from bit masks --- */
 
-/* The shipped X12 maps (run from the source tree). */
-static void load_shipped(struct map_set *maps)
-{
-	static const char *const files[] = {
-		"850",	      "850-005010", "855",	  "855-005010", "856",
-		"856-005010", "810",	    "810-005010", "997",	"999"};
-	struct edi_diag errs;
-	struct edi_error err;
-
-	map_set_init(maps);
-	edi_diag_init(&errs, 50);
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		char path[FILEIO_PATH_MAX];
-		struct buf text;
-
-		snprintf(path, sizeof(path), "maps/x12/%s.yaml", files[i]);
-		ck_assert_msg(fileio_read_all(path, 1 << 22, &text, &err) ==
-				      EDI_OK,
-			      "run from the source tree: %s", err.msg);
-		ck_assert_int_eq(
-			map_load_text(maps, path, buf_view(&text), &errs),
-			EDI_OK);
-		buf_release(&text);
-	}
-	ck_assert_msg(map_set_resolve(maps, &errs) == EDI_OK, "%s",
-		      errs.n ? errs.items[0].msg : "");
-	edi_diag_release(&errs);
-}
-
 /* Values good and bad for every type: codes, dates, times, numbers,
  * control characters, separators, lengths. */
 static const char *const pool[] = {
@@ -375,7 +347,7 @@ START_TEST(test_next_mandatory)
 	struct map_set maps;
 	unsigned loops = 0;
 
-	load_shipped(&maps);
+	fx_load_maps(&maps, FX_SHIPPED_MAPS, FX_NSHIPPED_MAPS);
 	for (size_t m = 0; m < maps.n; m++)
 		loops += check_next_mandatory(&maps.maps[m]->guide);
 	ck_assert_uint_gt(loops, 40);
@@ -389,7 +361,7 @@ START_TEST(test_check_bits_as_check_segment)
 	unsigned seed = 11, checked = 0, prepared = 0;
 	char text[2048];
 
-	load_shipped(&maps);
+	fx_load_maps(&maps, FX_SHIPPED_MAPS, FX_NSHIPPED_MAPS);
 	for (size_t m = 0; m < maps.n; m++) {
 		const struct map *map = maps.maps[m];
 
@@ -693,7 +665,7 @@ START_TEST(test_sha256_context_as_one_shot)
 
 	ck_assert_ptr_nonnull(ctx);
 	ck_assert_ptr_nonnull(md);
-	load_shipped(&maps);
+	fx_load_maps(&maps, FX_SHIPPED_MAPS, FX_NSHIPPED_MAPS);
 	m = map_set_select(&maps, SV_LIT("850"), SV_LIT("004010"));
 	ck_assert_ptr_nonnull(m);
 	x12_limits_default(&limits);

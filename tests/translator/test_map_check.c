@@ -23,6 +23,7 @@
 #include "map_rules.h"
 #include "map_xform.h"
 #include "suites.h"
+#include "x12_fixture.h"
 #include "x12_set.h"
 
 static const struct x12_delims delims = {
@@ -32,34 +33,6 @@ static unsigned rnd(unsigned *seed, unsigned n)
 {
 	*seed = *seed * 1103515245u + 12345u;
 	return (*seed >> 16) % n;
-}
-
-static void load_shipped(struct map_set *maps)
-{
-	static const char *const files[] = {
-		"850",	      "850-005010", "855",	  "855-005010", "856",
-		"856-005010", "810",	    "810-005010", "997",	"999"};
-	struct edi_diag errs;
-	struct edi_error err;
-
-	map_set_init(maps);
-	edi_diag_init(&errs, 50);
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		char path[FILEIO_PATH_MAX];
-		struct buf text;
-
-		snprintf(path, sizeof(path), "maps/x12/%s.yaml", files[i]);
-		ck_assert_msg(fileio_read_all(path, 1 << 22, &text, &err) ==
-				      EDI_OK,
-			      "run from the source tree: %s", err.msg);
-		ck_assert_int_eq(
-			map_load_text(maps, path, buf_view(&text), &errs),
-			EDI_OK);
-		buf_release(&text);
-	}
-	ck_assert_msg(map_set_resolve(maps, &errs) == EDI_OK, "%s",
-		      errs.n ? errs.items[0].msg : "");
-	edi_diag_release(&errs);
 }
 
 static void diag_text(const struct edi_diag *d, char *out, size_t size)
@@ -165,7 +138,7 @@ START_TEST(test_table_as_long_way)
 	unsigned seed = 7, tables = 0;
 	static char text[8192];
 
-	load_shipped(&maps);
+	fx_load_maps(&maps, FX_SHIPPED_MAPS, FX_NSHIPPED_MAPS);
 	for (size_t m = 0; m < maps.n; m++) {
 		const struct map *map = maps.maps[m];
 
@@ -256,7 +229,7 @@ START_TEST(test_index_as_scan)
 	static char text[16384], want[1 << 17], got[1 << 17];
 	static const struct guide_index *saved[4096];
 
-	load_shipped(&maps);
+	fx_load_maps(&maps, FX_SHIPPED_MAPS, FX_NSHIPPED_MAPS);
 	for (size_t mi = 0; mi < maps.n; mi++) {
 		struct map *m = maps.maps[mi];
 
@@ -350,7 +323,7 @@ START_TEST(test_total_as_dec)
 	unsigned seed = 9;
 	static char text[8192];
 
-	load_shipped(&maps);
+	fx_load_maps(&maps, FX_SHIPPED_MAPS, FX_NSHIPPED_MAPS);
 	for (size_t i = 0; i < maps.n; i++)
 		if (!strcmp(maps.maps[i]->document, "810"))
 			m = maps.maps[i];
