@@ -195,3 +195,21 @@ void fx_load_maps(struct map_set *maps, const char *const *names, size_t n)
 		      errs.n ? errs.items[0].msg : "");
 	edi_diag_release(&errs);
 }
+
+void fx_diag_text(const struct edi_diag *d, char *out, size_t size)
+{
+	size_t o = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < d->n && o < size; i++) {
+		const struct edi_error *e = &d->items[i];
+		int w = snprintf(out + o, size - o,
+				 "%d %zu %zu %zu %u %u %s %s\n", (int)e->code,
+				 e->loc.segment, e->loc.set_position,
+				 e->loc.offset, e->loc.element,
+				 e->loc.component, e->loc.tag, e->msg);
+		if (w < 0)
+			break;
+		o += (size_t)w;
+	}
+}

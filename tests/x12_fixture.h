@@ -47,6 +47,10 @@ void fx_diag(struct strview input, struct edi_diag *d);
 const struct edi_error *fx_find(const struct edi_diag *d, enum edi_code code,
 				size_t seg, unsigned el);
 
+/* Every diagnostic of d with its whole location, a line each, cut to
+ * size, so two ways of checking can be compared as text. */
+void fx_diag_text(const struct edi_diag *d, char *out, size_t size);
+
 /* The shipped X12 maps: 850, 855, 856, 810 in 004010 and 005010, 997, 999. */
 extern const char *const FX_SHIPPED_MAPS[];
 extern const size_t FX_NSHIPPED_MAPS;

@@ -268,24 +268,6 @@ static const char *const pool[] = {
 	"123456789012345678901234567890",
 };
 
-static void diag_text(const struct edi_diag *d, char *out, size_t size)
-{
-	size_t o = 0;
-
-	out[0] = '\0';
-	for (size_t i = 0; i < d->n && o < size; i++) {
-		const struct edi_error *e = &d->items[i];
-		int w = snprintf(out + o, size - o,
-				 "%d %zu %zu %zu %u %u %s %s\n", (int)e->code,
-				 e->loc.segment, e->loc.set_position,
-				 e->loc.offset, e->loc.element,
-				 e->loc.component, e->loc.tag, e->msg);
-		if (w < 0)
-			break;
-		o += (size_t)w;
-	}
-}
-
 static void check_bits_one(const struct map_segdef *def, const char *text,
 			   size_t len)
 {
@@ -312,8 +294,8 @@ static void check_bits_one(const struct map_segdef *def, const char *text,
 	slow.has_bits = false;
 	map_guide_check_segment(def, &set.segs[0], &d, &fast_diag);
 	map_guide_check_segment(&slow, &set.segs[0], &d, &slow_diag);
-	diag_text(&fast_diag, got, sizeof(got));
-	diag_text(&slow_diag, want, sizeof(want));
+	fx_diag_text(&fast_diag, got, sizeof(got));
+	fx_diag_text(&slow_diag, want, sizeof(want));
 	ck_assert_msg(!strcmp(got, want), "%.*s:\n%s\nwant\n%s", (int)len, text,
 		      got, want);
 	edi_diag_release(&fast_diag);

@@ -35,24 +35,6 @@ static unsigned rnd(unsigned *seed, unsigned n)
 	return (*seed >> 16) % n;
 }
 
-static void diag_text(const struct edi_diag *d, char *out, size_t size)
-{
-	size_t o = 0;
-
-	out[0] = '\0';
-	for (size_t i = 0; i < d->n && o < size; i++) {
-		const struct edi_error *e = &d->items[i];
-		int w = snprintf(out + o, size - o,
-				 "%d %zu %zu %zu %u %u %s %s\n", (int)e->code,
-				 e->loc.segment, e->loc.set_position,
-				 e->loc.offset, e->loc.element,
-				 e->loc.component, e->loc.tag, e->msg);
-		if (w < 0)
-			break;
-		o += (size_t)w;
-	}
-}
-
 /* A random value: digits, dates, codes of the element, text with the
  * characters the checks care about, separators. */
 static size_t random_value(unsigned *seed, const struct map_elem *e, char *out)
@@ -123,8 +105,8 @@ static void check_one(const struct map_segdef *def, const char *text,
 	slow.has_bits = false;
 	map_check_segment(def, &set.segs[0], &delims, &fast_diag);
 	map_check_segment(&slow, &set.segs[0], &delims, &slow_diag);
-	diag_text(&fast_diag, got, sizeof(got));
-	diag_text(&slow_diag, want, sizeof(want));
+	fx_diag_text(&fast_diag, got, sizeof(got));
+	fx_diag_text(&slow_diag, want, sizeof(want));
 	ck_assert_msg(!strcmp(got, want), "%.*s:\n%s\nwant\n%s", (int)len, text,
 		      got, want);
 	edi_diag_release(&fast_diag);
@@ -206,7 +188,7 @@ static void place_text(const struct map *m, const char *text, size_t len,
 				       1, &limits, &diag, &err),
 			 EDI_OK);
 	map_guide_apply(m, &set, &diag);
-	diag_text(&diag, out, size);
+	fx_diag_text(&diag, out, size);
 	o = strlen(out);
 	for (size_t i = 0; i < set.nsegs && o + 64 < size; i++) {
 		const struct x12_seg *s = &set.segs[i];
