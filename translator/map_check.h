@@ -22,14 +22,43 @@
 #include "x12_set.h"
 
 /*
+ * What map_check_segment_memo() remembers while one set is checked: per
+ * slot a definition and positions (those its syntax notes name) that
+ * were found present together with no syntax note complaining, so that
+ * the next segment of that definition with the same ones present needs
+ * no note asked.  Caller-owned, usually on the stack.
+ */
+#define MAP_CHECK_MEMO_SLOTS 32
+
+struct map_check_memo {
+	const struct map_segdef *def[MAP_CHECK_MEMO_SLOTS];
+	uint64_t present[MAP_CHECK_MEMO_SLOTS];
+};
+
+/* Forget everything (before a set). */
+static inline void map_check_memo_init(struct map_check_memo *memo)
+{
+	for (size_t i = 0; i < MAP_CHECK_MEMO_SLOTS; i++)
+		memo->def[i] = NULL;
+}
+
+/*
  * Work out def->check (and def->mandatory_bits, has_bits and each syntax
  * note's bits) in the arena a.  A definition with a position of 64 or
- * more gets no table.
+ * more gets no table.  ordinal (the definition's index in its map)
+ * chooses its memo slot: definitions fewer than MAP_CHECK_MEMO_SLOTS
+ * apart never share one.
  */
-void map_check_prepare(struct map_segdef *def, struct arena *a);
+void map_check_prepare(struct map_segdef *def, size_t ordinal, struct arena *a);
 
 /* Check one segment's elements against def; d gives the separators. */
 void map_check_segment(const struct map_segdef *def, const struct x12_seg *seg,
 		       const struct x12_delims *d, struct edi_diag *diag);
+
+/* The same, remembering in memo (of the segment's set) what it found. */
+void map_check_segment_memo(const struct map_segdef *def,
+			    const struct x12_seg *seg,
+			    const struct x12_delims *d,
+			    struct map_check_memo *memo, struct edi_diag *diag);
 
 #endif

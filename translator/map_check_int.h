@@ -1,7 +1,8 @@
 /*
  * map_check_int - what the parts of map_check share: the tables of a
  * prepared segment definition (made by map_check_prep.c, read by the
- * table-driven checks of map_check.c), and the long way of checking
+ * table-driven checks of map_check_fast.h), what those call to report
+ * (map_check.c), and the long way of checking
  * (map_check_slow.c), which words every diagnostic, for map_check.c to
  * fall back on when a value or a syntax note is not plainly fine.  The
  * tables live in the map set's arena and are only read after
@@ -69,6 +70,8 @@ struct map_check_def {
 	size_t nimps;
 	struct ck_note *notes; /* R, E and L notes */
 	size_t nnotes;
+	uint64_t syntax_bits; /* the positions any syntax note names */
+	unsigned memo_slot;   /* its slot in a struct map_check_memo */
 };
 
 static inline uint32_t ck_le32(const char *p)
@@ -118,6 +121,26 @@ void check_syntax(const struct map_syntax *s, const struct x12_seg *seg,
 /* Whether check_syntax() has something to say, from the positions of
  * the segment's non-empty elements as bits (a prepared note). */
 bool check_syntax_complains(const struct map_syntax *s, uint64_t present);
+
+/* What map_check_fast.h's map_check_table() calls (map_check.c). */
+
+/* Report, for each position in todo in order, that the mandatory
+ * element is missing (not in present) or what is wrong with it (split:
+ * the segment has separators). */
+void ck_report(const struct map_segdef *def, const struct x12_seg *seg,
+	       const struct x12_delims *d, uint64_t present, uint64_t todo,
+	       bool split, struct edi_diag *diag);
+/* The positions past def's elements that hold a value; reports them. */
+uint64_t ck_check_extra(const struct map_segdef *def, const struct x12_seg *seg,
+			struct edi_diag *diag);
+/* The syntax notes of def (with its table ck) for seg, with present its
+ * non-empty positions; memo may be NULL. */
+void ck_check_notes(const struct map_segdef *def,
+		    const struct map_check_def *ck, const struct x12_seg *seg,
+		    uint64_t present, struct map_check_memo *memo,
+		    struct edi_diag *diag);
+/* The text test for a segment that is not clean: fails at any length. */
+extern const struct ck_text ck_no_text[64];
 
 /* map_check_segment() for a definition without a table. */
 void check_segment_long(const struct map_segdef *def, const struct x12_seg *seg,

@@ -105,7 +105,7 @@ static void prepare_syntax(struct map_check_def *ck,
 	}
 }
 
-void map_check_prepare(struct map_segdef *def, struct arena *a)
+void map_check_prepare(struct map_segdef *def, size_t ordinal, struct arena *a)
 {
 	struct map_check_def *ck;
 
@@ -146,5 +146,8 @@ void map_check_prepare(struct map_segdef *def, struct arena *a)
 						       c->max_len - c->min_len};
 	}
 	prepare_syntax(ck, def, a);
+	for (size_t k = 0; k < def->nsyntax; k++)
+		ck->syntax_bits |= def->syntax[k].bits;
+	ck->memo_slot = (unsigned)(ordinal % MAP_CHECK_MEMO_SLOTS);
 	def->check = ck;
 }

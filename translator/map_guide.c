@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "map_check.h"
+#include "map_check_fast.h"
 #include "x12_hl_index.h"
 #include "x12_types.h"
 
@@ -60,6 +61,7 @@ struct walk {
 	 * hl_next_in_set as build_hl_tree() will leave them */
 	struct x12_loop *hl_first, *hl_last;
 	size_t nhl;
+	struct map_check_memo memo; /* of the element checks, for this set */
 };
 
 /*
@@ -200,8 +202,8 @@ static inline bool find_in_level(const struct level *lv, bool is_root,
 	const struct guide_index *ix = lv->node->index;
 	size_t from = lv->pos, i;
 
-	if (!is_root && from == 0)
-		from = 1; /* the trigger starts a new repetition above */
+	/* the trigger of a loop starts a new repetition above: its index
+	 * leaves entry 0 out (index_loop()) */
 	if (ix) {
 		const struct guide_slot *sl;
 
@@ -220,6 +222,8 @@ static inline bool find_in_level(const struct level *lv, bool is_root,
 		*index = i;
 		return i < lv->node->nchildren;
 	}
+	if (!is_root && from == 0)
+		from = 1;
 	for (i = from; i < lv->node->nchildren; i++)
 		if (key == lv->node->children[i].key) {
 			*index = i;
@@ -238,10 +242,10 @@ static bool in_guide(const struct guide_node *n, struct strview tag)
 	return false;
 }
 
-/* Place segment si; its definition to check (NULL: none). */
-static const struct map_segdef *place(struct walk *w, size_t si)
+/* Place segment si (seg); its definition to check (NULL: none). */
+static const struct map_segdef *place(struct walk *w, struct x12_seg *seg,
+				      size_t si)
 {
-	struct x12_seg *seg = &w->set->segs[si];
 	struct level *lv;
 	const struct guide_node *e;
 	struct edi_loc loc;
@@ -389,6 +393,8 @@ void map_guide_apply(const struct map *m, struct x12_set *set,
 		     struct edi_diag *diag)
 {
 	struct walk w; /* not an initializer: its stack needs no zeroing */
+	struct x12_seg *segs = set->segs;
+	size_t nsegs = set->nsegs;
 
 	if (!set->nsegs)
 		return;
@@ -399,16 +405,17 @@ void map_guide_apply(const struct map *m, struct x12_set *set,
 	w.hl_first = NULL;
 	w.hl_last = NULL;
 	w.nhl = 0;
+	map_check_memo_init(&w.memo);
 	loop_init(&set->root, NULL, 0, NULL);
 	set->root.end = set->nsegs;
 	push(&w, &m->guide, &set->root);
 	w.stack[0].pos = 0;
-	for (size_t si = 0; si < set->nsegs; si++) {
-		const struct map_segdef *def = place(&w, si);
+	for (size_t si = 0; si < nsegs; si++) {
+		const struct map_segdef *def = place(&w, &segs[si], si);
 
 		if (def)
-			map_check_segment(def, &set->segs[si], &set->delims,
-					  diag);
+			map_check_segment_fast(def, &segs[si], &set->delims,
+					       &w.memo, diag);
 	}
 	while (w.depth > 1)
 		pop(&w, set->nsegs, &set->segs[set->nsegs - 1]);
@@ -420,15 +427,15 @@ void map_guide_apply(const struct map *m, struct x12_set *set,
 
 /* --- preparing --- */
 
-/* Place the distinct keys of n in slots (of 2^bits) by mult, or false
- * when two collide. */
+/* Place the distinct keys of n's entries from first on in slots (of
+ * 2^bits) by mult, or false when two collide. */
 static bool index_fill(struct guide_index *ix, const struct guide_node *n,
-		       size_t nslots)
+		       size_t first, size_t nslots)
 {
 	for (size_t h = 0; h < nslots; h++)
 		ix->slots[h] = (struct guide_slot){0, (uint32_t)n->nchildren};
 	/* backwards, so that each key's chain runs forwards */
-	for (size_t i = n->nchildren; i-- > 0;) {
+	for (size_t i = n->nchildren; i-- > first;) {
 		uint32_t key = n->children[i].key;
 		struct guide_slot *sl =
 			&ix->slots[(uint32_t)(key * ix->mult) >> ix->shift];
@@ -442,10 +449,16 @@ static bool index_fill(struct guide_index *ix, const struct guide_node *n,
 	return true;
 }
 
-/* The entries of loop n by tag key, or NULL when a key does not pack. */
+/*
+ * The entries of loop n by tag key, or NULL when a key does not pack.
+ * A loop's trigger (entry 0, not of the root) is left out: its tag starts
+ * a new repetition one level up, so that find_in_level() need not start
+ * after it.
+ */
 static const struct guide_index *index_loop(const struct guide_node *n,
-					    struct arena *a)
+					    bool is_root, struct arena *a)
 {
+	size_t first = is_root ? 0 : 1;
 	struct guide_index *ix;
 	size_t nslots = 4;
 	unsigned bits = 2;
@@ -463,16 +476,18 @@ static const struct guide_index *index_loop(const struct guide_node *n,
 	ix = arena_alloc(a, sizeof(*ix));
 	ix->keys = arena_array(a, n->nchildren + 2, sizeof(*ix->keys));
 	for (size_t i = 0; i < n->nchildren + 2; i++)
-		ix->keys[i] =
-			i < n->nchildren ? n->children[i].key : UINT32_MAX;
+		ix->keys[i] = i < n->nchildren && i >= first
+				      ? n->children[i].key
+				      : UINT32_MAX;
 	ix->next = arena_array(a, n->nchildren + 1, sizeof(*ix->next));
+	ix->next[0] = (uint32_t)n->nchildren; /* when first is 1 */
 	/* try multipliers, then twice the slots, until no key collides */
 	for (;;) {
 		ix->slots = arena_array(a, nslots, sizeof(*ix->slots));
 		ix->shift = 32 - bits;
 		for (int t = 0; t < 64; t++) {
 			ix->mult = mult | 1;
-			if (index_fill(ix, n, nslots))
+			if (index_fill(ix, n, first, nslots))
 				return ix;
 			mult = mult * 1103515245u + 12345u;
 		}
@@ -483,7 +498,7 @@ static const struct guide_index *index_loop(const struct guide_node *n,
 	}
 }
 
-static void prepare_loop(struct guide_node *n, struct arena *a)
+static void prepare_loop(struct guide_node *n, bool is_root, struct arena *a)
 {
 	size_t *next;
 
@@ -495,15 +510,15 @@ static void prepare_loop(struct guide_node *n, struct arena *a)
 		struct guide_node *c = &n->children[i];
 
 		next[i] = c->req == MAP_REQ_M ? i : next[i + 1];
-		prepare_loop(c, a);
+		prepare_loop(c, false, a);
 	}
 	n->next_mandatory = next;
-	n->index = index_loop(n, a);
+	n->index = index_loop(n, is_root, a);
 }
 
 void map_guide_prepare(struct map *m, struct arena *a)
 {
-	prepare_loop(&m->guide, a);
+	prepare_loop(&m->guide, true, a);
 	for (size_t i = 0; i < m->nsegs; i++)
-		map_check_prepare(&m->segs[i], a);
+		map_check_prepare(&m->segs[i], i, a);
 }

@@ -4,7 +4,8 @@
  *
  * Element tables against the long way (a definition with has_bits off),
  * on random segments of every shipped segment definition with values
- * from an alphabet of the characters that matter; guide placement with
+ * from an alphabet of the characters that matter, alone and as sets
+ * checked with one syntax memo; guide placement with
  * the loops' tag indexes against a scan of their entries, on random
  * sets; GS1 check digits against map_xform's; the total rule against
  * dec arithmetic done here.
@@ -151,6 +152,88 @@ START_TEST(test_table_as_long_way)
 		}
 	}
 	ck_assert_uint_gt(tables, 300);
+	map_set_release(&maps);
+}
+END_TEST
+
+/*
+ * The syntax memo: the segments of a set, each definition's elements
+ * filled by one of a few patterns that differ in one position, checked
+ * with one memo for the whole set and the long way each alone.
+ */
+static void check_memo_set(const struct map *map, unsigned *seed)
+{
+	static char text[1 << 16], want[65536], got[65536];
+	struct x12_limits limits;
+	struct arena a;
+	struct x12_set set;
+	struct edi_diag fast_diag, slow_diag;
+	struct edi_error err;
+	struct map_check_memo memo;
+	const struct map_segdef *defs[400];
+	uint64_t base[64];
+	size_t o = 0, nsegs = 0;
+
+	for (size_t i = 0; i < map->nsegs && i < 64; i++)
+		base[i] = (uint64_t)rnd(seed, 1u << 16) << 16 |
+			  rnd(seed, 1u << 16);
+	while (nsegs < 400 && o + 2048 < sizeof(text)) {
+		size_t di = rnd(seed,
+				(unsigned)(map->nsegs < 64 ? map->nsegs : 64));
+		const struct map_segdef *def = &map->segs[di];
+		uint64_t fill = base[di];
+		unsigned n =
+			(unsigned)def->nelems < 40 ? (unsigned)def->nelems : 40;
+
+		if (rnd(seed, 2))
+			fill ^= (uint64_t)1 << rnd(seed, n + 1);
+		defs[nsegs++] = def;
+		o += (size_t)snprintf(text + o, 8, "%s", def->tag);
+		for (unsigned e = 1; e <= n; e++) {
+			text[o++] = '*';
+			if (fill >> e & 1)
+				o += random_value(seed, &def->elems[e - 1],
+						  text + o);
+		}
+		text[o++] = '~';
+	}
+	x12_limits_default(&limits);
+	arena_init(&a, 0);
+	edi_diag_init(&fast_diag, 100000);
+	edi_diag_init(&slow_diag, 100000);
+	ck_assert_int_eq(x12_set_split(&set, &a, sv_make(text, o), &delims, 100,
+				       5, &limits, &fast_diag, &err),
+			 EDI_OK);
+	ck_assert_uint_eq(set.nsegs, nsegs);
+	map_check_memo_init(&memo);
+	for (size_t i = 0; i < nsegs; i++) {
+		struct map_segdef slow = *defs[i];
+
+		slow.has_bits = false;
+		map_check_segment_memo(defs[i], &set.segs[i], &delims, &memo,
+				       &fast_diag);
+		map_check_segment(&slow, &set.segs[i], &delims, &slow_diag);
+	}
+	fx_diag_text(&fast_diag, got, sizeof(got));
+	fx_diag_text(&slow_diag, want, sizeof(want));
+	for (o = 0; got[o] && got[o] == want[o]; o++)
+		;
+	ck_assert_msg(!strcmp(got, want), "at %zu: %.300s\nwant\n%.300s", o,
+		      got + o, want + o);
+	edi_diag_release(&fast_diag);
+	edi_diag_release(&slow_diag);
+	arena_release(&a);
+}
+
+START_TEST(test_memo_as_long_way)
+{
+	struct map_set maps;
+	unsigned seed = 11;
+
+	fx_load_maps(&maps, FX_SHIPPED_MAPS, FX_NSHIPPED_MAPS);
+	for (size_t m = 0; m < maps.n; m++)
+		for (int k = 0; k < 40; k++)
+			check_memo_set(maps.maps[m], &seed);
 	map_set_release(&maps);
 }
 END_TEST
@@ -389,6 +472,7 @@ Suite *map_check_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_table_as_long_way);
+	tcase_add_test(tc, test_memo_as_long_way);
 	tcase_add_test(tc, test_index_as_scan);
 	tcase_add_test(tc, test_gs1_as_xform);
 	tcase_add_test(tc, test_total_as_dec);
