@@ -271,6 +271,7 @@ static inline bool eq_cstr(struct strview v, const char *c)
 struct qualifiers {
 	const struct map_rule *r;
 	uint32_t keys[8];
+	unsigned char lens[8];
 	bool packed;
 };
 
@@ -280,6 +281,7 @@ static void qualifiers_init(struct qualifiers *qs, const struct map_rule *r)
 	qs->packed = r->nqualifiers <= 8;
 	for (size_t i = 0; qs->packed && i < r->nqualifiers; i++) {
 		qs->keys[i] = x12_tag_key(r->qualifiers[i]);
+		qs->lens[i] = (unsigned char)strlen(r->qualifiers[i]);
 		qs->packed = qs->keys[i] != 0;
 	}
 }
@@ -289,12 +291,16 @@ static bool qualifier_listed(const struct qualifiers *qs, struct strview q)
 	const struct map_rule *r = qs->r;
 
 	if (qs->packed) {
-		/* a packed qualifier has 1 to 3 bytes, none of them NUL */
+		/* a packed qualifier has 1 to 3 bytes, none of them NUL: the
+		 * same key and length is the same text */
 		uint32_t key = x12_tag_key_sv(q);
+		size_t n = r->nqualifiers;
 
-		for (size_t i = 0; key && i < r->nqualifiers; i++)
+		if (!key)
+			return false;
+		for (size_t i = 0; i < n; i++)
 			if (key == qs->keys[i])
-				return eq_cstr(q, r->qualifiers[i]);
+				return q.len == qs->lens[i];
 		return false;
 	}
 	for (size_t i = 0; i < r->nqualifiers; i++)
@@ -333,10 +339,9 @@ static void rule_gtin(const struct map_rule *r, const struct x12_set *set,
 		if (seg->key != ip->key || !ip->from)
 			continue;
 		from = ip->from;
-		to = ip->to;
 		/* past the last element every value is empty */
-		for (unsigned k = from; k + 1 <= to && k + 1 <= seg->nel;
-		     k += 2) {
+		to = ip->to < seg->nel ? ip->to : seg->nel;
+		for (unsigned k = from; k + 1 <= to; k += 2) {
 			struct strview q = seg->el[k], v = seg->el[k + 1];
 			struct edi_loc loc;
 
