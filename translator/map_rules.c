@@ -110,31 +110,37 @@ static bool sum_dec(const struct map_rule *r, const struct x12_set *set,
 #define PLAIN_BOUND  ((__int128)1000000000000000000LL * 1000000000000000LL)
 
 /* v as dec_parse() (point_ok) or dec_parse_implied() would read it, when
- * it is plain: an optional minus, at most 15 digits and a point. */
+ * it is plain: an optional minus, at most 15 digits and a point.  The
+ * integer digits and the fraction are two tight loops; a number of more
+ * digits wraps m (unsigned) before the count refuses it. */
 static bool plain_number(struct strview v, bool point_ok, int64_t *mant,
 			 unsigned *scale)
 {
-	size_t i = 0, digits = 0;
-	int64_t m = 0;
-	bool point = false, neg = v.len && v.ptr[0] == '-';
+	const char *p = v.ptr, *end = v.ptr + v.len, *start, *frac;
+	bool neg = p < end && *p == '-', point = false;
+	uint64_t m = 0;
+	size_t digits;
 
-	*scale = 0;
-	for (i = neg; i < v.len; i++) {
-		unsigned d = (unsigned)(unsigned char)v.ptr[i] - '0';
-
-		if (d <= 9) {
-			if (++digits > PLAIN_DIGITS)
-				return false;
-			m = m * 10 + d;
-			*scale += point;
-		} else if (v.ptr[i] == '.' && point_ok && !point) {
-			point = true;
-		} else {
+	start = p += neg;
+	while (p < end && (unsigned)(unsigned char)*p - '0' <= 9u)
+		m = m * 10 + (unsigned)(unsigned char)*p++ - '0';
+	frac = p;
+	if (p < end) {
+		if (*p != '.' || !point_ok)
 			return false;
-		}
+		point = true;
+		frac = ++p;
+		while (p < end && (unsigned)(unsigned char)*p - '0' <= 9u)
+			m = m * 10 + (unsigned)(unsigned char)*p++ - '0';
+		if (p < end)
+			return false;
 	}
-	*mant = neg ? -m : m;
-	return digits > 0;
+	digits = (size_t)(p - start) - point;
+	if (!digits || digits > PLAIN_DIGITS)
+		return false;
+	*scale = (unsigned)(p - frac);
+	*mant = neg ? -(int64_t)m : (int64_t)m;
+	return true;
 }
 
 static const __int128 pow10_128[] = {
