@@ -86,6 +86,55 @@ START_TEST(test_date_word_bytes)
 }
 END_TEST
 
+/* --- implied decimals --- */
+
+START_TEST(test_implied_as_dec)
+{
+	static const char *const signs[] = {"", "-", "+", " ", "--", "x"};
+	unsigned st = 4242;
+
+	for (int round = 0; round < 20000; round++) {
+		char in[64], want[DEC_TEXT_MAX];
+		size_t n = 0, nd = next_rand(&st) % 22;
+		unsigned places = next_rand(&st) % 21;
+		struct edi_error e1, e2;
+		struct strview got;
+		struct dec d;
+		enum edi_code r1, r2;
+		struct arena a;
+
+		n = (size_t)snprintf(in, sizeof(in), "%s",
+				     signs[next_rand(&st) % 6]);
+		for (size_t i = 0; i < nd; i++) {
+			unsigned r = next_rand(&st) % 12;
+
+			/* zeros often, in front and behind */
+			in[n++] = r < 3 ? '0' : r == 11 ? '.' : '0' + r - 2;
+		}
+		in[n] = '\0';
+		if (round % 50 == 0)
+			in[n / 2] = 'a';
+		arena_init(&a, 0);
+		r1 = map_xform_implied(&a, sv_cstr(in), places, &got, &e1);
+		/* the transform drops the blank in front first */
+		r2 = dec_parse_implied(sv_cstr(in + (in[0] == ' ')), places, &d,
+				       &e2);
+		ck_assert_msg(r1 == r2, "'%s' %u: %d against %d", in, places,
+			      r1, r2);
+		if (r1 == EDI_OK) {
+			dec_format(d, want);
+			ck_assert_msg(got.len == strlen(want) &&
+					      !memcmp(got.ptr, want, got.len),
+				      "'%s' %u: '%.*s', want '%s'", in, places,
+				      (int)got.len, got.ptr, want);
+		} else {
+			ck_assert_str_eq(e1.msg, e2.msg);
+		}
+		arena_release(&a);
+	}
+}
+END_TEST
+
 /* --- map selection --- */
 
 /* The shipped maps after two partner maps that extend x12-850 (and so
@@ -381,6 +430,7 @@ Suite *rules_fast_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_date_word_every_day);
 	tcase_add_test(tc, test_date_word_bytes);
+	tcase_add_test(tc, test_implied_as_dec);
 	tcase_add_test(tc, test_select_by_summary);
 	tcase_add_test(tc, test_total_plain_as_dec);
 	tcase_add_test(tc, test_gtin_qualifier_text);
