@@ -1,10 +1,11 @@
 /*
- * test_rules_fast - the fast paths of the rules, the date transform and
+ * test_rules_fast - the fast paths of the rules, the value transforms and
  * map selection against the general code they skip, on many inputs:
- * CCYYMMDD by one word against the general date reading, map_set_select()
- * from the summary map_set_resolve() makes against the walk over every
- * map, the plain sum of a total rule against dec's arithmetic, and the
- * GTIN qualifiers compared by key and length against their text.
+ * CCYYMMDD by one word against the general date reading, implied
+ * decimals on the text against dec, map_set_select() from the summary
+ * map_set_resolve() makes against the walk over every map, the plain sum
+ * of a total rule against dec's arithmetic, and the GTIN qualifiers
+ * compared by key and length against their text.
  */
 #include <check.h>
 #include <stdio.h>
