@@ -199,6 +199,7 @@ TEST_SRC := \
 	tests/translator/test_map_guide.c \
 	tests/translator/test_map_load.c \
 	tests/translator/test_map_rules.c \
+	tests/translator/test_rules_fast.c \
 	tests/translator/test_map_xform.c \
 	tests/translator/test_rec_csv.c \
 	tests/translator/test_rec_json.c \

@@ -26,6 +26,7 @@ Suite *map_load_suite(void);
 Suite *map_guide_suite(void);
 Suite *map_check_suite(void);
 Suite *map_rules_suite(void);
+Suite *rules_fast_suite(void);
 Suite *map_exec_suite(void);
 Suite *x12_emit_suite(void);
 Suite *x12_translate_suite(void);

@@ -32,6 +32,7 @@ int main(void)
 	srunner_add_suite(sr, map_load_suite());
 	srunner_add_suite(sr, map_guide_suite());
 	srunner_add_suite(sr, map_rules_suite());
+	srunner_add_suite(sr, rules_fast_suite());
 	srunner_add_suite(sr, map_exec_suite());
 	srunner_add_suite(sr, x12_emit_suite());
 	srunner_add_suite(sr, x12_translate_suite());

@@ -270,12 +270,18 @@ struct map {
 	size_t nout_defaults;
 };
 
+struct map_pick; /* map_load.c */
+
 /* Every map loaded for one run; owns all of them. */
 struct map_set {
 	struct arena arena;
 	struct map **maps;
 	size_t n, cap;
 	void *pending; /* map_load's parsed YAML until map_set_resolve() */
+	/* map_set_select()'s summary of the X12 maps, made by
+	 * map_set_resolve() when there were picks_of maps */
+	struct map_pick *picks;
+	size_t npicks, picks_of;
 };
 
 void map_set_init(struct map_set *set);

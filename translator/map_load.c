@@ -9,6 +9,7 @@
  */
 #include "map_load.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "map_merge.h"
 #include "map_pipe.h"
 #include "map_yaml.h"
+#include "x12_scan.h"
 #include "xalloc.h"
 #include "yaml_doc.h"
 
@@ -262,6 +264,40 @@ static void add_map(struct map_set *set, struct map *m)
 	set->maps[set->n++] = m;
 }
 
+/*
+ * What map_set_select() needs of an X12 map, worked out once instead of
+ * for every set: the document as a packed key (0: longer than 3 bytes,
+ * compare the text) and its length, and the depth of its extends chain.
+ */
+struct map_pick {
+	const struct map *m;
+	uint32_t key;
+	size_t len;
+	size_t depth;
+};
+
+static size_t extends_depth(const struct map_set *set, const struct map *m);
+
+static void make_picks(struct map_set *set)
+{
+	set->picks = arena_array(&set->arena, set->n ? set->n : 1,
+				 sizeof(*set->picks));
+	set->npicks = 0;
+	for (size_t i = 0; i < set->n; i++) {
+		const struct map *m = set->maps[i];
+		struct map_pick *p;
+
+		if (m->format != MAP_FORMAT_X12)
+			continue;
+		p = &set->picks[set->npicks++];
+		p->m = m;
+		p->key = x12_tag_key(m->document);
+		p->len = strlen(m->document);
+		p->depth = extends_depth(set, m);
+	}
+	set->picks_of = set->n;
+}
+
 enum edi_code map_set_resolve(struct map_set *set, struct edi_diag *errors)
 {
 	struct map_loader *ld = loader_of(set);
@@ -284,6 +320,7 @@ enum edi_code map_set_resolve(struct map_set *set, struct edi_diag *errors)
 			add_map(set, m);
 		}
 	}
+	make_picks(set);
 	return ctx.nerrors ? EDI_ECONFIG : EDI_OK;
 }
 
@@ -320,38 +357,66 @@ static size_t extends_depth(const struct map_set *set, const struct map *m)
 	return depth;
 }
 
+/* The best so far of map_set_select(). */
+struct pick_best {
+	const struct map *m;
+	size_t score, depth;
+};
+
+/* Weigh m (serving the document) for version; depth: its extends chain's,
+ * worked out only when needed when SIZE_MAX. */
+static void weigh(const struct map_set *set, const struct map *m, size_t depth,
+		  struct strview version, struct pick_best *best)
+{
+	size_t score = 0;
+
+	for (size_t j = 0; j < m->nversions; j++) {
+		size_t s = version_score(m->versions[j], version);
+
+		if (s > score)
+			score = s;
+	}
+	if (!score || score < best->score)
+		return;
+	if (depth == SIZE_MAX)
+		depth = extends_depth(set, m);
+	/* equally specific: the most general map (partners pick theirs by
+	 * id) */
+	if (score == best->score && depth >= best->depth)
+		return;
+	best->m = m;
+	best->score = score;
+	best->depth = depth;
+}
+
 const struct map *map_set_select(const struct map_set *set,
 				 struct strview document,
 				 struct strview version)
 {
-	const struct map *best = NULL;
-	size_t best_score = 0, best_depth = 0;
+	struct pick_best best = {NULL, 0, 0};
 
+	if (set->picks && set->picks_of == set->n) {
+		uint32_t key = x12_tag_key_sv(document);
+
+		for (size_t i = 0; i < set->npicks; i++) {
+			const struct map_pick *p = &set->picks[i];
+
+			if (p->key ? p->key != key || p->len != document.len
+				   : !sv_eq_cstr(document, p->m->document))
+				continue;
+			weigh(set, p->m, p->depth, version, &best);
+		}
+		return best.m;
+	}
 	for (size_t i = 0; i < set->n; i++) {
 		const struct map *m = set->maps[i];
-		size_t score = 0, depth;
 
 		if (m->format != MAP_FORMAT_X12 ||
 		    !sv_eq_cstr(document, m->document))
 			continue;
-		for (size_t j = 0; j < m->nversions; j++) {
-			size_t s = version_score(m->versions[j], version);
-
-			if (s > score)
-				score = s;
-		}
-		if (!score || score < best_score)
-			continue;
-		depth = extends_depth(set, m);
-		/* equally specific: the most general map (partners pick
-		 * theirs by id) */
-		if (score == best_score && depth >= best_depth)
-			continue;
-		best = m;
-		best_score = score;
-		best_depth = depth;
+		weigh(set, m, SIZE_MAX, version, &best);
 	}
-	return best;
+	return best.m;
 }
 
 static int segdef_key_cmp(const void *key, const void *elem)

@@ -110,31 +110,37 @@ static bool sum_dec(const struct map_rule *r, const struct x12_set *set,
 #define PLAIN_BOUND  ((__int128)1000000000000000000LL * 1000000000000000LL)
 
 /* v as dec_parse() (point_ok) or dec_parse_implied() would read it, when
- * it is plain: an optional minus, at most 15 digits and a point. */
+ * it is plain: an optional minus, at most 15 digits and a point.  The
+ * integer digits and the fraction are two tight loops; a number of more
+ * digits wraps m (unsigned) before the count refuses it. */
 static bool plain_number(struct strview v, bool point_ok, int64_t *mant,
 			 unsigned *scale)
 {
-	size_t i = 0, digits = 0;
-	int64_t m = 0;
-	bool point = false, neg = v.len && v.ptr[0] == '-';
+	const char *p = v.ptr, *end = v.ptr + v.len, *start, *frac;
+	bool neg = p < end && *p == '-', point = false;
+	uint64_t m = 0;
+	size_t digits;
 
-	*scale = 0;
-	for (i = neg; i < v.len; i++) {
-		unsigned d = (unsigned)(unsigned char)v.ptr[i] - '0';
-
-		if (d <= 9) {
-			if (++digits > PLAIN_DIGITS)
-				return false;
-			m = m * 10 + d;
-			*scale += point;
-		} else if (v.ptr[i] == '.' && point_ok && !point) {
-			point = true;
-		} else {
+	start = p += neg;
+	while (p < end && (unsigned)(unsigned char)*p - '0' <= 9u)
+		m = m * 10 + (unsigned)(unsigned char)*p++ - '0';
+	frac = p;
+	if (p < end) {
+		if (*p != '.' || !point_ok)
 			return false;
-		}
+		point = true;
+		frac = ++p;
+		while (p < end && (unsigned)(unsigned char)*p - '0' <= 9u)
+			m = m * 10 + (unsigned)(unsigned char)*p++ - '0';
+		if (p < end)
+			return false;
 	}
-	*mant = neg ? -m : m;
-	return digits > 0;
+	digits = (size_t)(p - start) - point;
+	if (!digits || digits > PLAIN_DIGITS)
+		return false;
+	*scale = (unsigned)(p - frac);
+	*mant = neg ? -(int64_t)m : (int64_t)m;
+	return true;
 }
 
 static const __int128 pow10_128[] = {
@@ -271,6 +277,7 @@ static inline bool eq_cstr(struct strview v, const char *c)
 struct qualifiers {
 	const struct map_rule *r;
 	uint32_t keys[8];
+	unsigned char lens[8];
 	bool packed;
 };
 
@@ -280,6 +287,7 @@ static void qualifiers_init(struct qualifiers *qs, const struct map_rule *r)
 	qs->packed = r->nqualifiers <= 8;
 	for (size_t i = 0; qs->packed && i < r->nqualifiers; i++) {
 		qs->keys[i] = x12_tag_key(r->qualifiers[i]);
+		qs->lens[i] = (unsigned char)strlen(r->qualifiers[i]);
 		qs->packed = qs->keys[i] != 0;
 	}
 }
@@ -289,12 +297,16 @@ static bool qualifier_listed(const struct qualifiers *qs, struct strview q)
 	const struct map_rule *r = qs->r;
 
 	if (qs->packed) {
-		/* a packed qualifier has 1 to 3 bytes, none of them NUL */
+		/* a packed qualifier has 1 to 3 bytes, none of them NUL: the
+		 * same key and length is the same text */
 		uint32_t key = x12_tag_key_sv(q);
+		size_t n = r->nqualifiers;
 
-		for (size_t i = 0; key && i < r->nqualifiers; i++)
+		if (!key)
+			return false;
+		for (size_t i = 0; i < n; i++)
 			if (key == qs->keys[i])
-				return eq_cstr(q, r->qualifiers[i]);
+				return q.len == qs->lens[i];
 		return false;
 	}
 	for (size_t i = 0; i < r->nqualifiers; i++)
@@ -333,10 +345,9 @@ static void rule_gtin(const struct map_rule *r, const struct x12_set *set,
 		if (seg->key != ip->key || !ip->from)
 			continue;
 		from = ip->from;
-		to = ip->to;
 		/* past the last element every value is empty */
-		for (unsigned k = from; k + 1 <= to && k + 1 <= seg->nel;
-		     k += 2) {
+		to = ip->to < seg->nel ? ip->to : seg->nel;
+		for (unsigned k = from; k + 1 <= to; k += 2) {
 			struct strview q = seg->el[k], v = seg->el[k + 1];
 			struct edi_loc loc;
 

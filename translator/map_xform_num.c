@@ -138,6 +138,57 @@ enum edi_code map_xform_decimal(struct arena *a, struct strview in,
 	return EDI_OK;
 }
 
+/*
+ * What dec_format(dec_parse_implied(v, places)) writes, worked out on the
+ * text into text (DEC_TEXT_MAX bytes): for a sign and 1 to 18 digits with
+ * at most 18 places, which dec always takes; its length, or 0 for the
+ * long way.  The digits without leading zeros, the last `places` of them
+ * (zeros in front when short) the fraction without trailing zeros.
+ */
+static size_t implied_text(struct strview v, unsigned places, char *text)
+{
+	const char *p = v.ptr, *end = v.ptr + v.len, *from;
+	size_t n, nint, len = 0;
+	bool neg = false;
+
+	if (!v.len || places > 18)
+		return 0;
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	if (end - p < 1 || end - p > 18)
+		return 0;
+	for (const char *q = p; q < end; q++)
+		if (!is_digit(*q))
+			return 0;
+	while (p < end && *p == '0')
+		p++;
+	if (p == end) {
+		text[0] = '0'; /* never "-0" */
+		return 1;
+	}
+	if (neg)
+		text[len++] = '-';
+	n = (size_t)(end - p);
+	nint = n > places ? n - places : 0;
+	if (nint) {
+		memcpy(text + len, p, nint);
+		len += nint;
+	} else {
+		text[len++] = '0';
+	}
+	from = p + nint; /* the fraction's digits in v, after its zeros */
+	while (end > from && end[-1] == '0')
+		end--;
+	if (end > from) {
+		text[len++] = '.';
+		for (size_t z = n; z < places; z++)
+			text[len++] = '0';
+		memcpy(text + len, from, (size_t)(end - from));
+		len += (size_t)(end - from);
+	}
+	return len;
+}
+
 enum edi_code map_xform_implied(struct arena *a, struct strview in,
 				unsigned places, struct strview *out,
 				struct edi_error *err)
@@ -145,9 +196,14 @@ enum edi_code map_xform_implied(struct arena *a, struct strview in,
 	struct strview v = unpad(in);
 	struct dec d;
 	char text[DEC_TEXT_MAX];
-	size_t len;
-	enum edi_code rc = dec_parse_implied(v, places, &d, err);
+	size_t len = implied_text(v, places, text);
+	enum edi_code rc;
 
+	if (len) {
+		*out = keep_or_copy(a, v, text, len);
+		return EDI_OK;
+	}
+	rc = dec_parse_implied(v, places, &d, err);
 	if (rc)
 		return rc;
 	len = dec_format(d, text);

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -188,42 +189,72 @@ bool map_sv_uint(struct strview v, unsigned min, unsigned max, unsigned *out)
 	return true;
 }
 
+/* The bytes that end a word, a bit each: blanks, singles and NUL. */
+struct split_bytes {
+	uint64_t stop[4], single[4];
+};
+
+static inline bool byte_in(const uint64_t *set, unsigned char c)
+{
+	return set[c >> 6] >> (c & 63) & 1;
+}
+
+static inline void byte_add(uint64_t *set, unsigned char c)
+{
+	set[c >> 6] |= (uint64_t)1 << (c & 63);
+}
+
+/* The words of s into w[0..max) (the rest only counted); their number. */
+static size_t split_words(const char *s, const struct split_bytes *b,
+			  struct strview *w, size_t max)
+{
+	size_t n = 0, i;
+
+	for (i = 0; s[i];) {
+		size_t start = i;
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == ' ' || c == '\t') {
+			i++;
+			continue;
+		}
+		if (byte_in(b->single, c))
+			i++;
+		else
+			while (!byte_in(b->stop, (unsigned char)s[i]))
+				i++;
+		if (n < max)
+			w[n] = sv_make(s + start, i - start);
+		n++;
+	}
+	return n;
+}
+
 size_t map_split(struct arena *a, const char *s, const char *singles,
 		 struct strview **words)
 {
-	/* what each byte is, looked up instead of strchr(singles, c) */
-	enum { BLANK = 1, SINGLE = 2 };
-	unsigned char kind[256] = {0};
-	size_t n = 0, i;
+	/* most values have a few words: one pass into here, then a copy
+	 * into the arena array of the exact size */
+	struct strview local[32];
+	struct split_bytes b = {{0}, {0}};
 	struct strview *w;
+	size_t n;
 
-	kind[' '] = kind['\t'] = BLANK;
-	for (const char *p = singles; p && *p; p++)
-		kind[(unsigned char)*p] |= SINGLE;
-	/* count first, then fill: one exact array in the arena */
-	for (int pass = 0; pass < 2; pass++) {
-		w = pass ? arena_array(a, n ? n : 1, sizeof(*w)) : NULL;
-		n = 0;
-		for (i = 0; s[i];) {
-			size_t start = i;
-			unsigned char k = kind[(unsigned char)s[i]];
-
-			if (k & BLANK) {
-				i++;
-				continue;
-			}
-			if (k & SINGLE)
-				i++;
-			else
-				while (s[i] && !kind[(unsigned char)s[i]])
-					i++;
-			if (w)
-				w[n] = sv_make(s + start, i - start);
-			n++;
-		}
-		if (pass)
-			*words = w;
+	byte_add(b.stop, ' ');
+	byte_add(b.stop, '\t');
+	byte_add(b.stop, '\0');
+	for (const char *p = singles; p && *p; p++) {
+		byte_add(b.stop, (unsigned char)*p);
+		if (*p != ' ' && *p != '\t') /* a blank stays a blank */
+			byte_add(b.single, (unsigned char)*p);
 	}
+	n = split_words(s, &b, local, 32);
+	w = arena_array(a, n ? n : 1, sizeof(*w));
+	if (n <= 32)
+		memcpy(w, local, n * sizeof(*w));
+	else
+		split_words(s, &b, w, n);
+	*words = w;
 	return n;
 }
 
