@@ -426,7 +426,7 @@ START_TEST(test_ids_are_unique_and_ordered_across_processes)
 {
 	enum { NPROC = 4, PER = 40 };
 	char line[NPROC * PER][SPOOL_ID_MAX + 4];
-	char *sorted[NPROC * PER], last[NPROC][SPOOL_ID_MAX];
+	char *sorted[NPROC * PER], last[NPROC][SPOOL_ID_MAX + 4];
 	char buf[NPROC * PER * (SPOOL_ID_MAX + 4)];
 	size_t len = 0, n = 0;
 	struct fx f;
