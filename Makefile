@@ -74,6 +74,7 @@ TRANSLATOR_SRC := \
 	translator/map_defs.c \
 	translator/map_exec.c \
 	translator/map_exec_eval.c \
+	translator/map_exec_json.c \
 	translator/map_exec_plan.c \
 	translator/map_exec_value.c \
 	translator/map_fields.c \
