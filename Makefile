@@ -213,6 +213,7 @@ TEST_SRC := \
 	tests/translator/test_fastpath.c \
 	tests/translator/test_guide_walk.c \
 	tests/translator/test_exec_fast.c \
+	tests/translator/test_exec_json.c \
 	tests/translator/test_x12_types.c \
 	tests/translator/test_x12_write.c \
 	tests/spool/test_journal.c \
