@@ -25,6 +25,17 @@ void map_exec_refill(struct map_exec_ctx *x)
 	x->spare_end = x->spare + MAP_EXEC_BATCH;
 }
 
+void map_exec_keys(struct map_exec_ctx *x)
+{
+	const struct x12_set *set = x->set;
+	uint32_t *keys = arena_array(x->arena, set->nsegs ? set->nsegs : 1,
+				     sizeof(*keys));
+
+	for (size_t i = 0; i < set->nsegs; i++)
+		keys[i] = set->segs[i].key;
+	x->keys = keys;
+}
+
 /* pick() the long way: seg holds separators, or p asks for a later part */
 struct strview map_exec_pick_part(const struct x12_set *set,
 				  const struct x12_seg *seg, struct strview v,
@@ -307,7 +318,7 @@ static void eval_steps(struct map_exec_ctx *x, struct scope *s,
 
 		switch (st->op) {
 		case EXEC_VALUE:
-			val = plain_value(x->set, s, st, &seg);
+			val = plain_value(x, s, st, &seg);
 			if (val.len)
 				map_exec_add(x, parent, st->name, st->name_json,
 					     REC_STRING, val);
@@ -315,7 +326,7 @@ static void eval_steps(struct map_exec_ctx *x, struct scope *s,
 		case EXEC_DECIMAL:
 		case EXEC_DATE:
 			/* both give text that is never empty */
-			val = plain_value(x->set, s, st, &seg);
+			val = plain_value(x, s, st, &seg);
 			if (!val.len)
 				continue;
 			if ((st->op == EXEC_DATE ||
@@ -358,6 +369,8 @@ void map_exec_fields(struct map_exec_ctx *x, const struct map_exec_plan *plan,
 		     struct rec_value *obj)
 {
 	struct scope s = scope_of(&x->set->root, NULL);
+
+	map_exec_keys(x);
 
 	eval_steps(x, &s, plan->steps, plan->nsteps, obj);
 }

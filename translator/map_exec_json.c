@@ -90,6 +90,25 @@ void map_exec_out_escaped(struct map_exec_out *o, char *w, struct strview v)
 	o->end = room_end(b);
 }
 
+void map_exec_out_str_slow(struct map_exec_out *o, struct map_exec_cont *c,
+			   const char *name,
+			   const struct rec_json_name *name_json,
+			   struct strview v)
+{
+	size_t need = v.len + MAP_EXEC_ROOM;
+	char *w = map_exec_out_room(o, need);
+
+	w = map_exec_out_key(o, c, w, name, name_json, need);
+	c->sep = 1;
+	*w = '"';
+	if (!json_plain_copy(w + 1, v.ptr, v.len)) {
+		map_exec_out_escaped(o, w, v);
+		return;
+	}
+	w[v.len + 1] = '"';
+	o->w = w + v.len + 2;
+}
+
 /* map_exec_eval.c's eval_path() */
 static void json_path(struct map_exec_ctx *x, struct map_exec_out *o,
 		      struct scope *s, const struct map_exec_step *st,
@@ -172,7 +191,9 @@ static __attribute__((noinline)) void json_pairs(struct map_exec_ctx *x,
 		unsigned to = f->pairs_to;
 		size_t mark;
 
-		if (!x12_seg_matches(seg, &tag))
+		/* the key first: 4 bytes a segment (map_exec_find.h) */
+		if ((tag.key && x->keys[i] != tag.key) ||
+		    !x12_seg_matches(seg, &tag))
 			continue;
 		mark = map_exec_out_open(o, c, st->name, st->name_json, '[');
 		if (to > seg->nel)
@@ -264,7 +285,8 @@ static __attribute__((noinline)) void json_each(struct map_exec_ctx *x,
 				i = child->end - 1;
 				continue;
 			}
-			if (seg->loop != scope || !x12_seg_matches(seg, &tag))
+			if ((tag.key && x->keys[i] != tag.key) ||
+			    seg->loop != scope || !x12_seg_matches(seg, &tag))
 				continue;
 			if (s->where.element && !where_matches(seg, &s->where))
 				continue;
@@ -302,14 +324,14 @@ static void json_steps(struct map_exec_ctx *x, struct map_exec_out *o,
 
 		switch (st->op) {
 		case EXEC_VALUE:
-			val = plain_value(x->set, s, st, &seg);
+			val = plain_value(x, s, st, &seg);
 			if (val.len)
 				map_exec_out_str(o, c, st->name, st->name_json,
 						 val);
 			continue;
 		case EXEC_DECIMAL:
 		case EXEC_DATE:
-			val = plain_value(x->set, s, st, &seg);
+			val = plain_value(x, s, st, &seg);
 			if (!val.len)
 				continue;
 			if ((st->op == EXEC_DATE ||
@@ -350,6 +372,8 @@ void map_exec_json_fields(struct map_exec_ctx *x, struct map_exec_out *o,
 			  struct map_exec_cont *c)
 {
 	struct scope s = scope_of(&x->set->root, NULL);
+
+	map_exec_keys(x);
 
 	json_steps(x, o, &s, plan->steps, plan->nsteps, c);
 }

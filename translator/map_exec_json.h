@@ -86,17 +86,32 @@ static inline char *map_exec_out_key(struct map_exec_out *o,
 	return map_exec_out_name(o, w, name, need);
 }
 
-/* A string member of c. */
-static inline void map_exec_out_str(struct map_exec_out *o,
-				    struct map_exec_cont *c, const char *name,
-				    const struct rec_json_name *name_json,
-				    struct strview v)
-{
-	size_t need = v.len + MAP_EXEC_ROOM;
-	char *w = map_exec_out_room(o, need);
+/* map_exec_out_str() when the name was not rendered ahead or the room
+ * is short: out of line, so that the common case saves no registers. */
+void map_exec_out_str_slow(struct map_exec_out *o, struct map_exec_cont *c,
+			   const char *name,
+			   const struct rec_json_name *name_json,
+			   struct strview v);
 
-	w = map_exec_out_key(o, c, w, name, name_json, need);
+/* A string member of c. */
+static inline __attribute__((always_inline)) void map_exec_out_str(
+	struct map_exec_out *o, struct map_exec_cont *c, const char *name,
+	const struct rec_json_name *name_json, struct strview v)
+{
+	char *w = o->w;
+
+	if ((c->object && !name_json) ||
+	    (size_t)(o->end - w) < v.len + MAP_EXEC_ROOM) {
+		map_exec_out_str_slow(o, c, name, name_json, v);
+		return;
+	}
+	*w = ',';
+	w += c->sep;
 	c->sep = 1;
+	if (c->object) {
+		memcpy(w, name_json->text, REC_JSON_NAME_BYTES);
+		w += name_json->len;
+	}
 	*w = '"';
 	if (!json_plain_copy(w + 1, v.ptr, v.len)) {
 		map_exec_out_escaped(o, w, v);
