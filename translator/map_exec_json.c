@@ -28,7 +28,7 @@ void map_exec_out_init(struct map_exec_out *o, struct buf *b)
 	o->b = b;
 	o->start = b->len;
 	o->rc = EDI_OK;
-	if (buf_reserve(b, 4096) != EDI_OK)
+	if (buf_reserve(b, 2 * MAP_EXEC_ROOM) != EDI_OK)
 		abort(); /* map_exec_json_ready() said it has room */
 	o->w = b->ptr + b->len;
 	o->end = room_end(b);
@@ -249,7 +249,7 @@ static __attribute__((noinline)) void json_each(struct map_exec_ctx *x,
 	const struct map_field *f = st->field;
 	const struct map_scope *s = &f->scope;
 	const struct x12_loop *scope = outer->loop, *hl = outer->hl;
-	const struct guide_node *same = NULL;
+	const struct guide_node *same = NULL, *other = NULL;
 	const struct x12_loop *child;
 	struct map_exec_cont arr = {0, false};
 	struct x12_tag_match tag;
@@ -264,11 +264,18 @@ static __attribute__((noinline)) void json_each(struct map_exec_ctx *x,
 	case MAP_SCOPE_LOOP:
 		for (const struct x12_loop *l = scope->first_child; l;
 		     l = l->next) {
-			if (!l->def || (l->def != same &&
-					(l->def->loop_id[0] != s->id[0] ||
-					 strcmp(l->def->loop_id, s->id))))
+			const struct guide_node *d = l->def;
+
+			/* instances of one loop follow each other: its guide
+			 * entry answers for the id once, yes or no */
+			if (!d || d == other)
 				continue;
-			same = l->def;
+			if (d != same && (d->loop_id[0] != s->id[0] ||
+					  strcmp(d->loop_id, s->id))) {
+				other = d;
+				continue;
+			}
+			same = d;
 			if (loop_where(x, l, s))
 				json_instance(x, o, &arr, l, hl, st);
 		}
