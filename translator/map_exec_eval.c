@@ -1,11 +1,10 @@
 /*
  * map_exec_eval - evaluating a map's fields; see map_exec_eval.h.
  *
- * A scope is a loop instance: the whole set at the top, one repetition
- * inside `each`.  A path finds the first segment with its tag among the
- * scope's segments (nested loops included, since a loop instance's
- * segments are contiguous), comparing the packed tag map_path_parse()
- * stored.  Fields append to their parent as they go (rec_append: one
+ * Scopes and finding values are map_exec_find.h's, shared with
+ * map_exec_json.c, which writes the same record as JSON without the tree:
+ * a change to the evaluation here must be made there too (suite
+ * exec_json compares the two).  Fields append to their parent as they go (rec_append: one
  * allocation and link per member); an object or array is linked to its
  * parent only once something went into it.  The order of evaluation is
  * the order of the fields, depth first, which is also the order of the
