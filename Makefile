@@ -74,6 +74,7 @@ TRANSLATOR_SRC := \
 	translator/map_defs.c \
 	translator/map_exec.c \
 	translator/map_exec_eval.c \
+	translator/map_exec_json.c \
 	translator/map_exec_plan.c \
 	translator/map_exec_value.c \
 	translator/map_fields.c \
@@ -213,6 +214,7 @@ TEST_SRC := \
 	tests/translator/test_fastpath.c \
 	tests/translator/test_guide_walk.c \
 	tests/translator/test_exec_fast.c \
+	tests/translator/test_exec_json.c \
 	tests/translator/test_x12_types.c \
 	tests/translator/test_x12_write.c \
 	tests/spool/test_journal.c \

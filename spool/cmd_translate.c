@@ -72,6 +72,7 @@ struct translate {
 	struct pending pend;
 	struct buf line;
 	struct rec_json_names *names; /* the registry's member names */
+	size_t json_before; /* pend.mem's length before a record written */
 	size_t rejected_sets, lost_sets;
 	bool write_failed;
 };
@@ -183,14 +184,13 @@ static void format_record(struct translate *t, const struct rec_value *rec,
  * A JSON line goes straight into the held records, without a copy, while
  * they are in memory and stay under PENDING_MEMORY_MAX; past it the line
  * takes pending_add()'s way.  A record that cannot be written is an empty
- * line, as in format_record().
+ * line, as in format_record().  The record is in mem from before on.
  */
-static void hold_json(struct translate *t, const struct rec_value *rec)
+static void hold_json_line(struct translate *t, size_t before)
 {
 	struct buf *mem = &t->pend.mem;
-	size_t before = mem->len, n;
+	size_t n;
 
-	(void)rec_json_write_names(mem, rec, t->names);
 	if (buf_addc(mem, '\n') != EDI_OK) {
 		t->write_failed = true;
 		return;
@@ -207,11 +207,43 @@ static void hold_json(struct translate *t, const struct rec_value *rec)
 	pending_add(t, buf_view(&t->line));
 }
 
+static void hold_json(struct translate *t, const struct rec_value *rec)
+{
+	size_t before = t->pend.mem.len;
+
+	(void)rec_json_write_names(&t->pend.mem, rec, t->names);
+	hold_json_line(t, before);
+}
+
+/*
+ * Where x12_translate writes a JSON record straight from the map's plan:
+ * the held records when hold_json() would put it there, else t->line,
+ * where format_record() would.
+ */
+static struct buf *json_out(void *ctx)
+{
+	struct translate *t = ctx;
+
+	if (t->csv)
+		return NULL;
+	if (!t->pend.spill) {
+		t->json_before = t->pend.mem.len;
+		return &t->pend.mem;
+	}
+	buf_reset(&t->line);
+	return &t->line;
+}
+
 static void on_record(void *ctx, const struct x12_set_result *r)
 {
 	struct translate *t = ctx;
 
-	if (!t->csv && !t->pend.spill) {
+	if (r->json && !t->pend.spill) {
+		hold_json_line(t, t->json_before);
+	} else if (r->json) {
+		buf_addc(&t->line, '\n');
+		pending_add(t, buf_view(&t->line));
+	} else if (!t->csv && !t->pend.spill) {
 		hold_json(t, r->record);
 	} else {
 		format_record(t, r->record, r->map->doc_type);
@@ -396,8 +428,8 @@ static enum file_result translate_x12(struct translate *t, int fd,
 			    (struct x12_source){x12_source_fd_read, &fd},
 			    limits, &diag);
 	t->rejected_sets = t->lost_sets = 0;
-	if (x12_translate_run(&reader, &diag, &opts, &hooks, &stats, &err) !=
-	    EDI_OK) {
+	if (x12_translate_run_json(&reader, &diag, &opts, &hooks, json_out,
+				   &stats, &err) != EDI_OK) {
 		cli_error("cannot read '%s': %s", t->file, err.msg);
 		res = FILE_UNREADABLE;
 	}

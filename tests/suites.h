@@ -33,6 +33,7 @@ Suite *x12_translate_suite(void);
 Suite *fastpath_suite(void);
 Suite *guide_walk_suite(void);
 Suite *exec_fast_suite(void);
+Suite *exec_json_suite(void);
 Suite *journal_suite(void);
 Suite *fileio_suite(void);
 Suite *spool_suite(void);

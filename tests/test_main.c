@@ -39,6 +39,7 @@ int main(void)
 	srunner_add_suite(sr, fastpath_suite());
 	srunner_add_suite(sr, guide_walk_suite());
 	srunner_add_suite(sr, exec_fast_suite());
+	srunner_add_suite(sr, exec_json_suite());
 	srunner_add_suite(sr, map_check_suite());
 	srunner_add_suite(sr, journal_suite());
 	srunner_add_suite(sr, fileio_suite());

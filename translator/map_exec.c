@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 
 #include "map_exec_eval.h"
+#include "map_exec_json.h"
 
 const char *map_exec_partner_key(const struct map_source *src, struct arena *a)
 {
@@ -238,4 +239,119 @@ struct rec_value *map_exec(const struct map *m, const struct x12_set *set,
 	map_exec_fields(
 		&x, m->exec_plan ? m->exec_plan : map_exec_plan_new(m, a), rec);
 	return rec;
+}
+
+/* --- the same record written as JSON (map_exec_json.h) --- */
+
+static void put_cstr(struct map_exec_out *o, struct map_exec_cont *c,
+		     const struct map_exec_name *name, const char *value)
+{
+	if (value && *value)
+		map_exec_out_str(o, c, name->key, &name->json, sv_cstr(value));
+}
+
+static void put_str(struct map_exec_out *o, struct map_exec_cont *c,
+		    const struct map_exec_name *name, struct strview value)
+{
+	map_exec_out_str(o, c, name->key, &name->json, value);
+}
+
+static void put_num(struct map_exec_out *o, struct map_exec_cont *c,
+		    const struct map_exec_name *name, struct strview value)
+{
+	map_exec_out_num(o, c, name->key, &name->json, value);
+}
+
+/* source_member(), written */
+static void source_json(struct map_exec_ctx *x, struct map_exec_out *o,
+			struct map_exec_cont *rec, const struct map_source *src)
+{
+	struct arena *a = x->arena;
+	const struct x12_set *set = x->set;
+	const char *sha = sha256_hex(set->bytes, a, src);
+	struct map_exec_cont s = {0, true}, segs = {0, true};
+	size_t mark = map_exec_out_open(o, rec, name_source.key,
+					&name_source.json, '{'),
+	       inner;
+
+	put_str(o, &s, &name_format, SV_LIT("x12"));
+	put_cstr(o, &s, &name_version, src->version);
+	if (src->sender) {
+		struct strview p[] = {part(src->sender_qual), SV_LIT(":"),
+				      part(src->sender)};
+		put_str(o, &s, &name_sender, join(a, p, 3));
+	}
+	if (src->receiver) {
+		struct strview p[] = {part(src->receiver_qual), SV_LIT(":"),
+				      part(src->receiver)};
+		put_str(o, &s, &name_receiver, join(a, p, 3));
+	}
+	put_cstr(o, &s, &name_interchange, src->interchange);
+	put_cstr(o, &s, &name_group, src->group);
+	if (set->nsegs)
+		put_str(o, &s, &name_set, x12_seg_el(&set->segs[0], 2));
+	put_cstr(o, &s, &name_file, src->file);
+	put_cstr(o, &s, &name_sha256, sha);
+	if (set->nsegs) {
+		inner = map_exec_out_open(o, &s, name_segments.key,
+					  &name_segments.json, '{');
+		put_num(o, &segs, &name_first, decimal(a, set->segs[0].index));
+		put_num(o, &segs, &name_last,
+			decimal(a, set->segs[set->nsegs - 1].index));
+		map_exec_out_close(o, &s, inner, &segs, '}');
+	}
+	map_exec_out_close(o, rec, mark, &s, '}');
+}
+
+bool map_exec_json_ready(const struct map *m, const struct buf *out)
+{
+	/* the source's segments object is at depth 2 */
+	return m->exec_plan && m->exec_plan->depth < REC_JSON_MAX_DEPTH &&
+	       out->max >= MAP_EXEC_JSON_UNBOUNDED &&
+	       out->len <= out->max - MAP_EXEC_JSON_UNBOUNDED;
+}
+
+enum edi_code map_exec_json(const struct map *m, const struct x12_set *set,
+			    const struct map_source *src, struct arena *a,
+			    struct edi_diag *diag, struct buf *out)
+{
+	struct map_exec_ctx x = {
+		.map = m, .set = set, .arena = a, .diag = diag};
+	struct map_exec_out o;
+	struct map_exec_cont rec = {0, true};
+	size_t nerrors = diag->nerrors;
+	const char *key = map_exec_partner_key(src, a);
+	struct strview st02 =
+		set->nsegs ? x12_seg_el(&set->segs[0], 2) : SV_LIT("");
+	struct strview business;
+	bool found;
+
+	map_exec_out_init(&o, out);
+	*o.w++ = '{';
+	put_str(&o, &rec, &name_doc_type, sv_cstr(m->doc_type));
+	struct strview id[] = {
+		part(key),
+		SV_LIT("."),
+		sv_cstr(src->interchange ? src->interchange : ""),
+		SV_LIT("."),
+		sv_cstr(src->group ? src->group : ""),
+		SV_LIT("."),
+		upto_nul(st02),
+	};
+
+	put_str(&o, &rec, &name_id, join(a, id, 7));
+	business = map_exec_path(set, &set->root, &m->doc_key, &found, NULL);
+	if (found) {
+		struct strview dk[] = {part(key), SV_LIT(":"),
+				       part(m->doc_type), SV_LIT(":"),
+				       upto_nul(business)};
+		put_str(&o, &rec, &name_doc_key, join(a, dk, 5));
+	}
+	put_cstr(&o, &rec, &name_partner, src->partner);
+	put_cstr(&o, &rec, &name_correlation_id, src->correlation_id);
+	source_json(&x, &o, &rec, src);
+	map_exec_json_fields(&x, &o, m->exec_plan, &rec);
+	*map_exec_out_room(&o, 1) = '}';
+	o.w++;
+	return map_exec_out_end(&o, diag->nerrors != nerrors);
 }

@@ -13,7 +13,10 @@
 #ifndef EDI_MAP_EXEC_H
 #define EDI_MAP_EXEC_H
 
+#include <stdint.h>
+
 #include "arena.h"
+#include "buf.h"
 #include "edi_error.h"
 #include "map.h"
 #include "rec_value.h"
@@ -44,6 +47,24 @@ struct map_source {
 struct rec_value *map_exec(const struct map *m, const struct x12_set *set,
 			   const struct map_source *src, struct arena *a,
 			   struct edi_diag *diag);
+
+/*
+ * The record of map_exec() written straight as its JSON line, without the
+ * tree: the bytes rec_json_write_names() would append to out for it, with
+ * the same diagnostics in diag.  Only for a buf map_exec_json_ready()
+ * accepts: one without a reachable maximum (at least
+ * MAP_EXEC_JSON_UNBOUNDED bytes to go, so memory runs out first) and a
+ * map with a plan that does not nest too deep for rec_json; others take
+ * map_exec() and rec_json.  When diag gets an error, or the record is one
+ * rec_json would refuse (its code is returned then), out is left as it
+ * was.
+ */
+#define MAP_EXEC_JSON_UNBOUNDED (SIZE_MAX / 4)
+
+bool map_exec_json_ready(const struct map *m, const struct buf *out);
+enum edi_code map_exec_json(const struct map *m, const struct x12_set *set,
+			    const struct map_source *src, struct arena *a,
+			    struct edi_diag *diag, struct buf *out);
 
 /*
  * The value of a path in the whole set (the first match), or an empty

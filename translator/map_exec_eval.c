@@ -1,11 +1,10 @@
 /*
  * map_exec_eval - evaluating a map's fields; see map_exec_eval.h.
  *
- * A scope is a loop instance: the whole set at the top, one repetition
- * inside `each`.  A path finds the first segment with its tag among the
- * scope's segments (nested loops included, since a loop instance's
- * segments are contiguous), comparing the packed tag map_path_parse()
- * stored.  Fields append to their parent as they go (rec_append: one
+ * Scopes and finding values are map_exec_find.h's, shared with
+ * map_exec_json.c, which writes the same record as JSON without the tree:
+ * a change to the evaluation here must be made there too (suite
+ * exec_json compares the two).  Fields append to their parent as they go (rec_append: one
  * allocation and link per member); an object or array is linked to its
  * parent only once something went into it.  The order of evaluation is
  * the order of the fields, depth first, which is also the order of the
@@ -16,6 +15,7 @@
 #include <string.h>
 
 #include "map_exec.h"
+#include "map_exec_find.h"
 #include "map_xform.h"
 
 void map_exec_refill(struct map_exec_ctx *x)
@@ -24,39 +24,21 @@ void map_exec_refill(struct map_exec_ctx *x)
 	x->spare_end = x->spare + MAP_EXEC_BATCH;
 }
 
-/* sv_eq_cstr() without the strlen(): short map constants against values */
-static inline bool eq_cstr(struct strview v, const char *c)
+void map_exec_keys(struct map_exec_ctx *x)
 {
-	for (size_t i = 0; i < v.len; i++)
-		if (!c[i] || c[i] != v.ptr[i])
-			return false;
-	return !c[v.len];
-}
+	const struct x12_set *set = x->set;
+	uint32_t *keys = arena_array(x->arena, set->nsegs ? set->nsegs : 1,
+				     sizeof(*keys));
 
-static inline bool where_matches(const struct x12_seg *seg,
-				 const struct map_path *p)
-{
-	struct strview v;
-
-	if (!p->where_element)
-		return true;
-	v = x12_seg_el(seg, p->where_element);
-	for (size_t i = 0; i < p->nwhere; i++)
-		if (eq_cstr(v, p->where_values[i]))
-			return true;
-	return false;
-}
-
-/* The tag key of p; a path not made by map_path_parse() has none. */
-static inline uint32_t path_key(const struct map_path *p)
-{
-	return p->key ? p->key : x12_tag_key(p->tag);
+	for (size_t i = 0; i < set->nsegs; i++)
+		keys[i] = set->segs[i].key;
+	x->keys = keys;
 }
 
 /* pick() the long way: seg holds separators, or p asks for a later part */
-static struct strview pick_part(const struct x12_set *set,
-				const struct x12_seg *seg, struct strview v,
-				const struct map_path *p)
+struct strview map_exec_pick_part(const struct x12_set *set,
+				  const struct x12_seg *seg, struct strview v,
+				  const struct map_path *p)
 {
 	/* repetition 0 is the first, not the whole element */
 	if (set->delims.repetition && seg->has_repetition)
@@ -69,57 +51,6 @@ static struct strview pick_part(const struct x12_set *set,
 	else if (p->component > 1)
 		v = sv_make(v.ptr + v.len, 0);
 	return v;
-}
-
-/* The value inside p's element of seg: repetition, then component.  When
- * seg holds no separator, part 1 is the element and any later part is
- * empty, which is what x12_part() would say, without looking. */
-static inline struct strview pick(const struct x12_set *set,
-				  const struct x12_seg *seg,
-				  const struct map_path *p)
-{
-	struct strview v = x12_seg_el(seg, p->element);
-
-	if (!(seg->has_repetition | seg->has_component) &&
-	    (p->repetition | p->component) <= 1)
-		return v;
-	return pick_part(set, seg, v, p);
-}
-
-/* "PO1 pair VP": the element after the first qualifier VP of seg */
-static bool pair_value(const struct x12_seg *seg, const struct map_path *p,
-		       struct strview *v)
-{
-	for (unsigned k = p->pair_from; k + 1 <= p->pair_to; k += 2)
-		if (eq_cstr(x12_seg_el(seg, k), p->pair_qualifier)) {
-			*v = x12_seg_el(seg, k + 1);
-			return true;
-		}
-	return false;
-}
-
-/* The segment of scope that holds p's value, and the value; NULL when
- * there is none (*v is left alone then). */
-static inline __attribute__((always_inline)) const struct x12_seg *find(
-	const struct x12_set *set, const struct x12_loop *scope,
-	const struct map_path *p, uint32_t key, struct strview *v)
-{
-	const struct x12_seg *segs = set->segs;
-
-	for (size_t i = scope->first; i < scope->end; i++) {
-		const struct x12_seg *seg = &segs[i];
-
-		if (seg->key != key ||
-		    (p->where_element && !where_matches(seg, p)))
-			continue;
-		if (!p->pair_qualifier) {
-			*v = pick(set, seg, p);
-			return seg;
-		}
-		if (pair_value(seg, p, v))
-			return seg;
-	}
-	return NULL;
 }
 
 struct strview map_exec_path(const struct x12_set *set,
@@ -136,8 +67,8 @@ struct strview map_exec_path(const struct x12_set *set,
 	return v;
 }
 
-static void value_error(struct map_exec_ctx *x, const struct x12_seg *seg,
-			const struct map_path *p, const struct edi_error *e)
+void map_exec_value_error(struct map_exec_ctx *x, const struct x12_seg *seg,
+			  const struct map_path *p, const struct edi_error *e)
 {
 	unsigned el = p->element;
 	struct edi_loc loc;
@@ -155,61 +86,43 @@ static void value_error(struct map_exec_ctx *x, const struct x12_seg *seg,
 		      p->mark.file ? p->mark.file : x->map->id, p->mark.line);
 }
 
-/* Where the fields of one loop instance are evaluated. */
-struct scope {
-	const struct x12_loop *loop; /* the instance */
-	const struct x12_loop *hl;   /* the HL loop around it, or NULL */
-	/* the last tag key looked for, and the first segment with it: the
-	 * fields of a scope mostly come from a few segments in turn */
-	uint32_t key;
-	const struct x12_seg *seg;
-};
-
-#define NO_KEY UINT32_MAX /* no tag packs to it */
-
-static inline struct scope scope_of(const struct x12_loop *loop,
-				    const struct x12_loop *hl)
+/* The scope an `each ... within` looks in, or NULL; *hl follows it. */
+const struct x12_loop *map_exec_within(struct map_exec_ctx *x,
+				       const struct x12_loop *scope,
+				       const struct x12_loop **hl,
+				       const struct map_field *f)
 {
-	struct scope s = {loop, hl, NO_KEY, NULL};
+	const struct x12_loop *in;
 
-	return s;
-}
-
-/* The first segment of the scope with tag key, or NULL. */
-static inline const struct x12_seg *first_with(const struct x12_set *set,
-					       struct scope *s, uint32_t key)
-{
-	if (key != s->key) {
-		const struct x12_seg *segs = set->segs;
-
-		s->key = key;
-		s->seg = NULL;
-		for (size_t i = s->loop->first; i < s->loop->end; i++)
-			if (segs[i].key == key) {
-				s->seg = &segs[i];
-				break;
-			}
+	if (f->within.kind == MAP_SCOPE_HL) {
+		for (in = *hl ? (*hl)->hl_first_child : x->set->hl_first;
+		     in && !hl_level_is(in, f->within.id);
+		     in = *hl ? in->hl_next : in->hl_next_in_set)
+			;
+		if (in)
+			*hl = in;
+		return in;
 	}
-	return s->seg;
+	for (in = scope->first_child;
+	     in && !(in->def && !strcmp(in->def->loop_id, f->within.id));
+	     in = in->next)
+		;
+	return in;
 }
 
-/* The value of a plain path step in the scope; empty when none. */
-static inline struct strview plain_value(const struct x12_set *set,
-					 struct scope *s,
-					 const struct map_exec_step *st,
-					 const struct x12_seg **seg_out)
+/* A plain path through `decimal` or `date`; false after an error. */
+bool map_exec_xform_plain(struct map_exec_ctx *x, const struct x12_seg *seg,
+			  const struct map_exec_step *st, struct strview *v)
 {
-	const struct x12_seg *seg = first_with(set, s, st->key);
-	struct strview v;
+	struct edi_error err;
+	enum edi_code rc = st->op == EXEC_DECIMAL
+				   ? map_xform_decimal(x->arena, *v, v, &err)
+				   : map_xform_date(x->arena, *v, v, &err);
 
-	*seg_out = seg;
-	if (!seg)
-		return NO_TEXT;
-	/* x12_seg_el(): a plain path's element is 1 or more */
-	v = st->element <= seg->nel ? seg->el[st->element] : NO_TEXT;
-	if (seg->has_repetition | seg->has_component)
-		v = pick_part(set, seg, v, &st->field->path);
-	return v;
+	if (rc == EDI_OK)
+		return true;
+	map_exec_value_error(x, seg, &st->field->path, &err);
+	return false;
 }
 
 /* Any PATH field: found the general way, through all its transforms
@@ -225,7 +138,7 @@ static void eval_path(struct map_exec_ctx *x, struct scope *s,
 	struct edi_error err;
 
 	if (map_exec_xforms(f, &v, &found, &number, x->arena, &err) != EDI_OK) {
-		value_error(x, seg, &f->path, &err);
+		map_exec_value_error(x, seg, &f->path, &err);
 		return;
 	}
 	if (found)
@@ -304,11 +217,6 @@ static void each_instance(struct map_exec_ctx *x, struct rec_value *arr,
 		rec_link(arr, NULL, obj);
 }
 
-static bool hl_level_is(const struct x12_loop *l, const char *level)
-{
-	return eq_cstr(l->hl_level, level);
-}
-
 /* Descendants of hl (or the whole set) at a level, in order. */
 static void each_hl_desc(struct map_exec_ctx *x, struct rec_value *arr,
 			 const struct x12_loop *under,
@@ -325,39 +233,6 @@ static void each_hl_desc(struct map_exec_ctx *x, struct rec_value *arr,
 	}
 }
 
-static bool loop_where(struct map_exec_ctx *x, const struct x12_loop *l,
-		       const struct map_scope *s)
-{
-	if (!s->where.element)
-		return true;
-	return l->first < x->set->nsegs &&
-	       where_matches(&x->set->segs[l->first], &s->where);
-}
-
-/* The scope an `each ... within` looks in, or NULL; *hl follows it. */
-static const struct x12_loop *within(struct map_exec_ctx *x,
-				     const struct x12_loop *scope,
-				     const struct x12_loop **hl,
-				     const struct map_field *f)
-{
-	const struct x12_loop *in;
-
-	if (f->within.kind == MAP_SCOPE_HL) {
-		for (in = *hl ? (*hl)->hl_first_child : x->set->hl_first;
-		     in && !hl_level_is(in, f->within.id);
-		     in = *hl ? in->hl_next : in->hl_next_in_set)
-			;
-		if (in)
-			*hl = in;
-		return in;
-	}
-	for (in = scope->first_child;
-	     in && !(in->def && !strcmp(in->def->loop_id, f->within.id));
-	     in = in->next)
-		;
-	return in;
-}
-
 static __attribute__((noinline)) struct rec_value *eval_each(
 	struct map_exec_ctx *x, const struct scope *outer,
 	const struct map_exec_step *st)
@@ -371,7 +246,7 @@ static __attribute__((noinline)) struct rec_value *eval_each(
 	struct x12_tag_match tag;
 	struct x12_loop one;
 
-	if (f->has_within && !(scope = within(x, scope, &hl, f)))
+	if (f->has_within && !(scope = map_exec_within(x, scope, &hl, f)))
 		return NULL;
 	child = scope->first_child;
 	arr = map_exec_node(x, REC_ARRAY, NO_TEXT);
@@ -430,21 +305,6 @@ static __attribute__((noinline)) struct rec_value *eval_each(
 	return arr;
 }
 
-/* A plain path through `decimal` or `date`; false after an error. */
-static bool xform_plain(struct map_exec_ctx *x, const struct x12_seg *seg,
-			const struct map_exec_step *st, struct strview *v)
-{
-	struct edi_error err;
-	enum edi_code rc = st->op == EXEC_DECIMAL
-				   ? map_xform_decimal(x->arena, *v, v, &err)
-				   : map_xform_date(x->arena, *v, v, &err);
-
-	if (rc == EDI_OK)
-		return true;
-	value_error(x, seg, &st->field->path, &err);
-	return false;
-}
-
 /* The steps st[0..n) in scope s, appended to parent. */
 static void eval_steps(struct map_exec_ctx *x, struct scope *s,
 		       const struct map_exec_step *st, size_t n,
@@ -457,7 +317,7 @@ static void eval_steps(struct map_exec_ctx *x, struct scope *s,
 
 		switch (st->op) {
 		case EXEC_VALUE:
-			val = plain_value(x->set, s, st, &seg);
+			val = plain_value(x, s, st, &seg);
 			if (val.len)
 				map_exec_add(x, parent, st->name, st->name_json,
 					     REC_STRING, val);
@@ -465,12 +325,12 @@ static void eval_steps(struct map_exec_ctx *x, struct scope *s,
 		case EXEC_DECIMAL:
 		case EXEC_DATE:
 			/* both give text that is never empty */
-			val = plain_value(x->set, s, st, &seg);
+			val = plain_value(x, s, st, &seg);
 			if (!val.len)
 				continue;
 			if ((st->op == EXEC_DATE ||
 			     !map_xform_decimal_kept(val)) &&
-			    !xform_plain(x, seg, st, &val))
+			    !map_exec_xform_plain(x, seg, st, &val))
 				continue;
 			map_exec_add(x, parent, st->name, st->name_json,
 				     REC_STRING, val);
@@ -508,6 +368,8 @@ void map_exec_fields(struct map_exec_ctx *x, const struct map_exec_plan *plan,
 		     struct rec_value *obj)
 {
 	struct scope s = scope_of(&x->set->root, NULL);
+
+	map_exec_keys(x);
 
 	eval_steps(x, &s, plan->steps, plan->nsteps, obj);
 }

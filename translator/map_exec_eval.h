@@ -26,6 +26,8 @@ struct map_exec_ctx {
 	const struct x12_set *set;
 	struct arena *arena;
 	struct edi_diag *diag;
+	/* the tag key of each segment (map_exec_keys()), for the scans */
+	const uint32_t *keys;
 	/* nodes taken from the arena ahead: map_exec_refill() first */
 	struct rec_value *spare, *spare_end;
 };

@@ -91,6 +91,40 @@ static const struct map_exec_step *steps(const struct map_field *f, size_t n,
 	return s;
 }
 
+/* The deepest container steps st[0..n) can make inside a container at
+ * depth: `each` and pairs are an array of objects. */
+static size_t depth_of(const struct map_exec_step *st, size_t n, size_t depth)
+{
+	size_t most = depth, d = depth;
+
+	for (size_t i = 0; i < n; i++) {
+		switch (st[i].op) {
+		case EXEC_OBJECT:
+		case EXEC_LIST:
+			d = depth_of(st[i].children, st[i].nchildren,
+				     depth + 1);
+			break;
+		case EXEC_EACH:
+			d = depth_of(st[i].children, st[i].nchildren,
+				     depth + 2);
+			break;
+		case EXEC_PAIRS:
+			d = depth + 2;
+			break;
+		case EXEC_VALUE:
+		case EXEC_DECIMAL:
+		case EXEC_DATE:
+		case EXEC_PATH:
+		case EXEC_CONST:
+			d = depth;
+			break;
+		}
+		if (d > most)
+			most = d;
+	}
+	return most;
+}
+
 static const struct map_exec_plan *plan(const struct map *m, bool fast,
 					struct arena *a)
 {
@@ -99,6 +133,7 @@ static const struct map_exec_plan *plan(const struct map *m, bool fast,
 	p->steps =
 		steps(m->record.children, m->record.nchildren, true, fast, a);
 	p->nsteps = m->record.nchildren;
+	p->depth = depth_of(p->steps, p->nsteps, 0);
 	return p;
 }
 

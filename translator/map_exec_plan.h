@@ -49,6 +49,10 @@ struct map_exec_step {
 struct map_exec_plan {
 	const struct map_exec_step *steps; /* the record's fields */
 	size_t nsteps;
+	/* how deep its containers can nest, the record's object being 0
+	 * (rec_json's depth): map_exec_json() leaves a deeper map to the
+	 * tree, whose writer finds REC_JSON_MAX_DEPTH */
+	size_t depth;
 };
 
 /* The plan of m's record section, in a. */

@@ -458,6 +458,16 @@ static enum edi_code write_tree(struct buf *b, const struct rec_value *v,
 	return EDI_OK;
 }
 
+enum edi_code rec_json_put_string(struct buf *b, struct strview s, bool key)
+{
+	return put_str(b, 0, s.ptr, s.len, key);
+}
+
+bool rec_json_number_ok(struct strview text)
+{
+	return json_number(text);
+}
+
 static enum edi_code write_record(struct buf *out, const struct rec_value *v,
 				  struct key_memo *memo)
 {

@@ -67,4 +67,15 @@ struct rec_json_name {
 
 const struct rec_json_name *rec_json_name_new(struct arena *a, const char *key);
 
+/*
+ * For a writer that gives rec_json_write()'s bytes without a tree
+ * (map_exec_json): s as a JSON string the exact way (escaped, bytes that
+ * are not UTF-8 as U+FFFD), with ':' after it when key; EDI_ELIMIT at
+ * the buf's maximum.  rec_json_number_ok() says whether the text of a
+ * REC_NUMBER is one the writers accept (else they fail with
+ * EDI_EINTERNAL).
+ */
+enum edi_code rec_json_put_string(struct buf *b, struct strview s, bool key);
+bool rec_json_number_ok(struct strview text);
+
 #endif

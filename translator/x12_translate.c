@@ -18,6 +18,7 @@ struct run {
 	struct edi_diag *diag;
 	const struct x12_translate_opts *opts;
 	const struct x12_translate_hooks *hooks;
+	struct buf *(*json_out)(void *ctx); /* or NULL */
 	struct x12_translate_stats *stats;
 	struct x12_envelope env;
 	struct arena arena;
@@ -80,6 +81,7 @@ static void translate_set(struct run *x)
 	struct map_source src;
 	struct x12_set_result res;
 	struct rec_value *rec = NULL;
+	struct buf *json = NULL;
 	struct edi_loc loc;
 	const struct x12_span_seg *segs;
 	size_t nsegs, nels;
@@ -170,7 +172,14 @@ static void translate_set(struct run *x)
 	src.group = x->env.group.control;
 	src.sha256_ctx = x->sha256_ctx;
 	src.sha256 = x->sha256;
-	rec = map_exec(m, &set, &src, &x->arena, &x->set_diag);
+	if (x->json_out && (json = x->json_out(x->hooks->ctx)) &&
+	    !map_exec_json_ready(m, json))
+		json = NULL;
+	if (json) /* a record that fails is an empty line, as in rec_json */
+		(void)map_exec_json(m, &set, &src, &x->arena, &x->set_diag,
+				    json);
+	else
+		rec = map_exec(m, &set, &src, &x->arena, &x->set_diag);
 	if (x->set_diag.nerrors) {
 		reject(x, m, partner, "map");
 		return;
@@ -182,6 +191,7 @@ passed:
 	res.map = m;
 	res.partner = partner;
 	res.record = rec;
+	res.json = json != NULL;
 	res.errors = &x->set_diag; /* warnings */
 	if (x->hooks->on_record)
 		x->hooks->on_record(x->hooks->ctx, &res);
@@ -213,6 +223,17 @@ enum edi_code x12_translate_run(struct x12_reader *r, struct edi_diag *diag,
 				struct x12_translate_stats *stats,
 				struct edi_error *err)
 {
+	return x12_translate_run_json(r, diag, opts, hooks, NULL, stats, err);
+}
+
+enum edi_code x12_translate_run_json(struct x12_reader *r,
+				     struct edi_diag *diag,
+				     const struct x12_translate_opts *opts,
+				     const struct x12_translate_hooks *hooks,
+				     struct buf *(*json_out)(void *ctx),
+				     struct x12_translate_stats *stats,
+				     struct edi_error *err)
+{
 	struct run x;
 	struct x12_segment seg;
 	enum x12_next next;
@@ -224,6 +245,7 @@ enum edi_code x12_translate_run(struct x12_reader *r, struct edi_diag *diag,
 	x.diag = diag;
 	x.opts = opts;
 	x.hooks = hooks;
+	x.json_out = json_out;
 	x.stats = stats;
 	x12_envelope_init(&x.env, opts->limits, diag);
 	arena_init(&x.arena, SET_ARENA_BLOCK);

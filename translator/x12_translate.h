@@ -21,6 +21,7 @@
 #include <stdbool.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "edi_error.h"
 #include "map.h"
 #include "map_exec.h"
@@ -34,8 +35,10 @@ struct x12_set_result {
 	const struct x12_envelope *env; /* isa, group and set info */
 	const struct map *map;		/* NULL when none was found */
 	const char *partner;		/* profile id, or NULL */
-	const struct rec_value *record; /* accepted sets */
-	const struct edi_diag *errors;	/* rejected sets: why */
+	const struct rec_value *record; /* accepted sets, unless json */
+	/* accepted: the record was written to json_out's buf instead */
+	bool json;
+	const struct edi_diag *errors; /* rejected sets: why */
 	const char *stage; /* rejected: "envelope", "validate" or "map" */
 };
 
@@ -96,5 +99,22 @@ enum edi_code x12_translate_run(struct x12_reader *r, struct edi_diag *diag,
 				const struct x12_translate_hooks *hooks,
 				struct x12_translate_stats *stats,
 				struct edi_error *err);
+
+/*
+ * x12_translate_run() with records written as JSON where json_out says,
+ * for speed: once a set has passed its checks, json_out(hooks->ctx) gives
+ * the buf its record goes to (NULL: the tree, as usual).  When
+ * map_exec_json_ready() accepts it, the record's JSON is appended as
+ * rec_json_write_names() would write it (nothing when the record fails,
+ * see map_exec_json()), and on_record is called with json true and no
+ * tree.
+ */
+enum edi_code x12_translate_run_json(struct x12_reader *r,
+				     struct edi_diag *diag,
+				     const struct x12_translate_opts *opts,
+				     const struct x12_translate_hooks *hooks,
+				     struct buf *(*json_out)(void *ctx),
+				     struct x12_translate_stats *stats,
+				     struct edi_error *err);
 
 #endif
