@@ -61,4 +61,16 @@ extern const size_t FX_NSHIPPED_MAPS;
  */
 void fx_load_maps(struct map_set *maps, const char *const *names, size_t n);
 
+/*
+ * A sample set (ST to SE, placeholders '*', '>', '^', '~') for the
+ * document ("850", "855", "856", "810", "997", "999"), or NULL.
+ */
+const char *fx_sample_set(const char *document);
+/*
+ * text with elements (not ST's, SE's or HL's) replaced, each with odds 1
+ * in odds, by a value of pool picked by *seed (advanced); into out.
+ */
+void fx_mutate(const char *text, const char *const *pool, size_t npool,
+	       unsigned odds, unsigned *seed, char *out, size_t size);
+
 #endif

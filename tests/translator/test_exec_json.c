@@ -30,40 +30,6 @@
 static const struct x12_delims delims = {
 	.element = '*', .component = '>', .repetition = '^', .terminator = '~'};
 
-static const char *const sets[] = {
-	"ST*850*0001~BEG*00*SA*4500000000**20240102~CUR*BY*USD~REF*DP*467~"
-	"REF*IA*115838~DTM*002*20240104~N1*BY*MEGAMART STORES INC*92*6131~"
-	"N3*9100 WAREHOUSE BLVD~N4*PHOENIX*AZ*85015*US~N1*ST*DC 093*92*4628~"
-	"N3*8622 COMMERCE DR*SUITE 4~N4*ATLANTA*GA*30306*US~"
-	"PO1*1*48*EA*50.49**UP*088213022323*VN*LF-10754~PID*F****BOTTLE~"
-	"PO1*2*4*EA*105.49**UP*088213045681*VN*JD-11586~PID*F****PUZZLE~"
-	"CTT*2*52~SE*18*0001~",
-	"ST*855*0001~BAK*00*AD*4500000020*20231231~REF*VN*700021~"
-	"DTM*067*20240113~N1*ST*DC 023*92*0870~N3*8662 RIVERSIDE BLVD~"
-	"N4*DALLAS*TX*75218*US~PO1*1*144*EA*45.99**UP*088213051637*VN*SE-1~"
-	"ACK*IA*144*EA*068*20240113~PO1*2*240*EA*93.99**UP*088213081030~"
-	"ACK*IA*240*EA*068*20240113~ACK*IB*2*EA~CTT*2~SE*14*0001~",
-	"ST*856*0001~BSN*00*80000040*20240102*0008*0001~DTM*011*20240102~"
-	"HL*1**S~TD1*CTN25*7****G*301*LB~TD5*B*2*FDEG*M~REF*BM*1000001271~"
-	"N1*ST*DC 038*92*0088~N3*8150 OAK BLVD~N4*MEMPHIS*TN*38105*US~"
-	"N1*SF*INITECH TOYS AND GAMES~HL*2*1*O~PRF*4500000020***20231219~"
-	"HL*3*2*P~MAN*GM*000882130000000000~HL*4*3*I~"
-	"LIN**UP*088213016414*VN*FZ-10546~SN1**96*EA~HL*5*3*I~"
-	"LIN**UP*088213143080*VN*AW-15018~SN1**48*EA~HL*6*2*I~"
-	"LIN**UP*088213077958~SN1**60*EA~HL*7*1*O~PRF*4500000021~"
-	"HL*8*7*I~LIN**UP*088213045681~SN1**24*EA~CTT*8~SE*30*0001~",
-	"ST*810*0001~BIG*20240102*INV300060*20231210*4500000060~REF*DP*498~"
-	"N1*RE*INITECH TOYS AND GAMES*92*1092~N3*7707 RIVERSIDE BLVD~"
-	"N4*RENO*NV*89504*US~IT1*1*19*EA*50.49**UP*088213022323~"
-	"PID*F****BOTTLE~IT1*2*24*EA*99.49**UP*088213083720~PID*F****SHEET~"
-	"TDS*28212440~SAC*C*D240***7186~SAC*A*C310***-150~CTT*2~SE*15*0001~",
-	"ST*997*0001~AK1*PO*1~AK2*850*0001~AK3*PO1*12**8~AK4*2**7*XX~"
-	"AK5*R*5~AK9*R*1*1*0~SE*8*0001~",
-	"ST*999*0001*005010X231A1~AK1*PO*1*005010X220A1~"
-	"AK2*850*0001*005010X220A1~IK3*PO1*12**8~IK4*2**7*XX~IK5*R*5~"
-	"AK9*R*1*1*0~SE*9*0001~",
-};
-
 /* what an element may become: the values test_exec_fast uses, and the
  * ones the JSON writers treat apart */
 static const char *const pool[] = {
@@ -105,36 +71,6 @@ static const char *const pool[] = {
 	"sixteen bytes!!!",
 	"\\",
 };
-
-/* text with some elements (not ST's, SE's or HL's) replaced from pool */
-static void mutate(const char *text, unsigned *seed, char *out, size_t size)
-{
-	size_t o = 0;
-	bool fixed = true;
-
-	for (const char *p = text; *p && o + 80 < size;) {
-		if (p == text || p[-1] == '~')
-			fixed = !strncmp(p, "ST*", 3) ||
-				!strncmp(p, "SE*", 3) || !strncmp(p, "HL*", 3);
-		if (*p == '*' && !fixed) {
-			*seed = *seed * 1103515245u + 12345u;
-			if ((*seed >> 16) % 3 == 0) {
-				const char *v;
-
-				*seed = *seed * 1103515245u + 12345u;
-				v = pool[(*seed >> 16) %
-					 (sizeof(pool) / sizeof(pool[0]))];
-				o += (size_t)snprintf(out + o, size - o, "*%s",
-						      v);
-				for (p++; *p && *p != '*' && *p != '~'; p++)
-					;
-				continue;
-			}
-		}
-		out[o++] = *p++;
-	}
-	out[o] = '\0';
-}
 
 static const struct map_source sources[] = {
 	{.partner = "acme",
@@ -238,9 +174,7 @@ START_TEST(test_json_as_tree)
 		struct map variant[3];
 		const char *base = NULL;
 
-		for (size_t k = 0; k < sizeof(sets) / sizeof(sets[0]); k++)
-			if (!strncmp(sets[k] + 3, map->document, 3))
-				base = sets[k];
+		base = fx_sample_set(map->document);
 		ck_assert_ptr_nonnull(base);
 		ck_assert_ptr_nonnull(map->exec_plan);
 		arena_init(&scratch, 0);
@@ -264,7 +198,9 @@ START_TEST(test_json_as_tree)
 				buf_release(&json.out);
 			}
 			if (k)
-				mutate(base, &seed, text, sizeof(text));
+				fx_mutate(base, pool,
+					  sizeof(pool) / sizeof(pool[0]), 3,
+					  &seed, text, sizeof(text));
 			else
 				snprintf(text, sizeof(text), "%s", base);
 			record_of(m, src, text, false, names, &tree);
