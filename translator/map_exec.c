@@ -111,6 +111,45 @@ static struct strview upto_nul(struct strview v)
 	return nul ? sv_make(v.ptr, (size_t)(nul - v.ptr)) : v;
 }
 
+/* The record's id: partner key, ISA13, GS06 and ST02, joined by dots. */
+static struct strview record_id(struct arena *a, const char *key,
+				const struct map_source *src,
+				const struct x12_set *set)
+{
+	struct strview st02 =
+		set->nsegs ? x12_seg_el(&set->segs[0], 2) : SV_LIT("");
+	struct strview id[] = {
+		part(key),
+		SV_LIT("."),
+		sv_cstr(src->interchange ? src->interchange : ""),
+		SV_LIT("."),
+		sv_cstr(src->group ? src->group : ""),
+		SV_LIT("."),
+		upto_nul(st02),
+	};
+
+	return join(a, id, 7);
+}
+
+/* The record's doc_key (partner key, doc_type and the map's business
+ * number), or false when the set has no business number. */
+static bool record_doc_key(const struct map *m, const struct x12_set *set,
+			   struct arena *a, const char *key,
+			   struct strview *out)
+{
+	bool found;
+	struct strview business =
+		map_exec_path(set, &set->root, &m->doc_key, &found, NULL);
+
+	if (found) {
+		struct strview dk[] = {part(key), SV_LIT(":"),
+				       part(m->doc_type), SV_LIT(":"),
+				       upto_nul(business)};
+		*out = join(a, dk, 5);
+	}
+	return found;
+}
+
 /* n in decimal, as "%zu" */
 static struct strview decimal(struct arena *a, size_t n)
 {
@@ -205,34 +244,16 @@ struct rec_value *map_exec(const struct map *m, const struct x12_set *set,
 		.map = m, .set = set, .arena = a, .diag = diag};
 	struct rec_value *rec;
 	const char *key = map_exec_partner_key(src, a);
-	struct strview st02 =
-		set->nsegs ? x12_seg_el(&set->segs[0], 2) : SV_LIT("");
-	struct strview business;
-	bool found;
+	struct strview doc_key;
 
 	map_exec_refill(&x);
 	rec = map_exec_node(&x, REC_OBJECT, NO_TEXT);
 	map_exec_add_named(&x, rec, &name_doc_type, REC_STRING,
 			   sv_cstr(m->doc_type));
-	struct strview id[] = {
-		part(key),
-		SV_LIT("."),
-		sv_cstr(src->interchange ? src->interchange : ""),
-		SV_LIT("."),
-		sv_cstr(src->group ? src->group : ""),
-		SV_LIT("."),
-		upto_nul(st02),
-	};
-
-	map_exec_add_named(&x, rec, &name_id, REC_STRING, join(a, id, 7));
-	business = map_exec_path(set, &set->root, &m->doc_key, &found, NULL);
-	if (found) {
-		struct strview dk[] = {part(key), SV_LIT(":"),
-				       part(m->doc_type), SV_LIT(":"),
-				       upto_nul(business)};
-		map_exec_add_named(&x, rec, &name_doc_key, REC_STRING,
-				   join(a, dk, 5));
-	}
+	map_exec_add_named(&x, rec, &name_id, REC_STRING,
+			   record_id(a, key, src, set));
+	if (record_doc_key(m, set, a, key, &doc_key))
+		map_exec_add_named(&x, rec, &name_doc_key, REC_STRING, doc_key);
 	add_cstr(&x, rec, &name_partner, src->partner);
 	add_cstr(&x, rec, &name_correlation_id, src->correlation_id);
 	source_member(&x, rec, src);
@@ -321,32 +342,14 @@ enum edi_code map_exec_json(const struct map *m, const struct x12_set *set,
 	struct map_exec_cont rec = {0, true};
 	size_t nerrors = diag->nerrors;
 	const char *key = map_exec_partner_key(src, a);
-	struct strview st02 =
-		set->nsegs ? x12_seg_el(&set->segs[0], 2) : SV_LIT("");
-	struct strview business;
-	bool found;
+	struct strview doc_key;
 
 	map_exec_out_init(&o, out);
 	*o.w++ = '{';
 	put_str(&o, &rec, &name_doc_type, sv_cstr(m->doc_type));
-	struct strview id[] = {
-		part(key),
-		SV_LIT("."),
-		sv_cstr(src->interchange ? src->interchange : ""),
-		SV_LIT("."),
-		sv_cstr(src->group ? src->group : ""),
-		SV_LIT("."),
-		upto_nul(st02),
-	};
-
-	put_str(&o, &rec, &name_id, join(a, id, 7));
-	business = map_exec_path(set, &set->root, &m->doc_key, &found, NULL);
-	if (found) {
-		struct strview dk[] = {part(key), SV_LIT(":"),
-				       part(m->doc_type), SV_LIT(":"),
-				       upto_nul(business)};
-		put_str(&o, &rec, &name_doc_key, join(a, dk, 5));
-	}
+	put_str(&o, &rec, &name_id, record_id(a, key, src, set));
+	if (record_doc_key(m, set, a, key, &doc_key))
+		put_str(&o, &rec, &name_doc_key, doc_key);
 	put_cstr(&o, &rec, &name_partner, src->partner);
 	put_cstr(&o, &rec, &name_correlation_id, src->correlation_id);
 	source_json(&x, &o, &rec, src);
