@@ -325,6 +325,30 @@ static inline bool envelope_key(uint32_t k)
 	}
 }
 
+/*
+ * Bytes of a tag, for x12_envelope_plain(): bit 0 for a first one (upper
+ * case but I, S and G, which every envelope tag starts with), bit 1 for
+ * a second one (upper case or digit), bit 2 for a third one (the same,
+ * or the 0 that tag_key4() gives a 2-byte tag); the rest are 0.
+ */
+static const unsigned char tag_class[256] = {
+	4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 0, 0, 0, 0, 0, 0, 0, 7, 7, 7, 7, 7, 7, 6,
+	7, 6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 6, 7, 7, 7, 7, 7, 7, 7, 0, 0, 0, 0, 0,
+};
+
+/*
+ * x12_envelope_plain() of a tag packed by tag_key4() (0 when longer than
+ * 3 bytes), but for a 3-byte tag ending in a NUL byte, which the caller
+ * tells apart.
+ */
+static inline unsigned plain_key(uint32_t k)
+{
+	return tag_class[k & 0xff] & tag_class[(k >> 8) & 0xff] >> 1 &
+	       tag_class[k >> 16] >> 2 & 1;
+}
+
 /* Can an ordinary segment start at p?  Moves p past the line end after
  * a terminator, as skip_space() would. */
 static inline bool segment_starts(const char **pp, const char *end)
@@ -404,13 +428,14 @@ static inline __attribute__((always_inline)) size_t refill_with(
 	const char *p = data + r->pos, *q, *seg, *start;
 	const struct x12_fast_delims *f = &r->fast;
 	size_t max = r->limits->max_segment, index = r->nsegments;
-	size_t first = r->nmseg, n = 0;
+	size_t first = r->nmseg, n = 0, base = r->base;
 	struct x12_span_seg *rec;
-	struct strview *o, *o_seg, *full;
-	uint64_t spec = 0, drop = 0;
+	struct strview *els, *o, *o_seg, *full;
+	uint64_t spec = 0, drop = 0, nonplain = 0;
 
-	r->bnext = r->bend = first;
+	r->bnext = r->bend = r->bfirst = first;
 	r->bel = r->nels;
+	r->bstop = 0;
 	if (!segment_starts(&p, end))
 		return 0;
 	if (r->cap_mseg < first + X12_FAST_BATCH)
@@ -418,8 +443,9 @@ static inline __attribute__((always_inline)) size_t refill_with(
 	if (r->cap_els - r->nels < 2 * WIDE + 2)
 		grow_els(r);
 	rec = r->mseg + first;
-	o = o_seg = r->els + r->nels;
-	full = r->els + (r->cap_els - WIDE - 1);
+	els = r->els;
+	o = o_seg = els + r->nels;
+	full = els + (r->cap_els - WIDE - 1);
 	seg = start = q = p;
 	for (;;) {
 		struct masks64 m;
@@ -431,13 +457,14 @@ static inline __attribute__((always_inline)) size_t refill_with(
 		else
 			m = tail_wide(probe, get, block, q, (size_t)(end - q));
 		if (o > full) {
-			size_t io = (size_t)(o - r->els);
-			size_t iseg = (size_t)(o_seg - r->els);
+			size_t io = (size_t)(o - els);
+			size_t iseg = (size_t)(o_seg - els);
 
 			grow_els(r);
-			o = r->els + io;
-			o_seg = r->els + iseg;
-			full = r->els + (r->cap_els - WIDE - 1);
+			els = r->els;
+			o = els + io;
+			o_seg = els + iseg;
+			full = els + (r->cap_els - WIDE - 1);
 		}
 		m.special &= ~drop;
 		drop = 0;
@@ -447,6 +474,8 @@ static inline __attribute__((always_inline)) size_t refill_with(
 			uint64_t eb = m.element & (tb - 1);
 			const char *at;
 			size_t d;
+			uint32_t key;
+			unsigned plain;
 
 			m.element ^= eb;
 			for (; eb; eb &= eb - 1) {
@@ -466,6 +495,9 @@ static inline __attribute__((always_inline)) size_t refill_with(
 			/* a segment ends at `at` */
 			if ((size_t)(at - seg) > max)
 				goto stop;
+			/* (a segment starts with 4 bytes in the window) */
+			key = tag_key4(seg, o_seg->len);
+			plain = plain_key(key);
 			rec->has_component = rec->has_repetition = false;
 			if (spec | (m.special & (tb - 1))) {
 				struct x12_fast_seg fs;
@@ -475,20 +507,27 @@ static inline __attribute__((always_inline)) size_t refill_with(
 					goto stop; /* line wrapping */
 				rec->has_component = fs.has_component;
 				rec->has_repetition = fs.has_repetition;
+				/* a NUL (a special byte) ends "AB\0" */
+				if (o_seg->len == 3 && !(key >> 16))
+					plain = 0;
 			}
-			rec->offset = r->base + (size_t)(seg - data);
+			rec->offset = base + (size_t)(seg - data);
 			rec->len = (size_t)(at - seg);
 			rec->index = ++index;
 			rec->cleaned = false;
 			rec->split = true;
 			rec->nel = (uint32_t)(o - o_seg - 1);
+			rec->key = key;
 			rec++;
 			n++;
 			p = at + 1;
-			/* every envelope tag starts with S, G or I */
-			if ((*seg == 'S' || *seg == 'G' || *seg == 'I') &&
-			    envelope_key(tag_key4(seg, o_seg->len)))
-				goto done;
+			if (!plain) {
+				/* where x12_reader_skip_plain() stops */
+				nonplain |= (uint64_t)1 << (n - 1);
+				r->bel_at[n - 1] = (size_t)(o_seg - els);
+				if (envelope_key(key))
+					goto done;
+			}
 			if (n == X12_FAST_BATCH || !segment_starts(&p, end))
 				goto done;
 			seg = start = p;
@@ -512,8 +551,11 @@ static inline __attribute__((always_inline)) size_t refill_with(
 stop:
 	if (!n)
 		return 0;
+	o = o_seg; /* past the elements of the last segment scanned */
 done:
 	r->bend = first + n;
+	r->bstop = nonplain;
+	r->bel_at[n] = (size_t)(o - els);
 	return n;
 }
 
@@ -586,7 +628,7 @@ static inline void pop(struct x12_reader *r, struct x12_segment *seg)
 	seg->index = s->index;
 	seg->cleaned = false;
 	seg->delims = &r->delims;
-	seg->key = tag_key4(seg->raw.ptr, el[0].len);
+	seg->key = s->key;
 	seg->el = el;
 	seg->nel = s->nel;
 	seg->has_component = s->has_component;
@@ -627,6 +669,25 @@ void x12_reader_skip(struct x12_reader *r, const struct x12_ahead *to)
 	el = &r->els[r->last_el];
 	if (el->len == 3 && !memcmp(el->ptr, "IEA", 3))
 		r->in_interchange = false;
+}
+
+size_t x12_reader_skip_plain(struct x12_reader *r)
+{
+	size_t from = r->bnext, n;
+	uint64_t stop;
+	struct x12_ahead to;
+
+	if (from >= r->bend)
+		return 0;
+	/* from - bfirst < X12_FAST_BATCH: a batch is no longer */
+	stop = r->bstop >> (from - r->bfirst);
+	n = stop ? (size_t)__builtin_ctzll(stop) : r->bend - from;
+	if (!n)
+		return 0;
+	to.rec = from + n;
+	to.el = r->bel_at[to.rec - r->bfirst];
+	x12_reader_skip(r, &to);
+	return n;
 }
 
 /* x12_reader_next() when nothing was scanned ahead */

@@ -278,7 +278,7 @@ void x12_set_from_segs(struct x12_set *set, struct arena *arena,
 		       size_t nsegs, struct strview *els, size_t nels,
 		       const struct x12_limits *limits, struct edi_diag *diag)
 {
-	size_t cap = nsegs, used = 0;
+	size_t cap = nsegs, used = 0, max_elements = limits->max_elements;
 	struct split_tab tab;
 	bool have_tab = false;
 
@@ -287,16 +287,28 @@ void x12_set_from_segs(struct x12_set *set, struct arena *arena,
 		const struct x12_span_seg *g = &segs[i];
 		struct strview raw;
 
-		if (g->split && used + g->nel + 1 <= nels) {
+		if (g->split && g->nel < nels - used) {
 			struct strview *el = els + used;
 
 			used += g->nel + 1;
-			if (g->nel <= limits->max_elements) {
-				/* one segment each: cap is never reached */
-				set->nsegs++;
-				put_split(set, &set->segs[set->nsegs - 1], el,
-					  g->nel, g->offset, g->index,
-					  g->has_component, g->has_repetition);
+			if (g->nel <= max_elements) {
+				/* one segment each: cap is never reached; the
+				 * reader packed the tag (a local count: the
+				 * stores could alias set->nsegs) */
+				struct x12_seg *s = &set->segs[i];
+
+				s->tag = el[0];
+				s->key = g->key;
+				s->el = el;
+				s->nel = g->nel;
+				s->offset = g->offset;
+				s->index = g->index;
+				s->set_pos = (unsigned)(i + 1);
+				s->cleaned = false;
+				s->has_component = g->has_component;
+				s->has_repetition = g->has_repetition;
+				s->node = NULL; /* map_guide places it */
+				s->loop = NULL;
 				continue;
 			}
 		}
@@ -307,9 +319,11 @@ void x12_set_from_segs(struct x12_set *set, struct arena *arena,
 		raw = sv_make(span.ptr + (g->offset - offset), g->len);
 		if (g->cleaned)
 			raw = unwrap(arena, raw);
+		set->nsegs = i;
 		add(set, &cap, raw, g->offset, g->index, g->cleaned, &tab,
 		    diag);
 	}
+	set->nsegs = nsegs;
 	finish(set);
 }
 
