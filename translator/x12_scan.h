@@ -143,7 +143,8 @@ struct x12_fast_delims {
 
 /* How the reader reads (tests compare the ways). */
 enum x12_fast_mode {
-	X12_FAST_BEST,	   /* the fast path with SIMD where there is */
+	X12_FAST_BEST,	   /* the fast path with the best SIMD there is */
+	X12_FAST_BASELINE, /* the same without AVX2 (SSE2 on x86-64) */
 	X12_FAST_PORTABLE, /* the fast path eight bytes at a time */
 	X12_FAST_OFF	   /* the general code only */
 };
@@ -282,10 +283,10 @@ void x12_reader_skip(struct x12_reader *r, const struct x12_ahead *to);
 
 /*
  * Move the reader past the segments scanned ahead whose tag the envelope
- * only counts (2-3 upper-case letters or digits, starting with a letter
- * other than I, S and G: x12_envelope_plain()), as x12_reader_skip() to
- * the first other one would, and return how many.  One step, however
- * many there are: the scan marked them.
+ * only counts (2-3 upper-case letters or digits, starting with a letter,
+ * and none of ISA, IEA, GS, GE, ST and SE: x12_envelope_plain()), as
+ * x12_reader_skip() to the first other one would, and return how many.
+ * One step, however many there are: the scan marked them.
  */
 size_t x12_reader_skip_plain(struct x12_reader *r);
 

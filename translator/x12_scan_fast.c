@@ -16,6 +16,12 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+/* AVX2 is not baseline: its scan is compiled for it alone and taken only
+ * when the processor says it has it */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HAVE_AVX2_SCAN 1
+#include <immintrin.h>
+#endif
 
 #include "xalloc.h"
 
@@ -81,6 +87,30 @@ static inline struct masks masks_sse2(const void *probe, const char *p)
 	struct masks m = {(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, q->t)),
 			  (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, q->e)),
 			  (unsigned)_mm_movemask_epi8(s)};
+
+	return m;
+}
+#endif
+
+#if defined(HAVE_AVX2_SCAN)
+struct probe_avx2 {
+	__m256i t, e, c, r;
+};
+
+static inline __attribute__((target("avx2"))) struct masks masks_avx2(
+	const void *probe, const char *p)
+{
+	const struct probe_avx2 *q = probe;
+	__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+	__m256i ctl = _mm256_cmpeq_epi8(
+		_mm256_min_epu8(v, _mm256_set1_epi8(0x1f)), v);
+	__m256i s = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, q->c),
+						    _mm256_cmpeq_epi8(v, q->r)),
+				    ctl);
+	struct masks m = {
+		(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, q->t)),
+		(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, q->e)),
+		(unsigned)_mm256_movemask_epi8(s)};
 
 	return m;
 }
@@ -326,24 +356,27 @@ static inline bool envelope_key(uint32_t k)
 }
 
 /*
- * Bytes of a tag, for x12_envelope_plain(): bit 0 for a first one (upper
- * case but I, S and G, which every envelope tag starts with), bit 1 for
- * a second one (upper case or digit), bit 2 for a third one (the same,
- * or the 0 that tag_key4() gives a 2-byte tag); the rest are 0.
+ * Bytes of a tag, for x12_envelope_tag_sound(): bit 0 for a first one
+ * (upper case), bit 1 for a second one (upper case or digit), bit 2 for
+ * a third one (the same, or the 0 that tag_key4() gives a 2-byte tag),
+ * bit 3 for G, I and S, which every envelope tag starts with; the rest
+ * are 0.
  */
 static const unsigned char tag_class[256] = {
-	4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 0, 0, 0, 0, 0, 0, 0, 7, 7, 7, 7, 7, 7, 6,
-	7, 6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 6, 7, 7, 7, 7, 7, 7, 7, 0, 0, 0, 0, 0,
+	4, 0, 0, 0,  0, 0, 0, 0, 0, 0, 0, 0,  0, 0,  0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0,  0, 0, 0, 0, 0, 0, 0, 0,  0, 0,  0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0,  0, 0, 0, 0, 6, 6, 6, 6,  6, 6,  6, 6, 6, 6, 0, 0,
+	0, 0, 0, 0,  0, 7, 7, 7, 7, 7, 7, 15, 7, 15, 7, 7, 7, 7, 7, 7,
+	7, 7, 7, 15, 7, 7, 7, 7, 7, 7, 7, 0,  0, 0,  0, 0,
 };
 
 /*
- * x12_envelope_plain() of a tag packed by tag_key4() (0 when longer than
- * 3 bytes), but for a 3-byte tag ending in a NUL byte, which the caller
- * tells apart.
+ * x12_envelope_tag_sound() of a tag packed by tag_key4() (0 when longer
+ * than 3 bytes), but for a 3-byte tag ending in a NUL byte, which the
+ * caller tells apart.  With !envelope_key() it is x12_envelope_plain()
+ * (an ISA never gets here: a batch stops before one).
  */
-static inline unsigned plain_key(uint32_t k)
+static inline unsigned sound_key(uint32_t k)
 {
 	return tag_class[k & 0xff] & tag_class[(k >> 8) & 0xff] >> 1 &
 	       tag_class[k >> 16] >> 2 & 1;
@@ -413,6 +446,24 @@ static inline struct masks64 tail_wide(const void *probe, masks_fn get,
 	return w;
 }
 
+/* Fill in the record of a segment scanned from seg to at (its elements
+ * o_seg..o, its tag packed in key); the flags are set.  Returns the next
+ * record. */
+static inline struct x12_span_seg *finish_rec(struct x12_span_seg *rec,
+					      const char *seg, const char *at,
+					      uintptr_t delta, size_t index,
+					      const struct strview *o_seg,
+					      const struct strview *o,
+					      uint32_t key)
+{
+	rec->offset = (size_t)((uintptr_t)seg + delta);
+	rec->len = (size_t)(at - seg);
+	rec->index = index;
+	rec->nel = (uint32_t)(o - o_seg - 1);
+	rec->key = key;
+	return rec + 1;
+}
+
 /*
  * Scan ordinary segments ahead from r->pos: their records go to
  * r->mseg from r->nmseg on and their element views to r->els from
@@ -426,13 +477,16 @@ static inline __attribute__((always_inline)) size_t refill_with(
 {
 	const char *data = r->data, *end = data + r->len;
 	const char *p = data + r->pos, *q, *seg, *start;
-	const struct x12_fast_delims *f = &r->fast;
 	size_t max = r->limits->max_segment, index = r->nsegments;
-	size_t first = r->nmseg, n = 0, base = r->base;
-	struct x12_span_seg *rec;
-	struct strview *els, *o, *o_seg, *full;
-	uint64_t spec = 0, drop = 0, nonplain = 0;
+	size_t first = r->nmseg;
+	/* input offset = pointer + delta (modulo 2^64) */
+	uintptr_t delta = (uintptr_t)r->base - (uintptr_t)data;
+	struct x12_span_seg *rec, *rec_end;
+	struct strview *o, *o_seg, *full;
+	uint64_t drop = 0, carry = 0;
 
+	/* (few locals live through the loop: they would not all fit in
+	 * registers, and a spilled one costs a load per segment) */
 	r->bnext = r->bend = r->bfirst = first;
 	r->bel = r->nels;
 	r->bstop = 0;
@@ -443,9 +497,9 @@ static inline __attribute__((always_inline)) size_t refill_with(
 	if (r->cap_els - r->nels < 2 * WIDE + 2)
 		grow_els(r);
 	rec = r->mseg + first;
-	els = r->els;
-	o = o_seg = els + r->nels;
-	full = els + (r->cap_els - WIDE - 1);
+	rec_end = rec + X12_FAST_BATCH;
+	o = o_seg = r->els + r->nels;
+	full = r->els + (r->cap_els - WIDE - 1);
 	seg = start = q = p;
 	for (;;) {
 		struct masks64 m;
@@ -457,16 +511,17 @@ static inline __attribute__((always_inline)) size_t refill_with(
 		else
 			m = tail_wide(probe, get, block, q, (size_t)(end - q));
 		if (o > full) {
-			size_t io = (size_t)(o - els);
-			size_t iseg = (size_t)(o_seg - els);
+			size_t io = (size_t)(o - r->els);
+			size_t iseg = (size_t)(o_seg - r->els);
 
 			grow_els(r);
-			els = r->els;
-			o = els + io;
-			o_seg = els + iseg;
-			full = els + (r->cap_els - WIDE - 1);
+			o = r->els + io;
+			o_seg = r->els + iseg;
+			full = r->els + (r->cap_els - WIDE - 1);
 		}
-		m.special &= ~drop;
+		/* bit 0 stands for the special bytes of the segment in the
+		 * blocks before; the bits of the last one are dropped */
+		m.special = (m.special & ~drop) | carry;
 		drop = 0;
 		for (;;) {
 			/* the separators below the next terminator, then it */
@@ -475,7 +530,6 @@ static inline __attribute__((always_inline)) size_t refill_with(
 			const char *at;
 			size_t d;
 			uint32_t key;
-			unsigned plain;
 
 			m.element ^= eb;
 			for (; eb; eb &= eb - 1) {
@@ -497,42 +551,46 @@ static inline __attribute__((always_inline)) size_t refill_with(
 				goto stop;
 			/* (a segment starts with 4 bytes in the window) */
 			key = tag_key4(seg, o_seg->len);
-			plain = plain_key(key);
+			rec->cleaned = false;
+			rec->split = true;
 			rec->has_component = rec->has_repetition = false;
-			if (spec | (m.special & (tb - 1))) {
+			/* (bit 0 too when the terminator is there: it may
+			 * stand for the blocks before) */
+			if (m.special & ((tb - 1) | 1)) {
 				struct x12_fast_seg fs;
 
-				classify(f, seg, (size_t)(at - seg), &fs);
+				classify(&r->fast, seg, (size_t)(at - seg),
+					 &fs);
 				if (fs.has_newline)
 					goto stop; /* line wrapping */
 				rec->has_component = fs.has_component;
 				rec->has_repetition = fs.has_repetition;
 				/* a NUL (a special byte) ends "AB\0" */
 				if (o_seg->len == 3 && !(key >> 16))
-					plain = 0;
+					goto odd;
 			}
-			rec->offset = base + (size_t)(seg - data);
-			rec->len = (size_t)(at - seg);
-			rec->index = ++index;
-			rec->cleaned = false;
-			rec->split = true;
-			rec->nel = (uint32_t)(o - o_seg - 1);
-			rec->key = key;
-			rec++;
-			n++;
-			p = at + 1;
-			if (!plain) {
+			if (!sound_key(key) || ((tag_class[key & 0xff] & 8) &&
+						envelope_key(key))) {
+				size_t k;
+			odd:
 				/* where x12_reader_skip_plain() stops */
-				nonplain |= (uint64_t)1 << (n - 1);
-				r->bel_at[n - 1] = (size_t)(o_seg - els);
-				if (envelope_key(key))
+				k = (size_t)(rec - r->mseg) - first;
+				r->bstop |= (uint64_t)1 << k;
+				r->bel_at[k] = (size_t)(o_seg - r->els);
+				if (envelope_key(key)) {
+					rec = finish_rec(rec, seg, at, delta,
+							 ++index, o_seg, o,
+							 key);
 					goto done;
+				}
 			}
-			if (n == X12_FAST_BATCH || !segment_starts(&p, end))
+			rec = finish_rec(rec, seg, at, delta, ++index, o_seg, o,
+					 key);
+			p = at + 1;
+			if (rec == rec_end || !segment_starts(&p, end))
 				goto done;
 			seg = start = p;
 			o_seg = o;
-			spec = 0;
 			/* the bits before p are done with */
 			d = (size_t)(p - q);
 			if (d >= WIDE) {
@@ -542,25 +600,40 @@ static inline __attribute__((always_inline)) size_t refill_with(
 			}
 			m.special &= ~(((uint64_t)1 << d) - 1);
 		}
-		spec |= m.special;
 		/* (no pointer past the end, not even to compare) */
 		if ((size_t)(end - q) <= WIDE || (size_t)(q - seg) + WIDE > max)
 			break;
 		q += WIDE;
+		carry = m.special != 0;
 	}
 stop:
-	if (!n)
-		return 0;
 	o = o_seg; /* past the elements of the last segment scanned */
 done:
-	r->bend = first + n;
-	r->bstop = nonplain;
-	r->bel_at[n] = (size_t)(o - els);
-	return n;
+	r->bend = (size_t)(rec - r->mseg);
+	r->bel_at[r->bend - first] = (size_t)(o - r->els);
+	return r->bend - first;
 }
+
+#if defined(HAVE_AVX2_SCAN)
+static __attribute__((target("avx2"), noinline)) size_t refill_avx2(
+	struct x12_reader *r)
+{
+	const struct x12_fast_delims *f = &r->fast;
+	struct probe_avx2 q = {_mm256_set1_epi8((char)f->term[0]),
+			       _mm256_set1_epi8((char)f->element[0]),
+			       _mm256_set1_epi8((char)f->component[0]),
+			       _mm256_set1_epi8((char)f->repetition[0])};
+
+	return refill_with(r, &q, masks_avx2, 32);
+}
+#endif
 
 static size_t refill(struct x12_reader *r)
 {
+#if defined(HAVE_AVX2_SCAN)
+	if (r->fast_mode == X12_FAST_BEST && __builtin_cpu_supports("avx2"))
+		return refill_avx2(r);
+#endif
 	if (r->fast_mode == X12_FAST_PORTABLE) {
 		struct probe_word q = probe_word(&r->fast);
 
