@@ -389,6 +389,18 @@ static inline bool segment_starts(const char **pp, const char *end)
 	const char *p = *pp;
 	unsigned char c;
 
+	if (end - p >= 6) {
+		/* the common case: no bounds to check */
+		c = (unsigned char)*p;
+		if (c == '\r')
+			c = (unsigned char)*++p;
+		if (c == '\n')
+			c = (unsigned char)*++p;
+		*pp = p;
+		if (c > ' ' && c != 'I')
+			return true;
+		return c > ' ' && !(p[1] == 'S' && p[2] == 'A');
+	}
 	if (p < end && *p == '\r')
 		p++;
 	if (p < end && *p == '\n')

@@ -278,29 +278,30 @@ void x12_set_from_segs(struct x12_set *set, struct arena *arena,
 		       size_t nsegs, struct strview *els, size_t nels,
 		       const struct x12_limits *limits, struct edi_diag *diag)
 {
-	size_t cap = nsegs, used = 0, max_elements = limits->max_elements;
+	size_t cap = nsegs, max_elements = limits->max_elements;
+	struct strview *el = els, *el_end = els + nels;
 	struct split_tab tab;
 	bool have_tab = false;
+	struct x12_seg *s;
 
 	begin(set, arena, span, d, offset, limits, cap);
-	for (size_t i = 0; i < nsegs; i++) {
+	s = set->segs;
+	for (size_t i = 0; i < nsegs; i++, s++) {
 		const struct x12_span_seg *g = &segs[i];
 		struct strview raw;
+		size_t nel = g->nel;
 
-		if (g->split && g->nel < nels - used) {
-			struct strview *el = els + used;
+		if (g->split && nel < (size_t)(el_end - el)) {
+			struct strview *e = el;
 
-			used += g->nel + 1;
-			if (g->nel <= max_elements) {
+			el += nel + 1;
+			if (nel <= max_elements) {
 				/* one segment each: cap is never reached; the
-				 * reader packed the tag (a local count: the
-				 * stores could alias set->nsegs) */
-				struct x12_seg *s = &set->segs[i];
-
-				s->tag = el[0];
+				 * reader packed the tag */
+				s->tag = e[0];
 				s->key = g->key;
-				s->el = el;
-				s->nel = g->nel;
+				s->el = e;
+				s->nel = (unsigned)nel;
 				s->offset = g->offset;
 				s->index = g->index;
 				s->set_pos = (unsigned)(i + 1);
@@ -319,7 +320,7 @@ void x12_set_from_segs(struct x12_set *set, struct arena *arena,
 		raw = sv_make(span.ptr + (g->offset - offset), g->len);
 		if (g->cleaned)
 			raw = unwrap(arena, raw);
-		set->nsegs = i;
+		set->nsegs = i; /* add() puts it at set->segs[i] */
 		add(set, &cap, raw, g->offset, g->index, g->cleaned, &tab,
 		    diag);
 	}
