@@ -106,6 +106,7 @@ TRANSLATOR_SRC := \
 	translator/x12_envelope.c \
 	translator/x12_scan.c \
 	translator/x12_scan_fast.c \
+	translator/x12_scan_batch.c \
 	translator/x12_set.c \
 	translator/x12_hl_index.c \
 	translator/x12_translate.c \

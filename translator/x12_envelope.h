@@ -136,9 +136,21 @@ static inline bool x12_envelope_in_set(const struct x12_envelope *env)
 
 static inline bool x12_envelope_plain(struct strview tag)
 {
-	/* every envelope tag starts with one of these */
-	return x12_envelope_tag_sound(tag) && tag.ptr[0] != 'I' &&
-	       tag.ptr[0] != 'S' && tag.ptr[0] != 'G';
+	if (!x12_envelope_tag_sound(tag))
+		return false;
+	/* all but the tags of the envelope: ISA, IEA, ST, SE, GS, GE */
+	switch (tag.ptr[0]) {
+	case 'I':
+		return tag.len != 3 ||
+		       !((tag.ptr[1] == 'S' && tag.ptr[2] == 'A') ||
+			 (tag.ptr[1] == 'E' && tag.ptr[2] == 'A'));
+	case 'S':
+		return tag.len != 2 || (tag.ptr[1] != 'T' && tag.ptr[1] != 'E');
+	case 'G':
+		return tag.len != 2 || (tag.ptr[1] != 'S' && tag.ptr[1] != 'E');
+	default:
+		return true;
+	}
 }
 
 static inline void x12_envelope_count(struct x12_envelope *env, size_t n)

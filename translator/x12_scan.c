@@ -390,6 +390,7 @@ static void fill_segment(struct x12_reader *r, struct x12_segment *seg,
 	where.len = cleaned ? input_len : raw.len;
 	where.index = seg->index;
 	where.cleaned = cleaned;
+	where.key = seg->key;
 	r->last_el = r->nels;
 	remember(r, &where);
 }

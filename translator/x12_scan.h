@@ -126,6 +126,7 @@ struct x12_span_seg {
 	bool split;
 	bool has_component, has_repetition;
 	uint32_t nel;
+	uint32_t key; /* split: x12_tag_key_sv() of its tag */
 };
 
 /*
@@ -142,7 +143,8 @@ struct x12_fast_delims {
 
 /* How the reader reads (tests compare the ways). */
 enum x12_fast_mode {
-	X12_FAST_BEST,	   /* the fast path with SIMD where there is */
+	X12_FAST_BEST,	   /* the fast path with the best SIMD there is */
+	X12_FAST_BASELINE, /* the same without AVX2 (SSE2 on x86-64) */
 	X12_FAST_PORTABLE, /* the fast path eight bytes at a time */
 	X12_FAST_OFF	   /* the general code only */
 };
@@ -185,6 +187,15 @@ struct x12_reader {
 	size_t nels, cap_els, last_el, bel;
 	struct x12_fast_delims fast;
 	enum x12_fast_mode fast_mode; /* X12_FAST_BEST unless a test says */
+	/*
+	 * The batch scanned ahead last (records bfirst..bend): bit i of
+	 * bstop is set when record bfirst + i is not plain (see
+	 * x12_reader_skip_plain), and then its elements begin at
+	 * els[bel_at[i]]; bel_at[bend - bfirst] is past the last.
+	 */
+	size_t bfirst;
+	uint64_t bstop;
+	size_t bel_at[X12_FAST_BATCH + 1];
 };
 
 enum x12_next { X12_NEXT_SEGMENT, X12_NEXT_END, X12_NEXT_ERROR };
@@ -269,6 +280,15 @@ static inline void x12_ahead_next(const struct x12_reader *r,
 }
 
 void x12_reader_skip(struct x12_reader *r, const struct x12_ahead *to);
+
+/*
+ * Move the reader past the segments scanned ahead whose tag the envelope
+ * only counts (2-3 upper-case letters or digits, starting with a letter,
+ * and none of ISA, IEA, GS, GE, ST and SE: x12_envelope_plain()), as
+ * x12_reader_skip() to the first other one would, and return how many.
+ * One step, however many there are: the scan marked them.
+ */
+size_t x12_reader_skip_plain(struct x12_reader *r);
 
 /* Total bytes consumed so far (input offset of the scan position). */
 size_t x12_reader_offset(const struct x12_reader *r);

@@ -16,7 +16,9 @@
  * with SSE2 (every x86-64 has it), elsewhere eight at a time in a word.
  *
  * Internal to x12_scan and x12_set; the unit tests use x12_fast_scan()
- * to compare the scan with memchr() and x12_split().
+ * to compare the scan with memchr() and x12_split().  x12_scan_fast.c
+ * scans one segment, x12_scan_batch.c the reader's batches; both are made
+ * of the masks of x12_scan_simd.h.
  */
 #ifndef EDI_X12_SCAN_FAST_H
 #define EDI_X12_SCAN_FAST_H

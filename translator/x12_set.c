@@ -278,25 +278,38 @@ void x12_set_from_segs(struct x12_set *set, struct arena *arena,
 		       size_t nsegs, struct strview *els, size_t nels,
 		       const struct x12_limits *limits, struct edi_diag *diag)
 {
-	size_t cap = nsegs, used = 0;
+	size_t cap = nsegs, max_elements = limits->max_elements;
+	struct strview *el = els, *el_end = els + nels;
 	struct split_tab tab;
 	bool have_tab = false;
+	struct x12_seg *s;
 
 	begin(set, arena, span, d, offset, limits, cap);
-	for (size_t i = 0; i < nsegs; i++) {
+	s = set->segs;
+	for (size_t i = 0; i < nsegs; i++, s++) {
 		const struct x12_span_seg *g = &segs[i];
 		struct strview raw;
+		size_t nel = g->nel;
 
-		if (g->split && used + g->nel + 1 <= nels) {
-			struct strview *el = els + used;
+		if (g->split && nel < (size_t)(el_end - el)) {
+			struct strview *e = el;
 
-			used += g->nel + 1;
-			if (g->nel <= limits->max_elements) {
-				/* one segment each: cap is never reached */
-				set->nsegs++;
-				put_split(set, &set->segs[set->nsegs - 1], el,
-					  g->nel, g->offset, g->index,
-					  g->has_component, g->has_repetition);
+			el += nel + 1;
+			if (nel <= max_elements) {
+				/* one segment each: cap is never reached; the
+				 * reader packed the tag */
+				s->tag = e[0];
+				s->key = g->key;
+				s->el = e;
+				s->nel = (unsigned)nel;
+				s->offset = g->offset;
+				s->index = g->index;
+				s->set_pos = (unsigned)(i + 1);
+				s->cleaned = false;
+				s->has_component = g->has_component;
+				s->has_repetition = g->has_repetition;
+				s->node = NULL; /* map_guide places it */
+				s->loop = NULL;
 				continue;
 			}
 		}
@@ -307,9 +320,11 @@ void x12_set_from_segs(struct x12_set *set, struct arena *arena,
 		raw = sv_make(span.ptr + (g->offset - offset), g->len);
 		if (g->cleaned)
 			raw = unwrap(arena, raw);
+		set->nsegs = i; /* add() puts it at set->segs[i] */
 		add(set, &cap, raw, g->offset, g->index, g->cleaned, &tab,
 		    diag);
 	}
+	set->nsegs = nsegs;
 	finish(set);
 }
 

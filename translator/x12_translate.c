@@ -257,21 +257,10 @@ enum edi_code x12_translate_run_json(struct x12_reader *r,
 	for (;;) {
 		unsigned ev;
 
-		if (x12_envelope_in_set(&x.env)) {
-			/* most segments are only counted: those scanned
-			 * ahead need not be handed out one by one */
-			struct x12_ahead a = x12_reader_ahead(r);
-			const struct strview *tag;
-			size_t n = 0;
-
-			while ((tag = x12_ahead_tag(r, &a)) &&
-			       x12_envelope_plain(*tag)) {
-				x12_ahead_next(r, &a);
-				n++;
-			}
-			x12_envelope_count(&x.env, n);
-			x12_reader_skip(r, &a);
-		}
+		/* most segments are only counted: those scanned ahead need
+		 * not be handed out one by one */
+		if (x12_envelope_in_set(&x.env))
+			x12_envelope_count(&x.env, x12_reader_skip_plain(r));
 		next = x12_reader_next(r, &seg, err);
 		if (next != X12_NEXT_SEGMENT)
 			break;

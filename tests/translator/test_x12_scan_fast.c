@@ -207,14 +207,21 @@ static void render_set(const struct x12_set *set, struct buf *out)
 	}
 }
 
+/* How read_way() skips the segments the envelope only counts. */
+enum skip_way {
+	SKIP_NONE,  /* hands out every segment */
+	SKIP_AHEAD, /* asks x12_envelope_plain() of each tag ahead */
+	SKIP_PLAIN  /* x12_reader_skip_plain(), as the translator does */
+};
+
 /*
  * Read input in the given way (max_read 0: from memory), marking each
  * set from ST to SE as the translator does, and render what was read.
- * With skip, the segments the envelope only counts are skipped as the
- * translator skips them, and only sets and diagnostics are rendered.
+ * With skip, the segments the envelope only counts are skipped, and
+ * only sets and diagnostics are rendered.
  */
 static void read_way(struct strview input, enum x12_fast_mode mode,
-		     size_t max_read, bool skip, struct buf *out)
+		     size_t max_read, enum skip_way skip, struct buf *out)
 {
 	struct split_src src = {input.ptr, input.len, 0, max_read};
 	struct x12_limits limits;
@@ -242,7 +249,9 @@ static void read_way(struct strview input, enum x12_fast_mode mode,
 	for (;;) {
 		unsigned ev, n;
 
-		if (skip && x12_envelope_in_set(&env)) {
+		if (skip == SKIP_PLAIN && x12_envelope_in_set(&env))
+			x12_envelope_count(&env, x12_reader_skip_plain(&r));
+		if (skip == SKIP_AHEAD && x12_envelope_in_set(&env)) {
 			struct x12_ahead at = x12_reader_ahead(&r);
 			const struct strview *tag;
 			size_t k = 0;
@@ -331,14 +340,14 @@ static void same_every_way(struct strview input)
 	struct buf want;
 
 	buf_init(&want, 1 << 26);
-	read_way(input, X12_FAST_OFF, 0, false, &want);
+	read_way(input, X12_FAST_OFF, 0, SKIP_NONE, &want);
 	for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++)
 		for (int mode = X12_FAST_BEST; mode <= X12_FAST_OFF; mode++) {
 			struct buf got;
 
 			buf_init(&got, 1 << 26);
 			read_way(input, (enum x12_fast_mode)mode, reads[i],
-				 false, &got);
+				 SKIP_NONE, &got);
 			ck_assert_msg(
 				got.len == want.len &&
 					!memcmp(got.ptr, want.ptr, want.len),
@@ -349,22 +358,24 @@ static void same_every_way(struct strview input)
 	buf_release(&want);
 	/* skipping what is only counted: the same sets and diagnostics */
 	buf_init(&want, 1 << 26);
-	read_way(input, X12_FAST_OFF, 0, true, &want);
+	read_way(input, X12_FAST_OFF, 0, SKIP_AHEAD, &want);
 	for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++)
 		for (int mode = X12_FAST_BEST; mode <= X12_FAST_PORTABLE;
-		     mode++) {
-			struct buf got;
+		     mode++)
+			for (int way = SKIP_AHEAD; way <= SKIP_PLAIN; way++) {
+				struct buf got;
 
-			buf_init(&got, 1 << 26);
-			read_way(input, (enum x12_fast_mode)mode, reads[i],
-				 true, &got);
-			ck_assert_msg(
-				got.len == want.len &&
-					!memcmp(got.ptr, want.ptr, want.len),
-				"skipping, mode %d, reads of %zu: differs",
-				mode, reads[i]);
-			buf_release(&got);
-		}
+				buf_init(&got, 1 << 26);
+				read_way(input, (enum x12_fast_mode)mode,
+					 reads[i], (enum skip_way)way, &got);
+				ck_assert_msg(got.len == want.len &&
+						      !memcmp(got.ptr, want.ptr,
+							      want.len),
+					      "skipping %d, mode %d, reads of "
+					      "%zu: differs",
+					      way, mode, reads[i]);
+				buf_release(&got);
+			}
 	buf_release(&want);
 }
 
@@ -392,10 +403,25 @@ END_TEST
 START_TEST(test_reader_same_on_mutated_input)
 {
 	/* what the general code handles and the fast path must leave it */
-	static const char *const bits[] = {
-		"\r", "\n",  "\r\n", " ",	"\t",  "\0",	"\x1a",
-		"*",  "~",   ">",    "^",	":",   "ISA*",	"IEA*1~",
-		"~~", "SE*", "ST*",  "GE*1*1~", "12a", "x\ry~", "\x80\xff"};
+#define BIT(s)                   \
+	{                        \
+		s, sizeof(s) - 1 \
+	}
+	static const struct {
+		const char *p;
+		size_t n;
+	} bits[] = {BIT("\r"), BIT("\n"), BIT("\r\n"), BIT(" "), BIT("\t"),
+		    BIT("\0"), BIT("\x1a"), BIT("*"), BIT("~"), BIT(">"),
+		    BIT("^"), BIT(":"), BIT("ISA*"), BIT("IEA*1~"), BIT("~~"),
+		    BIT("SE*"), BIT("ST*"), BIT("GE*1*1~"), BIT("12a"),
+		    BIT("x\ry~"), BIT("\x80\xff"),
+		    /* tags the envelope only counts, or must look at: the scan
+		 * tells them apart for x12_reader_skip_plain() */
+		    BIT("~IT1*"), BIT("~SAC*"), BIT("~G1*"), BIT("~N9\0*"),
+		    BIT("~N\0*"), BIT("~N9a*"), BIT("~9N*"), BIT("~ABCD*"),
+		    BIT("~Z~"), BIT("~N9:1*"), BIT("~NA^B*"), BIT("~N\x01~"),
+		    BIT("~N9\0~")};
+#undef BIT
 	struct buf base;
 
 	buf_init(&base, 1 << 20);
@@ -409,10 +435,10 @@ START_TEST(test_reader_same_on_mutated_input)
 		buf_init(&in, 1 << 20);
 		for (int k = 0, nmut = 1 + (int)rnd(4); k < nmut; k++) {
 			size_t to = at + rnd((unsigned)(base.len - at) + 1);
-			const char *b = bits[rnd(sizeof(bits) / sizeof(*bits))];
+			unsigned b = rnd(sizeof(bits) / sizeof(*bits));
 
 			buf_add(&in, base.ptr + at, to - at);
-			buf_add(&in, b, b[0] ? strlen(b) : 1);
+			buf_add(&in, bits[b].p, bits[b].n);
 			at = to;
 		}
 		buf_add(&in, base.ptr + at, base.len - at);
@@ -420,6 +446,48 @@ START_TEST(test_reader_same_on_mutated_input)
 		buf_release(&in);
 	}
 	buf_release(&base);
+}
+END_TEST
+
+START_TEST(test_reader_skips_only_plain_tags)
+{
+	/* every tag of up to 3 bytes over awkward ones (NUL too) starting
+	 * with alpha[_i], inside a set: the scan's verdict on each must be
+	 * x12_envelope_plain()'s (fewer tags than the diagnostics kept) */
+	static const char alpha[] = "AIGSZ09a -\x01"; /* 12 with the NUL */
+	static const char *const envelope[] = {"SE", "ST",  "GE",
+					       "GS", "IEA", "ISA"};
+	size_t na = sizeof(alpha); /* with the NUL */
+	struct buf in;
+	unsigned nseg = 0;
+
+	buf_init(&in, 1 << 20);
+	fx_isa(&in, &FX_STD);
+	fx_body(&in, &FX_STD,
+		"GS*PO*SENDER*RECEIVER*20261127*0930*1*X*004010~"
+		"ST*850*0001~");
+	for (size_t len = 1; len <= 3; len++)
+		for (size_t k = 0, nk = len == 1   ? 1
+					: len == 2 ? na
+						   : na * na;
+		     k < nk; k++) {
+			char tag[4] = {alpha[_i]};
+			bool skip = false;
+
+			for (size_t i = 1, v = k; i < len; i++, v /= na)
+				tag[i] = alpha[v % na];
+			for (size_t e = 0; e < 6; e++)
+				skip |= strlen(envelope[e]) == len &&
+					!memcmp(tag, envelope[e], len);
+			if (skip)
+				continue;
+			buf_add(&in, tag, len);
+			buf_adds(&in, "*X~");
+			nseg++;
+		}
+	buf_addf(&in, "SE*%u*0001~GE*1*1~IEA*1*000000001~", nseg + 2);
+	same_every_way(buf_view(&in));
+	buf_release(&in);
 }
 END_TEST
 
@@ -461,6 +529,7 @@ Suite *x12_scan_fast_suite(void)
 			    sizeof(input_delims) / sizeof(input_delims[0]));
 	tcase_add_loop_test(tc, test_reader_same_on_mutated_input, 0, 8);
 	tcase_add_test(tc, test_reader_same_with_long_segments);
+	tcase_add_loop_test(tc, test_reader_skips_only_plain_tags, 0, 12);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return s;
