@@ -176,11 +176,9 @@ static void json_pair(struct map_exec_out *o, struct map_exec_cont *c,
 	map_exec_out_close(o, c, mark, &in, '}');
 }
 
-static __attribute__((noinline)) void json_pairs(struct map_exec_ctx *x,
-						 struct map_exec_out *o,
-						 const struct scope *s,
-						 const struct map_exec_step *st,
-						 struct map_exec_cont *c)
+static inline __attribute__((always_inline)) void json_pairs(
+	struct map_exec_ctx *x, struct map_exec_out *o, const struct scope *s,
+	const struct map_exec_step *st, struct map_exec_cont *c)
 {
 	const struct map_field *f = st->field;
 	struct x12_tag_match tag = {st->key, st->taglen, f->pairs_tag};
@@ -209,12 +207,13 @@ static __attribute__((noinline)) void json_pairs(struct map_exec_ctx *x,
 	}
 }
 
-/* One element of an `each` array: the fields of st in a new scope. */
-static void json_instance(struct map_exec_ctx *x, struct map_exec_out *o,
-			  struct map_exec_cont *arr,
-			  const struct x12_loop *loop,
-			  const struct x12_loop *hl,
-			  const struct map_exec_step *st)
+/* One element of an `each` array: the fields of st in a new scope.
+ * Inline in the loops of json_each(): a call per instance cost more than
+ * the few fields of a short loop. */
+static inline __attribute__((always_inline)) void json_instance(
+	struct map_exec_ctx *x, struct map_exec_out *o,
+	struct map_exec_cont *arr, const struct x12_loop *loop,
+	const struct x12_loop *hl, const struct map_exec_step *st)
 {
 	struct map_exec_cont obj = {0, true};
 	struct scope s = scope_of(loop, hl);
@@ -240,11 +239,10 @@ static void json_hl_desc(struct map_exec_ctx *x, struct map_exec_out *o,
 	}
 }
 
-static __attribute__((noinline)) void json_each(struct map_exec_ctx *x,
-						struct map_exec_out *o,
-						const struct scope *outer,
-						const struct map_exec_step *st,
-						struct map_exec_cont *c)
+static inline __attribute__((always_inline)) void json_each(
+	struct map_exec_ctx *x, struct map_exec_out *o,
+	const struct scope *outer, const struct map_exec_step *st,
+	struct map_exec_cont *c)
 {
 	const struct map_field *f = st->field;
 	const struct map_scope *s = &f->scope;
