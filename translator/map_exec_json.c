@@ -355,12 +355,14 @@ static __attribute__((noinline)) void json_other(struct map_exec_ctx *x,
 	}
 }
 
-/* The steps st[0..n) in scope s, written into c.  Most steps of a map
- * are plain values: they are tested for first, one predictable branch,
+/* The steps st[0..n) in scope s, written into c, whose c->object is
+ * object (a constant where it is inlined).  Most steps of a map are
+ * plain values: they are tested for first, one predictable branch,
  * instead of a jump through the switch's table. */
-static void json_steps(struct map_exec_ctx *x, struct map_exec_out *o,
-		       struct scope *s, const struct map_exec_step *st,
-		       size_t n, struct map_exec_cont *c)
+static inline __attribute__((always_inline)) void json_steps_in(
+	struct map_exec_ctx *x, struct map_exec_out *o, struct scope *s,
+	const struct map_exec_step *st, size_t n, struct map_exec_cont *c,
+	bool object)
 {
 	for (const struct map_exec_step *end = st + n; st < end; st++) {
 		const struct x12_seg *seg;
@@ -369,8 +371,8 @@ static void json_steps(struct map_exec_ctx *x, struct map_exec_out *o,
 		if (st->op == EXEC_VALUE) {
 			val = plain_value(x, s, st, &seg);
 			if (val.len)
-				map_exec_out_str(o, c, st->name, st->name_json,
-						 val);
+				map_exec_out_str_as(o, c, object, st->name,
+						    st->name_json, val);
 		} else if (st->op == EXEC_DECIMAL || st->op == EXEC_DATE) {
 			val = plain_value(x, s, st, &seg);
 			if (!val.len)
@@ -379,14 +381,27 @@ static void json_steps(struct map_exec_ctx *x, struct map_exec_out *o,
 			     !map_xform_decimal_kept(val)) &&
 			    !map_exec_xform_plain(x, seg, st, &val))
 				continue;
-			map_exec_out_str(o, c, st->name, st->name_json, val);
+			map_exec_out_str_as(o, c, object, st->name,
+					    st->name_json, val);
 		} else if (st->op == EXEC_CONST) {
-			map_exec_out_str(o, c, st->name, st->name_json,
-					 st->text);
+			map_exec_out_str_as(o, c, object, st->name,
+					    st->name_json, st->text);
 		} else {
 			json_other(x, o, s, st, c);
 		}
 	}
+}
+
+/* The steps st[0..n) in scope s, written into c: the members of an
+ * object (nearly all) and of a list each get their own loop. */
+static void json_steps(struct map_exec_ctx *x, struct map_exec_out *o,
+		       struct scope *s, const struct map_exec_step *st,
+		       size_t n, struct map_exec_cont *c)
+{
+	if (c->object)
+		json_steps_in(x, o, s, st, n, c, true);
+	else
+		json_steps_in(x, o, s, st, n, c, false);
 }
 
 void map_exec_json_fields(struct map_exec_ctx *x, struct map_exec_out *o,
