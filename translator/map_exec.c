@@ -111,41 +111,42 @@ static struct strview upto_nul(struct strview v)
 	return nul ? sv_make(v.ptr, (size_t)(nul - v.ptr)) : v;
 }
 
-/* The record's id: partner key, ISA13, GS06 and ST02, joined by dots. */
-static struct strview record_id(struct arena *a, const char *key,
-				const struct map_source *src,
-				const struct x12_set *set)
+#define ID_PARTS      7
+#define DOC_KEY_PARTS 5
+
+/* The parts of the record's id: partner key, ISA13, GS06 and ST02, with
+ * dots between. */
+static void record_id(const char *key, const struct map_source *src,
+		      const struct x12_set *set, struct strview id[ID_PARTS])
 {
 	struct strview st02 =
 		set->nsegs ? x12_seg_el(&set->segs[0], 2) : SV_LIT("");
-	struct strview id[] = {
-		part(key),
-		SV_LIT("."),
-		sv_cstr(src->interchange ? src->interchange : ""),
-		SV_LIT("."),
-		sv_cstr(src->group ? src->group : ""),
-		SV_LIT("."),
-		upto_nul(st02),
-	};
 
-	return join(a, id, 7);
+	id[0] = part(key);
+	id[1] = SV_LIT(".");
+	id[2] = sv_cstr(src->interchange ? src->interchange : "");
+	id[3] = SV_LIT(".");
+	id[4] = sv_cstr(src->group ? src->group : "");
+	id[5] = SV_LIT(".");
+	id[6] = upto_nul(st02);
 }
 
-/* The record's doc_key (partner key, doc_type and the map's business
- * number), or false when the set has no business number. */
+/* The parts of the record's doc_key (partner key, doc_type and the map's
+ * business number, with colons between), or false when the set has no
+ * business number. */
 static bool record_doc_key(const struct map *m, const struct x12_set *set,
-			   struct arena *a, const char *key,
-			   struct strview *out)
+			   const char *key, struct strview dk[DOC_KEY_PARTS])
 {
 	bool found;
 	struct strview business =
 		map_exec_path(set, &set->root, &m->doc_key, &found, NULL);
 
 	if (found) {
-		struct strview dk[] = {part(key), SV_LIT(":"),
-				       part(m->doc_type), SV_LIT(":"),
-				       upto_nul(business)};
-		*out = join(a, dk, 5);
+		dk[0] = part(key);
+		dk[1] = SV_LIT(":");
+		dk[2] = part(m->doc_type);
+		dk[3] = SV_LIT(":");
+		dk[4] = upto_nul(business);
 	}
 	return found;
 }
@@ -244,16 +245,18 @@ struct rec_value *map_exec(const struct map *m, const struct x12_set *set,
 		.map = m, .set = set, .arena = a, .diag = diag};
 	struct rec_value *rec;
 	const char *key = map_exec_partner_key(src, a);
-	struct strview doc_key;
+	struct strview id[ID_PARTS], dk[DOC_KEY_PARTS];
 
 	map_exec_refill(&x);
 	rec = map_exec_node(&x, REC_OBJECT, NO_TEXT);
 	map_exec_add_named(&x, rec, &name_doc_type, REC_STRING,
 			   sv_cstr(m->doc_type));
+	record_id(key, src, set, id);
 	map_exec_add_named(&x, rec, &name_id, REC_STRING,
-			   record_id(a, key, src, set));
-	if (record_doc_key(m, set, a, key, &doc_key))
-		map_exec_add_named(&x, rec, &name_doc_key, REC_STRING, doc_key);
+			   join(a, id, ID_PARTS));
+	if (record_doc_key(m, set, key, dk))
+		map_exec_add_named(&x, rec, &name_doc_key, REC_STRING,
+				   join(a, dk, DOC_KEY_PARTS));
 	add_cstr(&x, rec, &name_partner, src->partner);
 	add_cstr(&x, rec, &name_correlation_id, src->correlation_id);
 	source_member(&x, rec, src);
@@ -283,6 +286,52 @@ static void put_num(struct map_exec_out *o, struct map_exec_cont *c,
 	map_exec_out_num(o, c, name->key, &name->json, value);
 }
 
+/*
+ * A string member joined from parts, each copied and checked straight
+ * into the line: put_str(join()) without the string in the arena.  A
+ * part that is not plain sends the joined string the exact way (plain is
+ * a property of each byte, so the parts decide as the whole would).
+ */
+static void put_parts(struct map_exec_out *o, struct map_exec_cont *c,
+		      const struct map_exec_name *name,
+		      const struct strview *parts, size_t n, struct arena *a)
+{
+	size_t len = 0, need;
+	char *w, *q;
+
+	for (size_t i = 0; i < n; i++)
+		len += parts[i].len;
+	need = len + MAP_EXEC_ROOM;
+	w = map_exec_out_room(o, need);
+	w = map_exec_out_key(o, c, w, name->key, &name->json, need);
+	c->sep = 1;
+	*w = '"';
+	q = w + 1;
+	for (size_t i = 0; i < n; i++) {
+		if (!json_plain_copy(q, parts[i].ptr, parts[i].len)) {
+			map_exec_out_escaped(o, w, join(a, parts, n));
+			return;
+		}
+		q += parts[i].len;
+	}
+	*q = '"';
+	o->w = q + 1;
+}
+
+/* n as a number member: decimal() without the arena */
+static void put_decimal(struct map_exec_out *o, struct map_exec_cont *c,
+			const struct map_exec_name *name, size_t n)
+{
+	char tmp[24];
+	size_t at = sizeof(tmp);
+
+	do {
+		tmp[--at] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	put_num(o, c, name, sv_make(tmp + at, sizeof(tmp) - at));
+}
+
 /* source_member(), written */
 static void source_json(struct map_exec_ctx *x, struct map_exec_out *o,
 			struct map_exec_cont *rec, const struct map_source *src)
@@ -300,12 +349,12 @@ static void source_json(struct map_exec_ctx *x, struct map_exec_out *o,
 	if (src->sender) {
 		struct strview p[] = {part(src->sender_qual), SV_LIT(":"),
 				      part(src->sender)};
-		put_str(o, &s, &name_sender, join(a, p, 3));
+		put_parts(o, &s, &name_sender, p, 3, a);
 	}
 	if (src->receiver) {
 		struct strview p[] = {part(src->receiver_qual), SV_LIT(":"),
 				      part(src->receiver)};
-		put_str(o, &s, &name_receiver, join(a, p, 3));
+		put_parts(o, &s, &name_receiver, p, 3, a);
 	}
 	put_cstr(o, &s, &name_interchange, src->interchange);
 	put_cstr(o, &s, &name_group, src->group);
@@ -316,9 +365,9 @@ static void source_json(struct map_exec_ctx *x, struct map_exec_out *o,
 	if (set->nsegs) {
 		inner = map_exec_out_open(o, &s, name_segments.key,
 					  &name_segments.json, '{');
-		put_num(o, &segs, &name_first, decimal(a, set->segs[0].index));
-		put_num(o, &segs, &name_last,
-			decimal(a, set->segs[set->nsegs - 1].index));
+		put_decimal(o, &segs, &name_first, set->segs[0].index);
+		put_decimal(o, &segs, &name_last,
+			    set->segs[set->nsegs - 1].index);
 		map_exec_out_close(o, &s, inner, &segs, '}');
 	}
 	map_exec_out_close(o, rec, mark, &s, '}');
@@ -342,14 +391,15 @@ enum edi_code map_exec_json(const struct map *m, const struct x12_set *set,
 	struct map_exec_cont rec = {0, true};
 	size_t nerrors = diag->nerrors;
 	const char *key = map_exec_partner_key(src, a);
-	struct strview doc_key;
+	struct strview id[ID_PARTS], dk[DOC_KEY_PARTS];
 
 	map_exec_out_init(&o, out);
 	*o.w++ = '{';
 	put_str(&o, &rec, &name_doc_type, sv_cstr(m->doc_type));
-	put_str(&o, &rec, &name_id, record_id(a, key, src, set));
-	if (record_doc_key(m, set, a, key, &doc_key))
-		put_str(&o, &rec, &name_doc_key, doc_key);
+	record_id(key, src, set, id);
+	put_parts(&o, &rec, &name_id, id, ID_PARTS, a);
+	if (record_doc_key(m, set, key, dk))
+		put_parts(&o, &rec, &name_doc_key, dk, DOC_KEY_PARTS, a);
 	put_cstr(&o, &rec, &name_partner, src->partner);
 	put_cstr(&o, &rec, &name_correlation_id, src->correlation_id);
 	source_json(&x, &o, &rec, src);

@@ -176,11 +176,9 @@ static void json_pair(struct map_exec_out *o, struct map_exec_cont *c,
 	map_exec_out_close(o, c, mark, &in, '}');
 }
 
-static __attribute__((noinline)) void json_pairs(struct map_exec_ctx *x,
-						 struct map_exec_out *o,
-						 const struct scope *s,
-						 const struct map_exec_step *st,
-						 struct map_exec_cont *c)
+static inline __attribute__((always_inline)) void json_pairs(
+	struct map_exec_ctx *x, struct map_exec_out *o, const struct scope *s,
+	const struct map_exec_step *st, struct map_exec_cont *c)
 {
 	const struct map_field *f = st->field;
 	struct x12_tag_match tag = {st->key, st->taglen, f->pairs_tag};
@@ -209,12 +207,13 @@ static __attribute__((noinline)) void json_pairs(struct map_exec_ctx *x,
 	}
 }
 
-/* One element of an `each` array: the fields of st in a new scope. */
-static void json_instance(struct map_exec_ctx *x, struct map_exec_out *o,
-			  struct map_exec_cont *arr,
-			  const struct x12_loop *loop,
-			  const struct x12_loop *hl,
-			  const struct map_exec_step *st)
+/* One element of an `each` array: the fields of st in a new scope.
+ * Inline in the loops of json_each(): a call per instance cost more than
+ * the few fields of a short loop. */
+static inline __attribute__((always_inline)) void json_instance(
+	struct map_exec_ctx *x, struct map_exec_out *o,
+	struct map_exec_cont *arr, const struct x12_loop *loop,
+	const struct x12_loop *hl, const struct map_exec_step *st)
 {
 	struct map_exec_cont obj = {0, true};
 	struct scope s = scope_of(loop, hl);
@@ -240,11 +239,10 @@ static void json_hl_desc(struct map_exec_ctx *x, struct map_exec_out *o,
 	}
 }
 
-static __attribute__((noinline)) void json_each(struct map_exec_ctx *x,
-						struct map_exec_out *o,
-						const struct scope *outer,
-						const struct map_exec_step *st,
-						struct map_exec_cont *c)
+static inline __attribute__((always_inline)) void json_each(
+	struct map_exec_ctx *x, struct map_exec_out *o,
+	const struct scope *outer, const struct map_exec_step *st,
+	struct map_exec_cont *c)
 {
 	const struct map_field *f = st->field;
 	const struct map_scope *s = &f->scope;
@@ -318,26 +316,64 @@ static __attribute__((noinline)) void json_each(struct map_exec_ctx *x,
 	map_exec_out_close(o, c, mark, &arr, ']');
 }
 
-/* The steps st[0..n) in scope s, written into c. */
-static void json_steps(struct map_exec_ctx *x, struct map_exec_out *o,
-		       struct scope *s, const struct map_exec_step *st,
-		       size_t n, struct map_exec_cont *c)
+/* A step that is not a plain value: out of line, so that json_steps()'
+ * loop over the common kinds keeps its registers and a small frame (the
+ * general path's error and the containers' state live here). */
+static __attribute__((noinline)) void json_other(struct map_exec_ctx *x,
+						 struct map_exec_out *o,
+						 struct scope *s,
+						 const struct map_exec_step *st,
+						 struct map_exec_cont *c)
+{
+	struct map_exec_cont in;
+	size_t mark;
+
+	switch (st->op) {
+	case EXEC_PATH:
+		json_path(x, o, s, st, c);
+		return;
+	case EXEC_OBJECT:
+	case EXEC_LIST:
+		in.sep = 0;
+		in.object = st->op == EXEC_OBJECT;
+		mark = map_exec_out_open(o, c, st->name, st->name_json,
+					 in.object ? '{' : '[');
+		json_steps(x, o, s, st->children, st->nchildren, &in);
+		map_exec_out_close(o, c, mark, &in, in.object ? '}' : ']');
+		return;
+	case EXEC_EACH:
+		json_each(x, o, s, st, c);
+		return;
+	case EXEC_PAIRS:
+		json_pairs(x, o, s, st, c);
+		return;
+	case EXEC_VALUE:
+	case EXEC_DECIMAL:
+	case EXEC_DATE:
+	case EXEC_CONST:
+		return; /* json_steps()' own */
+	}
+}
+
+/* The steps st[0..n) in scope s, written into c, whose c->object is
+ * object (a constant where it is inlined).  Most steps of a map are
+ * plain values: they are tested for first, one predictable branch,
+ * instead of a jump through the switch's table. */
+static inline __attribute__((always_inline)) void json_steps_in(
+	struct map_exec_ctx *x, struct map_exec_out *o, struct scope *s,
+	const struct map_exec_step *st, size_t n, struct map_exec_cont *c,
+	bool object)
 {
 	for (const struct map_exec_step *end = st + n; st < end; st++) {
-		struct map_exec_cont in;
 		const struct x12_seg *seg;
 		struct strview val;
-		size_t mark;
 
-		switch (st->op) {
-		case EXEC_VALUE:
+		if (st->op == EXEC_VALUE) {
 			val = plain_value(x, s, st, &seg);
 			if (val.len)
-				map_exec_out_str(o, c, st->name, st->name_json,
-						 val);
-			continue;
-		case EXEC_DECIMAL:
-		case EXEC_DATE:
+				map_exec_out_str_as(o, c, object, st->name,
+						    st->name_json, val);
+		} else if (st->op == EXEC_DECIMAL || st->op == EXEC_DATE) {
 			val = plain_value(x, s, st, &seg);
 			if (!val.len)
 				continue;
@@ -345,33 +381,27 @@ static void json_steps(struct map_exec_ctx *x, struct map_exec_out *o,
 			     !map_xform_decimal_kept(val)) &&
 			    !map_exec_xform_plain(x, seg, st, &val))
 				continue;
-			map_exec_out_str(o, c, st->name, st->name_json, val);
-			continue;
-		case EXEC_PATH:
-			json_path(x, o, s, st, c);
-			continue;
-		case EXEC_CONST:
-			map_exec_out_str(o, c, st->name, st->name_json,
-					 st->text);
-			continue;
-		case EXEC_OBJECT:
-		case EXEC_LIST:
-			in.sep = 0;
-			in.object = st->op == EXEC_OBJECT;
-			mark = map_exec_out_open(o, c, st->name, st->name_json,
-						 in.object ? '{' : '[');
-			json_steps(x, o, s, st->children, st->nchildren, &in);
-			map_exec_out_close(o, c, mark, &in,
-					   in.object ? '}' : ']');
-			continue;
-		case EXEC_EACH:
-			json_each(x, o, s, st, c);
-			continue;
-		case EXEC_PAIRS:
-			json_pairs(x, o, s, st, c);
-			continue;
+			map_exec_out_str_as(o, c, object, st->name,
+					    st->name_json, val);
+		} else if (st->op == EXEC_CONST) {
+			map_exec_out_str_as(o, c, object, st->name,
+					    st->name_json, st->text);
+		} else {
+			json_other(x, o, s, st, c);
 		}
 	}
+}
+
+/* The steps st[0..n) in scope s, written into c: the members of an
+ * object (nearly all) and of a list each get their own loop. */
+static void json_steps(struct map_exec_ctx *x, struct map_exec_out *o,
+		       struct scope *s, const struct map_exec_step *st,
+		       size_t n, struct map_exec_cont *c)
+{
+	if (c->object)
+		json_steps_in(x, o, s, st, n, c, true);
+	else
+		json_steps_in(x, o, s, st, n, c, false);
 }
 
 void map_exec_json_fields(struct map_exec_ctx *x, struct map_exec_out *o,

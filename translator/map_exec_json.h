@@ -93,14 +93,17 @@ void map_exec_out_str_slow(struct map_exec_out *o, struct map_exec_cont *c,
 			   const struct rec_json_name *name_json,
 			   struct strview v);
 
-/* A string member of c. */
-static inline __attribute__((always_inline)) void map_exec_out_str(
-	struct map_exec_out *o, struct map_exec_cont *c, const char *name,
-	const struct rec_json_name *name_json, struct strview v)
+/* A string member of c, whose c->object is object: a caller that knows
+ * it (a constant in the loop of json_steps()) saves loading and testing
+ * it for every member. */
+static inline __attribute__((always_inline)) void map_exec_out_str_as(
+	struct map_exec_out *o, struct map_exec_cont *c, bool object,
+	const char *name, const struct rec_json_name *name_json,
+	struct strview v)
 {
 	char *w = o->w;
 
-	if ((c->object && !name_json) ||
+	if ((object && !name_json) ||
 	    (size_t)(o->end - w) < v.len + MAP_EXEC_ROOM) {
 		map_exec_out_str_slow(o, c, name, name_json, v);
 		return;
@@ -108,7 +111,7 @@ static inline __attribute__((always_inline)) void map_exec_out_str(
 	*w = ',';
 	w += c->sep;
 	c->sep = 1;
-	if (c->object) {
+	if (object) {
 		memcpy(w, name_json->text, REC_JSON_NAME_BYTES);
 		w += name_json->len;
 	}
@@ -119,6 +122,14 @@ static inline __attribute__((always_inline)) void map_exec_out_str(
 	}
 	w[v.len + 1] = '"';
 	o->w = w + v.len + 2;
+}
+
+/* A string member of c. */
+static inline __attribute__((always_inline)) void map_exec_out_str(
+	struct map_exec_out *o, struct map_exec_cont *c, const char *name,
+	const struct rec_json_name *name_json, struct strview v)
+{
+	map_exec_out_str_as(o, c, c->object, name, name_json, v);
 }
 
 /* A number member of c; a text that is not a JSON number drops the

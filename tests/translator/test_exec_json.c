@@ -88,7 +88,12 @@ static const struct map_source sources[] = {
 	 .receiver = "\x01odd",
 	 .interchange = "",
 	 .group = "7"},
-	{.file = "dir/\xff.x12"},
+	/* an id and doc_key whose parts need escapes (map_exec.c writes
+	 * them part by part) */
+	{.partner = "p\"q\\r\xc3\xa9",
+	 .interchange = "0\x01",
+	 .group = "\"",
+	 .file = "dir/\xff.x12"},
 };
 
 /* The same steps, in a, with no member name rendered ahead: the writer
