@@ -75,7 +75,7 @@ static void fx_done(struct fx *f)
 
 static void at(const struct fx *f, char *dst, size_t size, const char *rel)
 {
-	snprintf(dst, size, "%s/%s", f->root, rel);
+	ck_assert_int_lt(snprintf(dst, size, "%s/%s", f->root, rel), (int)size);
 }
 
 static void put(const struct fx *f, const char *rel, const char *text)
@@ -473,10 +473,14 @@ START_TEST(test_ids_are_unique_and_ordered_across_processes)
 		nl = memchr(s, '\n', (size_t)(buf + len - s));
 		ck_assert_ptr_nonnull(nl);
 		*nl = '\0';
-		snprintf(line[n], sizeof(line[n]), "%s", s + 2);
+		ck_assert_int_lt(
+			snprintf(line[n], sizeof(line[n]), "%s", s + 2),
+			(int)sizeof(line[n]));
 		/* each process sees its ids in increasing order */
 		ck_assert_int_gt(strcmp(line[n], last[p]), 0);
-		snprintf(last[p], sizeof(last[p]), "%s", line[n]);
+		ck_assert_int_lt(
+			snprintf(last[p], sizeof(last[p]), "%s", line[n]),
+			(int)sizeof(last[p]));
 		sorted[n] = line[n];
 		n++;
 	}
