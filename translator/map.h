@@ -106,6 +106,9 @@ struct guide_node {
 	/* loops, from map_guide_prepare() (map_guide.c): the entries by
 	 * tag (NULL: scan them) */
 	const struct guide_index *index;
+	/* segments, from map_guide_prepare(): def->check, so that the
+	 * checks of a placed segment need not load def (NULL: none) */
+	const struct map_check_def *check;
 };
 
 /* A path to a value: "BEG03", "PO106-2", "REF04#2",

@@ -30,14 +30,12 @@
  * come back in a loop).
  */
 struct guide_slot {
-	uint32_t key;	/* 0: empty */
-	uint32_t first; /* the first entry with the key; nchildren: none */
+	uint32_t key;	/* UINT32_MAX (no tag's key): empty */
+	uint32_t first; /* the first entry with the key */
+	uint32_t last;	/* the last entry with the key */
 };
 
 struct guide_index {
-	/* [entry]: its key; UINT32_MAX (no tag's key) at nchildren, so that
-	 * the entry at the position can be tried first */
-	uint32_t *keys;
 	struct guide_slot *slots;
 	uint32_t *next; /* [entry]: the next with its key; nchildren: none */
 	uint32_t mult;	/* key * mult >> shift is the key's slot */
@@ -46,6 +44,7 @@ struct guide_index {
 
 struct level {
 	const struct guide_node *node;
+	const struct guide_index *ix; /* node->index */
 	struct x12_loop *inst;
 	size_t pos;   /* entry last matched */
 	unsigned run; /* uses of entry pos in this instance */
@@ -128,6 +127,7 @@ static void push(struct walk *w, const struct guide_node *node,
 	struct level *lv = &w->stack[w->depth++];
 
 	lv->node = node;
+	lv->ix = node->index;
 	lv->inst = inst;
 	lv->pos = 0;
 	lv->run = 0;
@@ -195,32 +195,35 @@ static void pop(struct walk *w, size_t end, const struct x12_seg *at)
 	w->depth--;
 }
 
-/* The first entry from the level's position on that the tag starts. */
+/*
+ * The first entry from the level's position on that the tag starts.
+ *
+ * "Found at this level" is the one branch that the order of the segments
+ * decides (perf: most of placement's mispredictions), so an indexed level
+ * answers it with one test, from the key's slot alone: the key is there
+ * and its last entry is not before the position.  The entry itself is
+ * then the first of the key's chain not before the position, nearly
+ * always the first.
+ */
 static inline bool find_in_level(const struct level *lv, bool is_root,
 				 uint32_t key, size_t *index)
 {
-	const struct guide_index *ix = lv->node->index;
+	const struct guide_index *ix = lv->ix;
 	size_t from = lv->pos, i;
 
 	/* the trigger of a loop starts a new repetition above: its index
 	 * leaves entry 0 out (index_loop()) */
 	if (ix) {
-		const struct guide_slot *sl;
+		const struct guide_slot *sl =
+			&ix->slots[(uint32_t)(key * ix->mult) >> ix->shift];
 
-		/* a segment used again (REF, N9, LIN...): no hashing */
-		if (ix->keys[from] == key) {
-			*index = from;
-			return true;
-		}
-		sl = &ix->slots[(uint32_t)(key * ix->mult) >> ix->shift];
-
-		/* an empty slot (key 0 too) has first nchildren: not found */
-		if (sl->key != key)
+		/* "&", not "&&": one branch */
+		if (!((sl->key == key) & (sl->last >= from)))
 			return false;
 		for (i = sl->first; i < from; i = ix->next[i])
 			;
 		*index = i;
-		return i < lv->node->nchildren;
+		return true;
 	}
 	if (!is_root && from == 0)
 		from = 1;
@@ -242,8 +245,9 @@ static bool in_guide(const struct guide_node *n, struct strview tag)
 	return false;
 }
 
-/* Place segment si (seg); its definition to check (NULL: none). */
-static const struct map_segdef *place(struct walk *w, struct x12_seg *seg,
+/* Place segment si (seg); its guide entry when it has a definition to
+ * check (NULL: none). */
+static const struct guide_node *place(struct walk *w, struct x12_seg *seg,
 				      size_t si)
 {
 	struct level *lv;
@@ -295,7 +299,7 @@ static const struct map_segdef *place(struct walk *w, struct x12_seg *seg,
 				      "most %u are allowed",
 				      e->tag, lv->run, e->max);
 		}
-		return e->def;
+		return e->def ? e : NULL;
 	}
 	/* a new repetition of loop e */
 	if (e->max && lv->run > e->max) {
@@ -320,7 +324,7 @@ static const struct map_segdef *place(struct walk *w, struct x12_seg *seg,
 		w->hl_last = lv->inst;
 		w->nhl++;
 	}
-	return seg->node->def;
+	return seg->node->def ? seg->node : NULL;
 }
 
 /* --- the HL tree --- */
@@ -411,11 +415,11 @@ void map_guide_apply(const struct map *m, struct x12_set *set,
 	push(&w, &m->guide, &set->root);
 	w.stack[0].pos = 0;
 	for (size_t si = 0; si < nsegs; si++) {
-		const struct map_segdef *def = place(&w, &segs[si], si);
+		const struct guide_node *e = place(&w, &segs[si], si);
 
-		if (def)
-			map_check_segment_fast(def, &segs[si], &set->delims,
-					       &w.memo, diag);
+		if (e)
+			map_check_segment_fast(e->def, e->check, &segs[si],
+					       &set->delims, &w.memo, diag);
 	}
 	while (w.depth > 1)
 		pop(&w, set->nsegs, &set->segs[set->nsegs - 1]);
@@ -433,16 +437,19 @@ static bool index_fill(struct guide_index *ix, const struct guide_node *n,
 		       size_t first, size_t nslots)
 {
 	for (size_t h = 0; h < nslots; h++)
-		ix->slots[h] = (struct guide_slot){0, (uint32_t)n->nchildren};
+		ix->slots[h] = (struct guide_slot){UINT32_MAX, 0, 0};
 	/* backwards, so that each key's chain runs forwards */
 	for (size_t i = n->nchildren; i-- > first;) {
 		uint32_t key = n->children[i].key;
 		struct guide_slot *sl =
 			&ix->slots[(uint32_t)(key * ix->mult) >> ix->shift];
+		bool used = sl->key != UINT32_MAX;
 
-		if (sl->key && sl->key != key)
+		if (used && sl->key != key)
 			return false;
-		ix->next[i] = sl->key ? sl->first : (uint32_t)n->nchildren;
+		ix->next[i] = used ? sl->first : (uint32_t)n->nchildren;
+		if (!used)
+			sl->last = (uint32_t)i;
 		sl->key = key;
 		sl->first = (uint32_t)i;
 	}
@@ -474,11 +481,6 @@ static const struct guide_index *index_loop(const struct guide_node *n,
 		bits++;
 	}
 	ix = arena_alloc(a, sizeof(*ix));
-	ix->keys = arena_array(a, n->nchildren + 2, sizeof(*ix->keys));
-	for (size_t i = 0; i < n->nchildren + 2; i++)
-		ix->keys[i] = i < n->nchildren && i >= first
-				      ? n->children[i].key
-				      : UINT32_MAX;
 	ix->next = arena_array(a, n->nchildren + 1, sizeof(*ix->next));
 	ix->next[0] = (uint32_t)n->nchildren; /* when first is 1 */
 	/* try multipliers, then twice the slots, until no key collides */
@@ -502,8 +504,10 @@ static void prepare_loop(struct guide_node *n, bool is_root, struct arena *a)
 {
 	size_t *next;
 
-	if (n->kind != GUIDE_LOOP)
+	if (n->kind != GUIDE_LOOP) {
+		n->check = n->def ? n->def->check : NULL;
 		return;
+	}
 	next = arena_array(a, n->nchildren + 1, sizeof(*next));
 	next[n->nchildren] = n->nchildren;
 	for (size_t i = n->nchildren; i-- > 0;) {
@@ -518,7 +522,8 @@ static void prepare_loop(struct guide_node *n, bool is_root, struct arena *a)
 
 void map_guide_prepare(struct map *m, struct arena *a)
 {
-	prepare_loop(&m->guide, true, a);
+	/* the tables first: prepare_loop() copies their addresses */
 	for (size_t i = 0; i < m->nsegs; i++)
 		map_check_prepare(&m->segs[i], i, a);
+	prepare_loop(&m->guide, true, a);
 }
