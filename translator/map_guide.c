@@ -18,7 +18,7 @@
 
 #include "map_check.h"
 #include "map_check_fast.h"
-#include "x12_hl_index.h"
+#include "map_guide_hl.h"
 #include "x12_types.h"
 
 #define GUIDE_GOLDEN 0x9E3779B1u
@@ -26,13 +26,13 @@
 /*
  * A loop's entries by tag key: a hash table without collisions (the
  * multiplier is chosen so, when the map set is prepared), so a lookup is
- * one slot; and for each entry the next one with the same tag (a tag can
- * come back in a loop).
+ * one slot of 8 bytes; and for each entry the next one with the same tag
+ * (a tag can come back in a loop).
  */
 struct guide_slot {
 	uint32_t key;	/* UINT32_MAX (no tag's key): empty */
-	uint32_t first; /* the first entry with the key */
-	uint32_t last;	/* the last entry with the key */
+	uint16_t first; /* the first entry with the key */
+	uint16_t last;	/* the last entry with the key */
 };
 
 struct guide_index {
@@ -40,6 +40,10 @@ struct guide_index {
 	uint32_t *next; /* [entry]: the next with its key; nchildren: none */
 	uint32_t mult;	/* key * mult >> shift is the key's slot */
 	unsigned shift; /* 32 - log2(slots) */
+	/* one past the last mandatory entry (0: none); most loops have none
+	 * after their trigger, and this line is at hand while the level is
+	 * searched, next_mandatory[] not */
+	size_t end_mandatory;
 };
 
 struct level {
@@ -57,7 +61,7 @@ struct walk {
 	struct level stack[MAP_GUIDE_MAX_DEPTH];
 	size_t depth; /* levels in use (root = 1) */
 	/* the loops an HL segment starts, in order, linked by
-	 * hl_next_in_set as build_hl_tree() will leave them */
+	 * hl_next_in_set as map_guide_hl_tree() will leave them */
 	struct x12_loop *hl_first, *hl_last;
 	size_t nhl;
 	struct map_check_memo memo; /* of the element checks, for this set */
@@ -178,9 +182,11 @@ static void report_missing_from(struct walk *w, struct level *lv, size_t i,
 static inline void report_missing(struct walk *w, struct level *lv, size_t from,
 				  size_t to, const struct x12_seg *at)
 {
-	size_t n = lv->node->nchildren;
-	size_t i = next_mandatory(lv, from < n ? from : n);
+	size_t n = lv->node->nchildren, i;
 
+	if (lv->ix && from >= lv->ix->end_mandatory)
+		return;
+	i = next_mandatory(lv, from < n ? from : n);
 	if (i < to && i < n) /* usually there is no mandatory entry */
 		report_missing_from(w, lv, i, to, at);
 }
@@ -327,72 +333,6 @@ static const struct guide_node *place(struct walk *w, struct x12_seg *seg,
 	return seg->node->def ? seg->node : NULL;
 }
 
-/* --- the HL tree --- */
-
-static void build_hl_tree(struct walk *w)
-{
-	struct x12_set *set = w->set;
-	struct x12_loop *prev = NULL, *next;
-	struct x12_tag_match hl = x12_tag_match_init("HL");
-	struct x12_hl_index by_id;
-
-	/* the loops an HL segment starts: those place() listed, and the
-	 * root when the set's first segment is an HL placed in it */
-	if (x12_seg_matches(&set->segs[0], &hl) &&
-	    set->segs[0].loop == &set->root) {
-		set->root.hl_next_in_set = w->hl_first;
-		w->hl_first = &set->root;
-		w->nhl++;
-	}
-	if (!w->nhl)
-		return;
-	x12_hl_index_init(&by_id, set->arena, w->nhl);
-	for (struct x12_loop *l = w->hl_first; l; l = next) {
-		struct x12_seg *seg = &set->segs[l->first];
-		struct x12_loop *parent = NULL;
-		struct edi_loc loc;
-		bool dup;
-
-		next = l->hl_next_in_set;
-		l->hl_next_in_set = NULL;
-		l->hl_id = x12_seg_el(seg, 1);
-		l->hl_parent_id = x12_seg_el(seg, 2);
-		l->hl_level = x12_seg_el(seg, 3);
-		/* an earlier HL with this id; the latest with the parent's */
-		dup = x12_hl_index_find(&by_id, l->hl_id) != NULL;
-		if (l->hl_parent_id.len)
-			parent = x12_hl_index_find(&by_id, l->hl_parent_id);
-		if (dup) {
-			loc = x12_seg_loc(seg, 1, 0);
-			edi_diag_addf(w->diag, X12_HL_DUPLICATE, &loc,
-				      "HL01 '%.*s' is used twice",
-				      (int)l->hl_id.len, l->hl_id.ptr);
-		}
-		if (l->hl_parent_id.len && !parent) {
-			loc = x12_seg_loc(seg, 2, 0);
-			edi_diag_addf(w->diag, X12_HL_PARENT, &loc,
-				      "HL02 '%.*s' names no earlier HL01",
-				      (int)l->hl_parent_id.len,
-				      l->hl_parent_id.ptr);
-		}
-		if (parent) {
-			l->hl_parent = parent;
-			if (parent->hl_last_child)
-				parent->hl_last_child->hl_next = l;
-			else
-				parent->hl_first_child = l;
-			parent->hl_last_child = l;
-		}
-		if (prev)
-			prev->hl_next_in_set = l;
-		else
-			set->hl_first = l;
-		prev = l;
-		set->has_hl = true;
-		x12_hl_index_add(&by_id, l);
-	}
-}
-
 void map_guide_apply(const struct map *m, struct x12_set *set,
 		     struct edi_diag *diag)
 {
@@ -426,7 +366,7 @@ void map_guide_apply(const struct map *m, struct x12_set *set,
 	report_missing(&w, &w.stack[0],
 		       w.stack[0].run ? w.stack[0].pos + 1 : w.stack[0].pos,
 		       m->guide.nchildren, &set->segs[set->nsegs - 1]);
-	build_hl_tree(&w);
+	map_guide_hl_tree(set, w.hl_first, w.nhl, diag);
 }
 
 /* --- preparing --- */
@@ -449,9 +389,9 @@ static bool index_fill(struct guide_index *ix, const struct guide_node *n,
 			return false;
 		ix->next[i] = used ? sl->first : (uint32_t)n->nchildren;
 		if (!used)
-			sl->last = (uint32_t)i;
+			sl->last = (uint16_t)i;
 		sl->key = key;
-		sl->first = (uint32_t)i;
+		sl->first = (uint16_t)i;
 	}
 	return true;
 }
@@ -471,7 +411,7 @@ static const struct guide_index *index_loop(const struct guide_node *n,
 	unsigned bits = 2;
 	uint32_t mult = GUIDE_GOLDEN;
 
-	if (n->nchildren >= UINT32_MAX / 8)
+	if (n->nchildren >= UINT16_MAX) /* slots hold entries in 16 bits */
 		return NULL;
 	for (size_t i = 0; i < n->nchildren; i++)
 		if (!n->children[i].key)
@@ -481,6 +421,12 @@ static const struct guide_index *index_loop(const struct guide_node *n,
 		bits++;
 	}
 	ix = arena_alloc(a, sizeof(*ix));
+	ix->end_mandatory = 0;
+	for (size_t i = n->nchildren; i-- > 0;)
+		if (n->children[i].req == MAP_REQ_M) {
+			ix->end_mandatory = i + 1;
+			break;
+		}
 	ix->next = arena_array(a, n->nchildren + 1, sizeof(*ix->next));
 	ix->next[0] = (uint32_t)n->nchildren; /* when first is 1 */
 	/* try multipliers, then twice the slots, until no key collides */
