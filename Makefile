@@ -79,6 +79,7 @@ TRANSLATOR_SRC := \
 	translator/map_exec_value.c \
 	translator/map_fields.c \
 	translator/map_guide.c \
+	translator/map_guide_hl.c \
 	translator/map_load.c \
 	translator/map_merge.c \
 	translator/map_outbound.c \

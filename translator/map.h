@@ -96,7 +96,10 @@ struct guide_node {
 	enum map_req req; /* M or O */
 	unsigned max;	  /* 0: no limit (">1") */
 	const struct map_segdef *def; /* segments: NULL when undefined */
-	struct guide_node *children;  /* loops: the entries in order */
+	/* segments, from map_guide_prepare(): def->check, next to def so
+	 * that the checks of a placed segment need not load def (NULL: none) */
+	const struct map_check_def *check;
+	struct guide_node *children; /* loops: the entries in order */
 	size_t nchildren;
 	struct guide_node *parent; /* NULL for the root */
 	struct map_mark mark;

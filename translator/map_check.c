@@ -168,7 +168,7 @@ void map_check_segment_memo(const struct map_segdef *def,
 			    const struct x12_delims *d,
 			    struct map_check_memo *memo, struct edi_diag *diag)
 {
-	map_check_segment_fast(def, seg, d, memo, diag);
+	map_check_segment_fast(def, def->check, seg, d, memo, diag);
 }
 
 void map_check_segment(const struct map_segdef *def, const struct x12_seg *seg,

@@ -277,8 +277,10 @@ static inline bool time_ok(const struct ck_elem *c, struct strview v)
 }
 
 /* True when check_value() would say nothing about the simple value v of
- * element e (not text: map_check_segment() tests that first). */
-static inline bool value_ok(const struct ck_elem *c, const struct map_elem *e,
+ * element e (not text: map_check_segment() tests that first).  e is only
+ * read for long codes: its address alone needs def loaded. */
+static inline bool value_ok(const struct ck_elem *c,
+			    const struct map_segdef *def, unsigned i,
 			    const uint64_t *codes, struct strview v, bool clean)
 {
 	switch ((enum ck_kind)c->kind) {
@@ -289,8 +291,8 @@ static inline bool value_ok(const struct ck_elem *c, const struct map_elem *e,
 		return len_ok(c, v.len) && code_listed(c, codes, v) &&
 		       (clean || text_ok(v.ptr, v.len));
 	case CK_CODES_CMP:
-		return check_code_allowed(e, v) && text_ok(v.ptr, v.len) &&
-		       len_ok(c, v.len);
+		return check_code_allowed(&def->elems[i], v) &&
+		       text_ok(v.ptr, v.len) && len_ok(c, v.len);
 	case CK_N:
 	case CK_R:
 		return number_ok(c, v);
@@ -315,7 +317,7 @@ static inline __attribute__((always_inline)) void map_check_table(
 	const struct x12_seg *seg, const struct x12_delims *d,
 	struct map_check_memo *memo, struct edi_diag *diag)
 {
-	unsigned n = seg->nel < def->nelems ? seg->nel : (unsigned)def->nelems;
+	unsigned n = seg->nel < ck->nelems ? seg->nel : ck->nelems;
 	uint64_t present = 0, slow = 0, todo, bit = 2;
 	bool split = seg->has_repetition || seg->has_component;
 	bool clean = false;
@@ -346,33 +348,33 @@ static inline __attribute__((always_inline)) void map_check_table(
 		if (len - text->min <= text->range)
 			continue;
 		i = (unsigned)(e - el);
-		if (!split && value_ok(&ck->elems[i - 1], &def->elems[i - 1],
+		if (!split && value_ok(&ck->elems[i - 1], def, i - 1,
 				       ck->codes[i - 1], *e, clean))
 			continue;
 		slow |= bit;
 	}
 	/* (mandatory positions past the last element are missing too) */
-	todo = slow | (def->mandatory_bits & ~present);
-	if (seg->nel > def->nelems)
+	todo = slow | (ck->mandatory_bits & ~present);
+	if (seg->nel > ck->nelems)
 		present |= ck_check_extra(def, seg, diag);
 	if (todo)
 		ck_report(def, seg, d, present, todo, split, diag);
 	/* the notes only when these positions did not pass just before */
-	if (def->nsyntax &&
+	if (ck->has_syntax &&
 	    !(memo && memo->def[ck->memo_slot] == def &&
 	      memo->present[ck->memo_slot] == (present & ck->syntax_bits)))
 		ck_check_notes(def, ck, seg, present, memo, diag);
 }
 
-/* map_check_segment_memo(), inline. */
+/* map_check_segment_memo(), inline, with ck def->check. */
 static inline __attribute__((always_inline)) void map_check_segment_fast(
-	const struct map_segdef *def, const struct x12_seg *seg,
-	const struct x12_delims *d, struct map_check_memo *memo,
-	struct edi_diag *diag)
+	const struct map_segdef *def, const struct map_check_def *ck,
+	const struct x12_seg *seg, const struct x12_delims *d,
+	struct map_check_memo *memo, struct edi_diag *diag)
 {
 	/* a table is made only when has_bits */
-	if (def->check && seg->nel < 64)
-		map_check_table(def, def->check, seg, d, memo, diag);
+	if (ck && seg->nel < 64)
+		map_check_table(def, ck, seg, d, memo, diag);
 	else
 		check_segment_long(def, seg, d, diag);
 }

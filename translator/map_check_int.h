@@ -62,16 +62,25 @@ struct ck_note {
 	uint64_t bits, first; /* its positions; the first of them */
 };
 
+/*
+ * One block: this struct, then text, elems and codes, so that a segment's
+ * checks touch a line or two of one place; what they need of the
+ * definition is copied here (perf: the load of def->check was a cache
+ * miss of its own in every segment).
+ */
 struct map_check_def {
-	struct ck_elem *elems;	/* [nelems] */
 	struct ck_text *text;	/* [nelems] */
+	struct ck_elem *elems;	/* [nelems] */
 	const uint64_t **codes; /* [nelems]: CK_CODES's packed codes, 0 empty */
+	uint64_t mandatory_bits; /* def->mandatory_bits */
+	uint64_t syntax_bits;	 /* the positions any syntax note names */
+	unsigned nelems;	 /* def->nelems (below 64) */
+	unsigned memo_slot;	 /* its slot in a struct map_check_memo */
+	bool has_syntax;	 /* def->nsyntax != 0 */
 	struct ck_imp *imps;
 	size_t nimps;
 	struct ck_note *notes; /* R, E and L notes */
 	size_t nnotes;
-	uint64_t syntax_bits; /* the positions any syntax note names */
-	unsigned memo_slot;   /* its slot in a struct map_check_memo */
 };
 
 static inline uint32_t ck_le32(const char *p)

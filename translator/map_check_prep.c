@@ -108,6 +108,7 @@ static void prepare_syntax(struct map_check_def *ck,
 void map_check_prepare(struct map_segdef *def, size_t ordinal, struct arena *a)
 {
 	struct map_check_def *ck;
+	size_t n;
 
 	def->check = NULL;
 	def->mandatory_bits = 0;
@@ -129,13 +130,17 @@ void map_check_prepare(struct map_segdef *def, size_t ordinal, struct arena *a)
 	}
 	if (!def->has_bits)
 		return;
-	ck = arena_zalloc(a, sizeof(*ck));
-	ck->elems = arena_array(a, def->nelems ? def->nelems : 1,
-				sizeof(*ck->elems));
-	ck->codes = arena_zalloc(a, (def->nelems ? def->nelems : 1) *
-					    sizeof(*ck->codes));
-	ck->text = arena_array(a, def->nelems ? def->nelems : 1,
-			       sizeof(*ck->text));
+	n = def->nelems ? def->nelems : 1;
+	/* one block (see map_check_int.h); every part a multiple of 8 */
+	ck = arena_zalloc(a, sizeof(*ck) + n * (sizeof(*ck->text) +
+						sizeof(*ck->elems) +
+						sizeof(*ck->codes)));
+	ck->text = (struct ck_text *)(ck + 1);
+	ck->elems = (struct ck_elem *)(ck->text + n);
+	ck->codes = (const uint64_t **)(ck->elems + n);
+	ck->nelems = (unsigned)def->nelems;
+	ck->mandatory_bits = def->mandatory_bits;
+	ck->has_syntax = def->nsyntax != 0;
 	for (size_t k = 0; k < def->nelems; k++) {
 		const struct ck_elem *c = &ck->elems[k];
 

@@ -18,7 +18,7 @@
 
 #include "map_check.h"
 #include "map_check_fast.h"
-#include "x12_hl_index.h"
+#include "map_guide_hl.h"
 #include "x12_types.h"
 
 #define GUIDE_GOLDEN 0x9E3779B1u
@@ -26,26 +26,29 @@
 /*
  * A loop's entries by tag key: a hash table without collisions (the
  * multiplier is chosen so, when the map set is prepared), so a lookup is
- * one slot; and for each entry the next one with the same tag (a tag can
- * come back in a loop).
+ * one slot of 8 bytes; and for each entry the next one with the same tag
+ * (a tag can come back in a loop).
  */
 struct guide_slot {
-	uint32_t key;	/* 0: empty */
-	uint32_t first; /* the first entry with the key; nchildren: none */
+	uint32_t key;	/* UINT32_MAX (no tag's key): empty */
+	uint16_t first; /* the first entry with the key */
+	uint16_t last;	/* the last entry with the key */
 };
 
 struct guide_index {
-	/* [entry]: its key; UINT32_MAX (no tag's key) at nchildren, so that
-	 * the entry at the position can be tried first */
-	uint32_t *keys;
 	struct guide_slot *slots;
 	uint32_t *next; /* [entry]: the next with its key; nchildren: none */
 	uint32_t mult;	/* key * mult >> shift is the key's slot */
 	unsigned shift; /* 32 - log2(slots) */
+	/* one past the last mandatory entry (0: none); most loops have none
+	 * after their trigger, and this line is at hand while the level is
+	 * searched, next_mandatory[] not */
+	size_t end_mandatory;
 };
 
 struct level {
 	const struct guide_node *node;
+	const struct guide_index *ix; /* node->index */
 	struct x12_loop *inst;
 	size_t pos;   /* entry last matched */
 	unsigned run; /* uses of entry pos in this instance */
@@ -58,7 +61,7 @@ struct walk {
 	struct level stack[MAP_GUIDE_MAX_DEPTH];
 	size_t depth; /* levels in use (root = 1) */
 	/* the loops an HL segment starts, in order, linked by
-	 * hl_next_in_set as build_hl_tree() will leave them */
+	 * hl_next_in_set as map_guide_hl_tree() will leave them */
 	struct x12_loop *hl_first, *hl_last;
 	size_t nhl;
 	struct map_check_memo memo; /* of the element checks, for this set */
@@ -128,6 +131,7 @@ static void push(struct walk *w, const struct guide_node *node,
 	struct level *lv = &w->stack[w->depth++];
 
 	lv->node = node;
+	lv->ix = node->index;
 	lv->inst = inst;
 	lv->pos = 0;
 	lv->run = 0;
@@ -178,9 +182,11 @@ static void report_missing_from(struct walk *w, struct level *lv, size_t i,
 static inline void report_missing(struct walk *w, struct level *lv, size_t from,
 				  size_t to, const struct x12_seg *at)
 {
-	size_t n = lv->node->nchildren;
-	size_t i = next_mandatory(lv, from < n ? from : n);
+	size_t n = lv->node->nchildren, i;
 
+	if (lv->ix && from >= lv->ix->end_mandatory)
+		return;
+	i = next_mandatory(lv, from < n ? from : n);
 	if (i < to && i < n) /* usually there is no mandatory entry */
 		report_missing_from(w, lv, i, to, at);
 }
@@ -195,32 +201,35 @@ static void pop(struct walk *w, size_t end, const struct x12_seg *at)
 	w->depth--;
 }
 
-/* The first entry from the level's position on that the tag starts. */
+/*
+ * The first entry from the level's position on that the tag starts.
+ *
+ * "Found at this level" is the one branch that the order of the segments
+ * decides (perf: most of placement's mispredictions), so an indexed level
+ * answers it with one test, from the key's slot alone: the key is there
+ * and its last entry is not before the position.  The entry itself is
+ * then the first of the key's chain not before the position, nearly
+ * always the first.
+ */
 static inline bool find_in_level(const struct level *lv, bool is_root,
 				 uint32_t key, size_t *index)
 {
-	const struct guide_index *ix = lv->node->index;
+	const struct guide_index *ix = lv->ix;
 	size_t from = lv->pos, i;
 
 	/* the trigger of a loop starts a new repetition above: its index
 	 * leaves entry 0 out (index_loop()) */
 	if (ix) {
-		const struct guide_slot *sl;
+		const struct guide_slot *sl =
+			&ix->slots[(uint32_t)(key * ix->mult) >> ix->shift];
 
-		/* a segment used again (REF, N9, LIN...): no hashing */
-		if (ix->keys[from] == key) {
-			*index = from;
-			return true;
-		}
-		sl = &ix->slots[(uint32_t)(key * ix->mult) >> ix->shift];
-
-		/* an empty slot (key 0 too) has first nchildren: not found */
-		if (sl->key != key)
+		/* "&", not "&&": one branch */
+		if (!((sl->key == key) & (sl->last >= from)))
 			return false;
 		for (i = sl->first; i < from; i = ix->next[i])
 			;
 		*index = i;
-		return i < lv->node->nchildren;
+		return true;
 	}
 	if (!is_root && from == 0)
 		from = 1;
@@ -242,8 +251,9 @@ static bool in_guide(const struct guide_node *n, struct strview tag)
 	return false;
 }
 
-/* Place segment si (seg); its definition to check (NULL: none). */
-static const struct map_segdef *place(struct walk *w, struct x12_seg *seg,
+/* Place segment si (seg); its guide entry when it has a definition to
+ * check (NULL: none). */
+static const struct guide_node *place(struct walk *w, struct x12_seg *seg,
 				      size_t si)
 {
 	struct level *lv;
@@ -295,7 +305,7 @@ static const struct map_segdef *place(struct walk *w, struct x12_seg *seg,
 				      "most %u are allowed",
 				      e->tag, lv->run, e->max);
 		}
-		return e->def;
+		return e->def ? e : NULL;
 	}
 	/* a new repetition of loop e */
 	if (e->max && lv->run > e->max) {
@@ -320,73 +330,7 @@ static const struct map_segdef *place(struct walk *w, struct x12_seg *seg,
 		w->hl_last = lv->inst;
 		w->nhl++;
 	}
-	return seg->node->def;
-}
-
-/* --- the HL tree --- */
-
-static void build_hl_tree(struct walk *w)
-{
-	struct x12_set *set = w->set;
-	struct x12_loop *prev = NULL, *next;
-	struct x12_tag_match hl = x12_tag_match_init("HL");
-	struct x12_hl_index by_id;
-
-	/* the loops an HL segment starts: those place() listed, and the
-	 * root when the set's first segment is an HL placed in it */
-	if (x12_seg_matches(&set->segs[0], &hl) &&
-	    set->segs[0].loop == &set->root) {
-		set->root.hl_next_in_set = w->hl_first;
-		w->hl_first = &set->root;
-		w->nhl++;
-	}
-	if (!w->nhl)
-		return;
-	x12_hl_index_init(&by_id, set->arena, w->nhl);
-	for (struct x12_loop *l = w->hl_first; l; l = next) {
-		struct x12_seg *seg = &set->segs[l->first];
-		struct x12_loop *parent = NULL;
-		struct edi_loc loc;
-		bool dup;
-
-		next = l->hl_next_in_set;
-		l->hl_next_in_set = NULL;
-		l->hl_id = x12_seg_el(seg, 1);
-		l->hl_parent_id = x12_seg_el(seg, 2);
-		l->hl_level = x12_seg_el(seg, 3);
-		/* an earlier HL with this id; the latest with the parent's */
-		dup = x12_hl_index_find(&by_id, l->hl_id) != NULL;
-		if (l->hl_parent_id.len)
-			parent = x12_hl_index_find(&by_id, l->hl_parent_id);
-		if (dup) {
-			loc = x12_seg_loc(seg, 1, 0);
-			edi_diag_addf(w->diag, X12_HL_DUPLICATE, &loc,
-				      "HL01 '%.*s' is used twice",
-				      (int)l->hl_id.len, l->hl_id.ptr);
-		}
-		if (l->hl_parent_id.len && !parent) {
-			loc = x12_seg_loc(seg, 2, 0);
-			edi_diag_addf(w->diag, X12_HL_PARENT, &loc,
-				      "HL02 '%.*s' names no earlier HL01",
-				      (int)l->hl_parent_id.len,
-				      l->hl_parent_id.ptr);
-		}
-		if (parent) {
-			l->hl_parent = parent;
-			if (parent->hl_last_child)
-				parent->hl_last_child->hl_next = l;
-			else
-				parent->hl_first_child = l;
-			parent->hl_last_child = l;
-		}
-		if (prev)
-			prev->hl_next_in_set = l;
-		else
-			set->hl_first = l;
-		prev = l;
-		set->has_hl = true;
-		x12_hl_index_add(&by_id, l);
-	}
+	return seg->node->def ? seg->node : NULL;
 }
 
 void map_guide_apply(const struct map *m, struct x12_set *set,
@@ -411,18 +355,18 @@ void map_guide_apply(const struct map *m, struct x12_set *set,
 	push(&w, &m->guide, &set->root);
 	w.stack[0].pos = 0;
 	for (size_t si = 0; si < nsegs; si++) {
-		const struct map_segdef *def = place(&w, &segs[si], si);
+		const struct guide_node *e = place(&w, &segs[si], si);
 
-		if (def)
-			map_check_segment_fast(def, &segs[si], &set->delims,
-					       &w.memo, diag);
+		if (e)
+			map_check_segment_fast(e->def, e->check, &segs[si],
+					       &set->delims, &w.memo, diag);
 	}
 	while (w.depth > 1)
 		pop(&w, set->nsegs, &set->segs[set->nsegs - 1]);
 	report_missing(&w, &w.stack[0],
 		       w.stack[0].run ? w.stack[0].pos + 1 : w.stack[0].pos,
 		       m->guide.nchildren, &set->segs[set->nsegs - 1]);
-	build_hl_tree(&w);
+	map_guide_hl_tree(set, w.hl_first, w.nhl, diag);
 }
 
 /* --- preparing --- */
@@ -433,18 +377,21 @@ static bool index_fill(struct guide_index *ix, const struct guide_node *n,
 		       size_t first, size_t nslots)
 {
 	for (size_t h = 0; h < nslots; h++)
-		ix->slots[h] = (struct guide_slot){0, (uint32_t)n->nchildren};
+		ix->slots[h] = (struct guide_slot){UINT32_MAX, 0, 0};
 	/* backwards, so that each key's chain runs forwards */
 	for (size_t i = n->nchildren; i-- > first;) {
 		uint32_t key = n->children[i].key;
 		struct guide_slot *sl =
 			&ix->slots[(uint32_t)(key * ix->mult) >> ix->shift];
+		bool used = sl->key != UINT32_MAX;
 
-		if (sl->key && sl->key != key)
+		if (used && sl->key != key)
 			return false;
-		ix->next[i] = sl->key ? sl->first : (uint32_t)n->nchildren;
+		ix->next[i] = used ? sl->first : (uint32_t)n->nchildren;
+		if (!used)
+			sl->last = (uint16_t)i;
 		sl->key = key;
-		sl->first = (uint32_t)i;
+		sl->first = (uint16_t)i;
 	}
 	return true;
 }
@@ -464,7 +411,7 @@ static const struct guide_index *index_loop(const struct guide_node *n,
 	unsigned bits = 2;
 	uint32_t mult = GUIDE_GOLDEN;
 
-	if (n->nchildren >= UINT32_MAX / 8)
+	if (n->nchildren >= UINT16_MAX) /* slots hold entries in 16 bits */
 		return NULL;
 	for (size_t i = 0; i < n->nchildren; i++)
 		if (!n->children[i].key)
@@ -474,11 +421,12 @@ static const struct guide_index *index_loop(const struct guide_node *n,
 		bits++;
 	}
 	ix = arena_alloc(a, sizeof(*ix));
-	ix->keys = arena_array(a, n->nchildren + 2, sizeof(*ix->keys));
-	for (size_t i = 0; i < n->nchildren + 2; i++)
-		ix->keys[i] = i < n->nchildren && i >= first
-				      ? n->children[i].key
-				      : UINT32_MAX;
+	ix->end_mandatory = 0;
+	for (size_t i = n->nchildren; i-- > 0;)
+		if (n->children[i].req == MAP_REQ_M) {
+			ix->end_mandatory = i + 1;
+			break;
+		}
 	ix->next = arena_array(a, n->nchildren + 1, sizeof(*ix->next));
 	ix->next[0] = (uint32_t)n->nchildren; /* when first is 1 */
 	/* try multipliers, then twice the slots, until no key collides */
@@ -502,8 +450,10 @@ static void prepare_loop(struct guide_node *n, bool is_root, struct arena *a)
 {
 	size_t *next;
 
-	if (n->kind != GUIDE_LOOP)
+	if (n->kind != GUIDE_LOOP) {
+		n->check = n->def ? n->def->check : NULL;
 		return;
+	}
 	next = arena_array(a, n->nchildren + 1, sizeof(*next));
 	next[n->nchildren] = n->nchildren;
 	for (size_t i = n->nchildren; i-- > 0;) {
@@ -518,7 +468,8 @@ static void prepare_loop(struct guide_node *n, bool is_root, struct arena *a)
 
 void map_guide_prepare(struct map *m, struct arena *a)
 {
-	prepare_loop(&m->guide, true, a);
+	/* the tables first: prepare_loop() copies their addresses */
 	for (size_t i = 0; i < m->nsegs; i++)
 		map_check_prepare(&m->segs[i], i, a);
+	prepare_loop(&m->guide, true, a);
 }

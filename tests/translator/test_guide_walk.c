@@ -15,9 +15,11 @@
 #include <string.h>
 
 #include "map_check.h"
+#include "map_check_int.h"
 #include "map_guide.h"
 #include "map_load.h"
 #include "suites.h"
+#include "x12_fixture.h"
 #include "x12_hl_index.h"
 #include "x12_set.h"
 #include "x12_types.h"
@@ -431,6 +433,48 @@ START_TEST(test_walk_matches_reference)
 }
 END_TEST
 
+/* A segment entry's table is its definition's, in one block, with what
+ * the checks read of the definition copied right. */
+static unsigned check_entry_tables(const struct guide_node *n)
+{
+	const struct map_check_def *ck = n->check;
+	unsigned tables = 0;
+
+	if (n->kind == GUIDE_LOOP) {
+		ck_assert_ptr_null(ck);
+		for (size_t i = 0; i < n->nchildren; i++)
+			tables += check_entry_tables(&n->children[i]);
+		return tables;
+	}
+	ck_assert_ptr_eq(ck, n->def ? n->def->check : NULL);
+	if (!ck)
+		return 0;
+	ck_assert_uint_eq(ck->nelems, n->def->nelems);
+	ck_assert_uint_eq(ck->mandatory_bits, n->def->mandatory_bits);
+	ck_assert_int_eq(ck->has_syntax, n->def->nsyntax != 0);
+	ck_assert_ptr_eq(ck->text, (const void *)(ck + 1));
+	ck_assert_ptr_eq(
+		ck->elems,
+		(const void *)(ck->text + (ck->nelems ? ck->nelems : 1)));
+	ck_assert_ptr_eq(
+		ck->codes,
+		(const void *)(ck->elems + (ck->nelems ? ck->nelems : 1)));
+	return 1;
+}
+
+START_TEST(test_entry_tables)
+{
+	struct map_set maps;
+	unsigned tables = 0;
+
+	fx_load_maps(&maps, FX_SHIPPED_MAPS, FX_NSHIPPED_MAPS);
+	for (size_t m = 0; m < maps.n; m++)
+		tables += check_entry_tables(&maps.maps[m]->guide);
+	ck_assert_uint_gt(tables, 100);
+	map_set_release(&maps);
+}
+END_TEST
+
 Suite *guide_walk_suite(void)
 {
 	Suite *s = suite_create("guide_walk");
@@ -438,6 +482,7 @@ Suite *guide_walk_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_walk_matches_reference);
+	tcase_add_test(tc, test_entry_tables);
 	suite_add_tcase(s, tc);
 	return s;
 }
