@@ -212,6 +212,7 @@ TEST_SRC := \
 	tests/translator/test_x12_scan.c \
 	tests/translator/test_x12_ctlset.c \
 	tests/translator/test_x12_scan_fast.c \
+	tests/translator/test_x12_ctl_free.c \
 	tests/translator/test_x12_translate.c \
 	tests/translator/test_fastpath.c \
 	tests/translator/test_guide_walk.c \

@@ -13,6 +13,7 @@ Suite *x12_types_suite(void);
 Suite *x12_write_suite(void);
 Suite *x12_scan_suite(void);
 Suite *x12_scan_fast_suite(void);
+Suite *x12_ctl_free_suite(void);
 Suite *x12_ctlset_suite(void);
 Suite *x12_envelope_suite(void);
 Suite *dec_suite(void);

@@ -20,6 +20,7 @@ int main(void)
 	srunner_add_suite(sr, x12_write_suite());
 	srunner_add_suite(sr, x12_scan_suite());
 	srunner_add_suite(sr, x12_scan_fast_suite());
+	srunner_add_suite(sr, x12_ctl_free_suite());
 	srunner_add_suite(sr, x12_ctlset_suite());
 	srunner_add_suite(sr, x12_envelope_suite());
 	srunner_add_suite(sr, dec_suite());

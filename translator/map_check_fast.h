@@ -326,7 +326,11 @@ static inline __attribute__((always_inline)) void map_check_table(
 
 	/* the segment's bytes in one go: the elements lie in order between
 	 * the tag and the end of the last one (not so when cleaned) */
-	if (!seg->cleaned && n) {
+	if (seg->ctl_free) {
+		/* the reader saw no control byte in the tag or the values
+		 * (only ever set for uncleaned segments) */
+		clean = true;
+	} else if (!seg->cleaned && n) {
 		const char *from = seg->el[0].ptr;
 		const char *to = seg->el[n].ptr + seg->el[n].len;
 

@@ -384,7 +384,7 @@ static void fill_segment(struct x12_reader *r, struct x12_segment *seg,
 	seg->key = x12_tag_key_sv(seg->tag);
 	seg->el = NULL; /* not split: x12_set splits it */
 	seg->nel = 0;
-	seg->has_component = seg->has_repetition = false;
+	seg->has_component = seg->has_repetition = seg->ctl_free = false;
 	memset(&where, 0, sizeof(where));
 	where.offset = offset;
 	where.len = cleaned ? input_len : raw.len;

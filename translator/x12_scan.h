@@ -102,6 +102,9 @@ struct x12_segment {
 	unsigned nel;	     /* el[1..nel] */
 	bool has_component;  /* a component separator occurs in raw */
 	bool has_repetition; /* a repetition separator occurs in raw */
+	/* no byte <= 0x1f and no 0x7f in the tag or an element value (the
+	 * reader's scan saw none); false: not known */
+	bool ctl_free;
 };
 
 struct x12_source {
@@ -125,6 +128,7 @@ struct x12_span_seg {
 	 * x12_reader_marked_els(), and the flags are known */
 	bool split;
 	bool has_component, has_repetition;
+	bool ctl_free; /* as in struct x12_segment */
 	uint32_t nel;
 	uint32_t key; /* split: x12_tag_key_sv() of its tag */
 };

@@ -233,11 +233,15 @@ static inline __attribute__((always_inline)) size_t refill_with(
 			rec->cleaned = false;
 			rec->split = true;
 			rec->has_component = rec->has_repetition = false;
+			rec->ctl_free = true;
 			/* (bit 0 too when the terminator is there: it may
 			 * stand for the blocks before) */
 			if (m.special & ((tb - 1) | 1)) {
 				struct x12_fast_seg fs;
 
+				/* a control byte or DEL, maybe only as
+				 * separator: not known */
+				rec->ctl_free = false;
 				classify(&r->fast, seg, (size_t)(at - seg),
 					 &fs);
 				if (fs.has_newline)
@@ -385,6 +389,7 @@ static inline void pop(struct x12_reader *r, struct x12_segment *seg)
 	seg->nel = s->nel;
 	seg->has_component = s->has_component;
 	seg->has_repetition = s->has_repetition;
+	seg->ctl_free = s->ctl_free;
 	if (seg->key == KEY_IEA)
 		r->in_interchange = false; /* next comes an ISA or nothing */
 }

@@ -60,7 +60,9 @@ static inline struct masks masks_sse2(const void *probe, const char *p)
 	const struct probe_sse2 *q = probe;
 	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 	/* CR, LF and the other control bytes: v <= 0x1f */
-	__m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
+	__m128i ctl = _mm_or_si128(
+		_mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v),
+		_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
 	__m128i s = _mm_or_si128(
 		_mm_or_si128(_mm_cmpeq_epi8(v, q->c), _mm_cmpeq_epi8(v, q->r)),
 		ctl);
@@ -82,8 +84,10 @@ static inline __attribute__((target("avx2"))) struct masks masks_avx2(
 {
 	const struct probe_avx2 *q = probe;
 	__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
-	__m256i ctl = _mm256_cmpeq_epi8(
-		_mm256_min_epu8(v, _mm256_set1_epi8(0x1f)), v);
+	__m256i ctl = _mm256_or_si256(
+		_mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8(0x1f)),
+				  v),
+		_mm256_cmpeq_epi8(v, _mm256_set1_epi8(0x7f)));
 	__m256i s = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, q->c),
 						    _mm256_cmpeq_epi8(v, q->r)),
 				    ctl);
@@ -132,8 +136,9 @@ static inline struct masks masks_word(const void *probe, const char *p)
 	struct masks m;
 
 	memcpy(&w, p, 8);
-	/* bytes <= 0x1f: no bit above the low five, high bit clear */
-	ctl = zero_bytes(w & (ONES * 0xe0));
+	/* bytes <= 0x1f: no bit above the low five, high bit clear;
+	 * and DEL */
+	ctl = zero_bytes(w & (ONES * 0xe0)) | zero_bytes(w ^ (ONES * 0x7f));
 	m.term = byte_bits(zero_bytes(w ^ q->t));
 	m.element = byte_bits(zero_bytes(w ^ q->e));
 	m.special =
@@ -151,7 +156,8 @@ static inline struct masks masks_word(const void *probe, const char *p)
 		m.term |= (unsigned)(c == (unsigned char)q->t) << i;
 		m.element |= (unsigned)(c == (unsigned char)q->e) << i;
 		m.special |= (unsigned)(c == (unsigned char)q->c ||
-					c == (unsigned char)q->r || c < 0x20)
+					c == (unsigned char)q->r || c < 0x20 ||
+					c == 0x7f)
 			     << i;
 	}
 	return m;

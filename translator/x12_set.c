@@ -162,7 +162,8 @@ static void add(struct x12_set *set, size_t *cap, struct strview raw,
 	s->index = index;
 	s->set_pos = (unsigned)set->nsegs;
 	s->cleaned = cleaned;
-	s->node = NULL; /* map_guide places it */
+	s->ctl_free = false; /* not known: the checks look */
+	s->node = NULL;	     /* map_guide places it */
 	s->loop = NULL;
 	if (split_fast(set, raw, tab, s)) {
 		s->tag = s->el[0];
@@ -207,7 +208,8 @@ static inline void put_split(struct x12_set *set, struct x12_seg *s,
 	s->cleaned = false;
 	s->has_component = has_component;
 	s->has_repetition = has_repetition;
-	s->node = NULL; /* map_guide places it */
+	s->ctl_free = false; /* not known: the checks look */
+	s->node = NULL;	     /* map_guide places it */
 	s->loop = NULL;
 }
 
@@ -308,6 +310,7 @@ void x12_set_from_segs(struct x12_set *set, struct arena *arena,
 				s->cleaned = false;
 				s->has_component = g->has_component;
 				s->has_repetition = g->has_repetition;
+				s->ctl_free = g->ctl_free;
 				s->node = NULL; /* map_guide places it */
 				s->loop = NULL;
 				continue;

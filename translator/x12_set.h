@@ -35,6 +35,9 @@ struct x12_seg {
 	bool cleaned;	     /* offsets of elements are not exact */
 	bool has_component;  /* a component separator occurs in it */
 	bool has_repetition; /* a repetition separator occurs in it */
+	/* no byte <= 0x1f and no 0x7f in the tag or an element value;
+	 * false: not known (see the reader's struct x12_segment) */
+	bool ctl_free;
 	const struct guide_node *node; /* NULL: not placed by the guide */
 	struct x12_loop *loop;	       /* the loop instance holding it */
 };
