@@ -73,14 +73,9 @@ void fx_850(struct buf *out, const struct fx_delims *d, int nlines)
 	fx_body(out, d, line);
 }
 
-struct split_src {
-	const char *p;
-	size_t len, pos, split, max_read;
-};
-
-static ssize_t split_read(void *ctx, char *dst, size_t n)
+ssize_t fx_src_read(void *ctx, char *dst, size_t n)
 {
-	struct split_src *s = ctx;
+	struct fx_src *s = ctx;
 	size_t k = s->len - s->pos;
 
 	if (s->pos < s->split && s->split - s->pos < k)
@@ -106,7 +101,7 @@ static void render_diag(const struct edi_diag *d, struct buf *out)
 void fx_read(struct strview input, size_t split, size_t max_read,
 	     const struct x12_limits *limits, bool check, struct buf *out)
 {
-	struct split_src src = {input.ptr, input.len, 0, split, max_read};
+	struct fx_src src = {input.ptr, input.len, 0, split, max_read};
 	struct x12_reader r;
 	struct x12_envelope env;
 	struct x12_segment seg;
@@ -118,7 +113,7 @@ void fx_read(struct strview input, size_t split, size_t max_read,
 	if (split == SIZE_MAX)
 		x12_reader_init_mem(&r, input, limits, &d);
 	else
-		x12_reader_init_src(&r, (struct x12_source){split_read, &src},
+		x12_reader_init_src(&r, (struct x12_source){fx_src_read, &src},
 				    limits, &d);
 	x12_envelope_init(&env, limits, &d);
 	while ((next = x12_reader_next(&r, &seg, &err)) == X12_NEXT_SEGMENT) {

@@ -31,6 +31,17 @@ void fx_body(struct buf *out, const struct fx_delims *d, const char *segs);
 void fx_850(struct buf *out, const struct fx_delims *d, int nlines);
 
 /*
+ * An x12_source over memory: fx_src_read() breaks its first read at byte
+ * split (0: nowhere) and never returns more than max_read bytes at once.
+ */
+struct fx_src {
+	const char *p;
+	size_t len, pos, split, max_read;
+};
+
+ssize_t fx_src_read(void *ctx, char *dst, size_t n);
+
+/*
  * Read input: from memory when split == SIZE_MAX, else through a source
  * that breaks its first read at byte `split` and never returns more than
  * max_read bytes at once (the window grows by limits->chunk).  Appends one

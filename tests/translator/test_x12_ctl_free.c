@@ -20,25 +20,6 @@
 #include "x12_fixture.h"
 #include "x12_set.h"
 
-struct small_src {
-	const char *p;
-	size_t len, pos, max_read;
-};
-
-static ssize_t small_read(void *ctx, char *dst, size_t n)
-{
-	struct small_src *s = ctx;
-	size_t k = s->len - s->pos;
-
-	if (k > n)
-		k = n;
-	if (k > s->max_read)
-		k = s->max_read;
-	memcpy(dst, s->p + s->pos, k);
-	s->pos += k;
-	return (ssize_t)k;
-}
-
 static bool is_ctl(unsigned char c)
 {
 	return c <= 0x1f || c == 0x7f;
@@ -66,7 +47,7 @@ static bool seg_clean(const struct x12_seg *s)
 static size_t read_checked(struct strview input, enum x12_fast_mode mode,
 			   size_t max_read)
 {
-	struct small_src src = {input.ptr, input.len, 0, max_read};
+	struct fx_src src = {input.ptr, input.len, 0, 0, max_read};
 	struct x12_limits limits;
 	struct x12_reader r;
 	struct x12_envelope env;
@@ -84,7 +65,7 @@ static size_t read_checked(struct strview input, enum x12_fast_mode mode,
 	if (!max_read)
 		x12_reader_init_mem(&r, input, &limits, &d);
 	else
-		x12_reader_init_src(&r, (struct x12_source){small_read, &src},
+		x12_reader_init_src(&r, (struct x12_source){fx_src_read, &src},
 				    &limits, &d);
 	r.fast_mode = mode;
 	x12_envelope_init(&env, &limits, &d);
