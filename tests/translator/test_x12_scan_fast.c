@@ -174,25 +174,6 @@ END_TEST
 
 /* --- whole inputs, read three ways --- */
 
-struct split_src {
-	const char *p;
-	size_t len, pos, max_read;
-};
-
-static ssize_t split_read(void *ctx, char *dst, size_t n)
-{
-	struct split_src *s = ctx;
-	size_t k = s->len - s->pos;
-
-	if (k > n)
-		k = n;
-	if (k > s->max_read)
-		k = s->max_read;
-	memcpy(dst, s->p + s->pos, k);
-	s->pos += k;
-	return (ssize_t)k;
-}
-
 static void render_set(const struct x12_set *set, struct buf *out)
 {
 	for (size_t i = 0; i < set->nsegs; i++) {
@@ -223,7 +204,7 @@ enum skip_way {
 static void read_way(struct strview input, enum x12_fast_mode mode,
 		     size_t max_read, enum skip_way skip, struct buf *out)
 {
-	struct split_src src = {input.ptr, input.len, 0, max_read};
+	struct fx_src src = {input.ptr, input.len, 0, 0, max_read};
 	struct x12_limits limits;
 	struct x12_reader r;
 	struct x12_envelope env;
@@ -242,7 +223,7 @@ static void read_way(struct strview input, enum x12_fast_mode mode,
 	if (!max_read)
 		x12_reader_init_mem(&r, input, &limits, &d);
 	else
-		x12_reader_init_src(&r, (struct x12_source){split_read, &src},
+		x12_reader_init_src(&r, (struct x12_source){fx_src_read, &src},
 				    &limits, &d);
 	r.fast_mode = mode;
 	x12_envelope_init(&env, &limits, &d);
